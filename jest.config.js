@@ -1,0 +1,34 @@
+// Jest runs TypeScript through SWC (decorator metadata included) and also transforms the
+// dependencies published only as ES modules (NestJS 12, pg-boss, ...) into CommonJS.
+const fs = require('node:fs');
+const swcrc = JSON.parse(fs.readFileSync(`${__dirname}/.swcrc`, 'utf8'));
+delete swcrc.$schema;
+
+const esmOnly = [
+  '@nestjs',
+  'pg-boss',
+  'serialize-error',
+  'cron-parser',
+  'rrule-temporal',
+  'temporal-polyfill',
+  'luxon',
+  'jose',
+  'nestjs-pino',
+  'pino-http',
+  'uuid',
+  'graphql-ws',
+  'es-toolkit',
+];
+
+const transform = { '^.+\\.(t|j|mj)s$': ['@swc/jest', { ...swcrc, swcrc: false, sourceMaps: 'inline' }] };
+const transformIgnorePatterns = [`/node_modules/(?!(${esmOnly.join('|')})/)`];
+const common = { transform, transformIgnorePatterns, testEnvironment: 'node', moduleFileExtensions: ['ts', 'js', 'mjs', 'json'] };
+
+module.exports = {
+  testTimeout: 60_000,
+  projects: [
+    { ...common, displayName: 'unit', testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/test/architecture/**/*.spec.ts'] },
+    { ...common, displayName: 'contract', testMatch: ['<rootDir>/test/contracts/**/*.spec.ts'] },
+    { ...common, displayName: 'e2e', testMatch: ['<rootDir>/test/e2e/**/*.spec.ts'] },
+  ],
+};

@@ -1,0 +1,52 @@
+import { randomUUID } from 'node:crypto';
+import { Module, type DynamicModule } from '@nestjs/common';
+import { LoggerModule } from 'nestjs-pino';
+import type { AppConfig } from './platform/config/app-config';
+import { ConfigModule } from './platform/config/config.module';
+import { DatabaseModule } from './platform/database';
+import { HealthModule } from './platform/health/health.module';
+import { MessagingModule } from './platform/messaging';
+import { AuthModule } from './modules/auth';
+import { CarriersModule } from './modules/carriers';
+import { CommunicationsModule } from './modules/communications';
+import { GatewayModule } from './modules/gateway';
+import { ShipmentsApiModule, ShipmentsModule } from './modules/shipments';
+import { TenancyModule } from './modules/tenancy';
+import { WorkflowOrchestratorModule } from './modules/workflow-orchestrator';
+
+/** The composition root: platform services, then the business modules this process hosts. */
+@Module({})
+export class AppModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        LoggerModule.forRoot({
+          pinoHttp: {
+            level: config.logLevel,
+            genReqId: (req, res) => {
+              const incoming = req.headers['x-request-id'];
+              const id = typeof incoming === 'string' && /^[\w.-]{1,128}$/.test(incoming) ? incoming : randomUUID();
+              res.setHeader('x-request-id', id);
+              return id;
+            },
+            autoLogging: { ignore: (req) => req.url?.startsWith('/health') ?? false },
+            redact: ['req.headers.authorization', 'req.headers["x-webhook-token"]'],
+          },
+        }),
+        DatabaseModule,
+        MessagingModule,
+        HealthModule,
+        TenancyModule,
+        AuthModule,
+        CarriersModule,
+        ShipmentsModule,
+        WorkflowOrchestratorModule,
+        ShipmentsApiModule.register(WorkflowOrchestratorModule),
+        CommunicationsModule,
+        GatewayModule,
+      ],
+    };
+  }
+}

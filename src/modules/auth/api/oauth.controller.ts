@@ -1,0 +1,69 @@
+import { Body, Controller, Get, Headers, HttpCode, HttpException, Post, Res } from '@nestjs/common';
+import type { Response } from 'express';
+import { ApiClientsService } from '../application/api-clients.service';
+import { SigningKeysService } from '../application/signing-keys.service';
+import { TokensService } from '../application/tokens.service';
+import { narrowScopes } from '../domain/scopes';
+
+type OAuthErrorCode = 'invalid_request' | 'invalid_client' | 'unsupported_grant_type' | 'invalid_scope';
+
+/** RFC 6749 §5.2 error response; `code` is the platform's error code for the same failure. */
+export class OAuthError extends HttpException {
+  constructor(error: OAuthErrorCode, description: string) {
+    const status = error === 'invalid_client' ? 401 : 400;
+    super({ error, error_description: description, code: status === 401 ? 'UNAUTHENTICATED' : 'BAD_USER_INPUT' }, status);
+  }
+}
+
+function basicCredentials(header: string | undefined): { id: string; secret: string } | null {
+  if (!header?.toLowerCase().startsWith('basic ')) return null;
+  const decoded = Buffer.from(header.slice(6).trim(), 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  if (colon < 0) return null;
+  return { id: decodeURIComponent(decoded.slice(0, colon)), secret: decodeURIComponent(decoded.slice(colon + 1)) };
+}
+
+const field = (body: Record<string, unknown>, name: string): string | undefined => {
+  const value = body[name];
+  return typeof value === 'string' ? value : undefined;
+};
+
+/** OAuth2 client credentials grant (RFC 6749 §4.4) and the public keys that verify its tokens. */
+@Controller()
+export class OAuthController {
+  constructor(
+    private readonly clients: ApiClientsService,
+    private readonly tokens: TokensService,
+    private readonly keys: SigningKeysService,
+  ) {}
+
+  @Post('oauth/token')
+  @HttpCode(200)
+  async token(
+    @Body() body: Record<string, unknown> | undefined,
+    @Headers('authorization') authorization: string | undefined,
+    @Res({ passthrough: true }) response: Response,
+  ) {
+    response.setHeader('Cache-Control', 'no-store');
+    response.setHeader('Pragma', 'no-cache');
+    const params = body && typeof body === 'object' ? body : {};
+    const grantType = field(params, 'grant_type');
+    if (!grantType) throw new OAuthError('invalid_request', 'grant_type is required');
+    if (grantType !== 'client_credentials') throw new OAuthError('unsupported_grant_type', 'Only client_credentials is supported');
+    const basic = basicCredentials(authorization);
+    const clientId = basic?.id ?? field(params, 'client_id');
+    const clientSecret = basic?.secret ?? field(params, 'client_secret');
+    if (!clientId || !clientSecret) throw new OAuthError('invalid_request', 'client_id and client_secret are required');
+    if (clientId.length > 200 || clientSecret.length > 500) throw new OAuthError('invalid_client', 'Client authentication failed');
+    const principal = await this.clients.authenticate(clientId, clientSecret);
+    if (!principal) throw new OAuthError('invalid_client', 'Client authentication failed');
+    const scopes = narrowScopes(principal.scopes, field(params, 'scope'));
+    if (!scopes) throw new OAuthError('invalid_scope', `Requested scope exceeds what the client was granted (${principal.scopes.join(' ')})`);
+    return this.tokens.issue({ ...principal, scopes });
+  }
+
+  @Get('.well-known/jwks.json')
+  jwks() {
+    return this.keys.jwks();
+  }
+}

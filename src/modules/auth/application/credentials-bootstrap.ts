@@ -1,0 +1,47 @@
+import { writeFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { APP_CONFIG, type AppConfig } from '../../../platform/config/app-config';
+import { TenantsService } from '../../tenancy';
+import { ApiClientsService } from './api-clients.service';
+
+/**
+ * First credentials. The operator's administrator comes from PLATFORM_ADMIN_CLIENT_ID/SECRET
+ * (production too). Outside production, a database with no tenant gets a demo tenant and an
+ * administrator, printed and written to `$LOGISYNAPSE_DATA_DIR/demo-credentials.json`.
+ */
+@Injectable()
+export class CredentialsBootstrap implements OnApplicationBootstrap {
+  private readonly logger = new Logger('Credentials');
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly tenants: TenantsService,
+    private readonly clients: ApiClientsService,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    const { adminClientId, adminClientSecret } = this.config.auth;
+    if (adminClientId && adminClientSecret) {
+      await this.clients.ensureAdminClient(adminClientId, adminClientSecret);
+      this.logger.log(`platform administrator client "${adminClientId}" is ready`);
+    }
+    if (this.config.environment === 'production' || (await this.tenants.count()) > 0) return;
+
+    const tenant = await this.tenants.create('Demo tenant');
+    const client = await this.clients.createTenantClient(tenant.tenantId);
+    const admin = await this.clients.createAdminClient();
+    const credentials = {
+      tenantId: tenant.tenantId,
+      clientId: client.clientId,
+      clientSecret: client.clientSecret,
+      webhookToken: tenant.webhookToken,
+      admin: { clientId: admin.clientId, clientSecret: admin.clientSecret },
+    };
+    mkdirSync(this.config.dataDir, { recursive: true });
+    const file = join(this.config.dataDir, 'demo-credentials.json');
+    writeFileSync(file, `${JSON.stringify(credentials, null, 2)}\n`, { mode: 0o600 });
+    this.logger.log(`demo tenant created; credentials written to ${file}`);
+    this.logger.log(`demo credentials: ${JSON.stringify(credentials)}`);
+  }
+}

@@ -1,0 +1,5 @@
+export { AuthModule } from './auth.module';
+export { TokensService } from './application/tokens.service';
+export { ApiClientsService, type ClientCredentials } from './application/api-clients.service';
+export { SigningKeysService } from './application/signing-keys.service';
+export { TENANT_SCOPES, ADMIN_SCOPES, type Principal } from './domain/scopes';

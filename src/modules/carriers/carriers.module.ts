@@ -1,0 +1,42 @@
+import { Inject, Logger, Module, type OnModuleDestroy } from '@nestjs/common';
+import { APP_CONFIG, type AppConfig } from '../../platform/config/app-config';
+import { TenancyModule } from '../tenancy';
+import { CarrierWebhookController } from './api/carrier-webhook.controller';
+import { TrackingIngestService } from './application/tracking-ingest.service';
+import { SandboxCarrierAdapter } from './adapters/sandbox/sandbox-carrier.adapter';
+import { ShippoCarrierAdapter } from './adapters/shippo/shippo-carrier.adapter';
+import { CARRIER, type CarrierPort } from './ports/carrier.port';
+
+const logger = new Logger('Ports');
+
+/** The carrier adapter: Shippo when SHIPPO_API_KEY is set, the sandbox carrier otherwise. */
+export function createCarrier(config: AppConfig, sink: TrackingIngestService): CarrierPort {
+  const carrier: CarrierPort = config.carrier.shippoApiKey
+    ? new ShippoCarrierAdapter({ apiKey: config.carrier.shippoApiKey, baseUrl: config.carrier.shippoBaseUrl })
+    : new SandboxCarrierAdapter({
+        latencyMs: config.carrier.sandboxLatencyMs,
+        failureRate: config.carrier.sandboxFailureRate,
+        journeyStepMs: config.carrier.sandboxJourneyStepMs,
+        sink,
+        onError: (error: unknown) => logger.warn(`sandbox journey update failed: ${String(error)}`),
+      });
+  logger.log(`carrier: ${carrier.adapterName}`);
+  return carrier;
+}
+
+@Module({
+  imports: [TenancyModule],
+  controllers: [CarrierWebhookController],
+  providers: [
+    TrackingIngestService,
+    { provide: CARRIER, inject: [APP_CONFIG, TrackingIngestService], useFactory: createCarrier },
+  ],
+  exports: [CARRIER, TrackingIngestService],
+})
+export class CarriersModule implements OnModuleDestroy {
+  constructor(@Inject(CARRIER) private readonly carrier: CarrierPort) {}
+
+  onModuleDestroy(): void {
+    if (this.carrier instanceof SandboxCarrierAdapter) this.carrier.stop();
+  }
+}

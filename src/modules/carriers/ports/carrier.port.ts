@@ -1,0 +1,22 @@
+import type { LabelRequest, PurchasedLabel } from '../contracts/carrier.types';
+
+export const CARRIER = Symbol('CARRIER');
+
+export interface CarrierPort {
+  /** Adapter name for the start-up log: `sandbox` or `shippo`. */
+  readonly adapterName: string;
+  /**
+   * Buys one label for `request.reference`. Idempotent per reference: calling again for the same
+   * reference returns the label already bought. Throws `CarrierValidationError` for input the
+   * carrier rejects and `CarrierUnavailableError` for anything worth retrying.
+   */
+  purchaseLabel(request: LabelRequest): Promise<PurchasedLabel>;
+}
+
+export const TRACKING_UPDATE_SINK = Symbol('TRACKING_UPDATE_SINK');
+
+/** Where the sandbox carrier sends the tracking updates of the journeys it plays. */
+export interface TrackingUpdateSink {
+  /** Takes a Shippo `track_updated` webhook body, exactly as the webhook endpoint would. */
+  deliverTrackUpdated(tenantId: string, body: unknown): Promise<void>;
+}

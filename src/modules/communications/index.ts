@@ -1,0 +1,2 @@
+export { CommunicationsModule } from './communications.module';
+export { NotificationsService, type NotificationView } from './application/notifications.service';

@@ -1,0 +1,42 @@
+import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
+import { Module, RequestMethod, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
+import { GraphQLModule } from '@nestjs/graphql';
+import { AuthModule } from '../auth';
+import { CommunicationsModule } from '../communications';
+import { TenancyModule } from '../tenancy';
+import { formatGraphqlError } from '../../platform/errors/graphql-errors';
+import { ShipmentsResolver } from './graphql/shipments.resolver';
+import { TenantsResolver } from './graphql/tenants.resolver';
+import { AuthenticationMiddleware } from './http/authentication.middleware';
+import { graphiqlMiddleware } from './http/graphiql.middleware';
+
+export const GRAPHQL_PATH = '/graphql';
+
+/**
+ * The public GraphQL API. Shipment operations come from the shipments module's front door
+ * (ShipmentsApiModule, registered globally by the composition root).
+ */
+@Module({
+  imports: [
+    AuthModule,
+    TenancyModule,
+    CommunicationsModule,
+    GraphQLModule.forRoot<ApolloDriverConfig>({
+      driver: ApolloDriver,
+      path: GRAPHQL_PATH,
+      autoSchemaFile: true,
+      sortSchema: true,
+      graphiql: false,
+      introspection: true,
+      includeStacktraceInErrorResponses: false,
+      formatError: formatGraphqlError,
+      context: ({ req }: { req: unknown }) => ({ req }),
+    }),
+  ],
+  providers: [ShipmentsResolver, TenantsResolver],
+})
+export class GatewayModule implements NestModule {
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(graphiqlMiddleware(GRAPHQL_PATH), AuthenticationMiddleware).forRoutes({ path: 'graphql', method: RequestMethod.ALL });
+  }
+}

@@ -1,0 +1,1 @@
+export { encodeCursor as encodeShipmentCursor } from '../../shipments';

@@ -1,0 +1,66 @@
+import { UseGuards } from '@nestjs/common';
+import { Args, ID, Int, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { NotificationsService } from '../../communications';
+import { ShipmentRequestsService, ShipmentsService, SHIPMENT_STATUSES, type ShipmentStatus, type ShipmentView } from '../../shipments';
+import { badInput } from '../../../platform/errors/domain-error';
+import { RequireScopes } from './require-scopes.decorator';
+import { ScopesGuard } from './scopes.guard';
+import {
+  CreateShipmentInput,
+  MAX_PAGE_SIZE,
+  Notification,
+  Shipment,
+  ShipmentConnection,
+  ShipmentStatusEnum,
+  TrackingEvent,
+} from './shipment.types';
+import { encodeShipmentCursor } from './cursor';
+import type { CreateShipmentCommand } from '../../shipments';
+
+@Resolver(() => Shipment)
+@UseGuards(ScopesGuard)
+export class ShipmentsResolver {
+  constructor(
+    private readonly requests: ShipmentRequestsService,
+    private readonly shipmentsService: ShipmentsService,
+    private readonly notificationsService: NotificationsService,
+  ) {}
+
+  @Mutation(() => Shipment, { description: 'Accepts a shipment and answers at once (PENDING); the label is bought by a durable workflow.' })
+  @RequireScopes('shipments:write')
+  createShipment(@Args('input') input: CreateShipmentInput): Promise<ShipmentView> {
+    return this.requests.create(input as unknown as CreateShipmentCommand);
+  }
+
+  @Query(() => Shipment, { nullable: true, description: 'Null when the shipment does not exist or the caller cannot see it.' })
+  @RequireScopes('shipments:read')
+  shipment(@Args('id', { type: () => ID }) id: string): Promise<ShipmentView | null> {
+    return this.requests.get(id);
+  }
+
+  @Query(() => ShipmentConnection)
+  @RequireScopes('shipments:read')
+  async shipments(
+    @Args('first', { type: () => Int, nullable: true, defaultValue: 20 }) first: number,
+    @Args('after', { type: () => String, nullable: true }) after?: string,
+    @Args('status', { type: () => ShipmentStatusEnum, nullable: true }) status?: string,
+  ): Promise<ShipmentConnection> {
+    if (!Number.isInteger(first) || first < 1 || first > MAX_PAGE_SIZE) throw badInput(`first must be between 1 and ${MAX_PAGE_SIZE}`);
+    if (status !== undefined && status !== null && !SHIPMENT_STATUSES.includes(status as ShipmentStatus)) throw badInput('Unknown status');
+    const page = await this.shipmentsService.list({ first, after: after ?? undefined, status: (status as ShipmentStatus | null) ?? undefined });
+    return {
+      edges: page.items.map((node) => ({ cursor: encodeShipmentCursor(node), node })),
+      pageInfo: { hasNextPage: page.hasNextPage, endCursor: page.endCursor },
+    };
+  }
+
+  @ResolveField(() => [TrackingEvent])
+  trackingEvents(@Parent() shipment: ShipmentView) {
+    return shipment.status === 'PENDING' ? [] : this.shipmentsService.trackingEvents(shipment.id);
+  }
+
+  @ResolveField(() => [Notification])
+  notifications(@Parent() shipment: ShipmentView) {
+    return shipment.status === 'PENDING' ? [] : this.notificationsService.listForShipment(shipment.id);
+  }
+}

@@ -1,0 +1,1 @@
+export { GatewayModule, GRAPHQL_PATH } from './gateway.module';

@@ -1,0 +1,155 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import type { PurchasedLabel } from '../../../carriers';
+import type { ShipmentStatus } from '../../domain/shipment-status';
+import type { ListShipmentsQuery, NewShipmentRecord, ShipmentPage, ShipmentView, TrackingEventView } from '../../contracts/shipment.contracts';
+
+interface ShipmentRow {
+  id: string;
+  tenant_id: string;
+  status: ShipmentStatus;
+  carrier: string | null;
+  tracking_number: string | null;
+  label_url: string | null;
+  workflow_id: string;
+  failure_reason: string | null;
+  customer_email: string;
+  created_at: Date;
+  updated_at: Date;
+}
+
+const COLUMNS = `id, tenant_id, status, carrier, tracking_number, label_url, workflow_id, failure_reason, customer_email, created_at, updated_at`;
+
+function toView(row: ShipmentRow): ShipmentView {
+  return {
+    id: row.id,
+    tenantId: row.tenant_id,
+    status: row.status,
+    carrier: row.carrier,
+    trackingNumber: row.tracking_number,
+    labelUrl: row.label_url,
+    workflowId: row.workflow_id,
+    failureReason: row.failure_reason,
+    customerEmail: row.customer_email,
+    createdAt: row.created_at.toISOString(),
+    updatedAt: row.updated_at.toISOString(),
+  };
+}
+
+/** Cursor: the position of the last row in the list order (created_at desc, id desc). */
+export function encodeCursor(view: Pick<ShipmentView, 'createdAt' | 'id'>): string {
+  return Buffer.from(JSON.stringify([view.createdAt, view.id])).toString('base64url');
+}
+
+export function decodeCursor(cursor: string): [string, string] | null {
+  try {
+    const value: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (Array.isArray(value) && value.length === 2 && typeof value[0] === 'string' && typeof value[1] === 'string') {
+      if (Number.isNaN(Date.parse(value[0]))) return null;
+      return [value[0], value[1]];
+    }
+  } catch {
+    // fall through: not a cursor of ours
+  }
+  return null;
+}
+
+/** SQL over the tenant transaction's EntityManager; row-level security scopes every statement. */
+@Injectable()
+export class ShipmentsRepository {
+  /** Inserts the shipment with its label; a repeated call for the same shipment changes nothing. */
+  async insertWithLabel(tx: EntityManager, input: NewShipmentRecord, label: PurchasedLabel): Promise<void> {
+    await tx.query(
+      `INSERT INTO shipments (id, tenant_id, idempotency_key, request_hash, status, carrier, tracking_number, label_url,
+         carrier_transaction_id, workflow_id, from_address, to_address, parcel, customer_email, created_at)
+       VALUES ($1, $2, $3, $4, 'LABEL_CREATED', $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+       ON CONFLICT (id) DO NOTHING`,
+      [
+        input.shipmentId, input.tenantId, input.idempotencyKey, input.requestHash, label.carrier, label.trackingNumber,
+        label.labelUrl, label.carrierTransactionId, input.workflowId, input.fromAddress, input.toAddress, input.parcel,
+        input.customerEmail, input.requestedAt,
+      ],
+    );
+  }
+
+  async insertFailed(tx: EntityManager, input: NewShipmentRecord, reason: string): Promise<void> {
+    await tx.query(
+      `INSERT INTO shipments (id, tenant_id, idempotency_key, request_hash, status, failure_reason, workflow_id,
+         from_address, to_address, parcel, customer_email, created_at)
+       VALUES ($1, $2, $3, $4, 'FAILED', $5, $6, $7, $8, $9, $10, $11)
+       ON CONFLICT (id) DO NOTHING`,
+      [
+        input.shipmentId, input.tenantId, input.idempotencyKey, input.requestHash, reason, input.workflowId, input.fromAddress,
+        input.toAddress, input.parcel, input.customerEmail, input.requestedAt,
+      ],
+    );
+  }
+
+  async findById(tx: EntityManager, id: string): Promise<ShipmentView | null> {
+    const rows: ShipmentRow[] = await tx.query(`SELECT ${COLUMNS} FROM shipments WHERE id = $1`, [id]);
+    return rows[0] ? toView(rows[0]) : null;
+  }
+
+  async requestHashOf(tx: EntityManager, id: string): Promise<string | null> {
+    const rows: { request_hash: string }[] = await tx.query(`SELECT request_hash FROM shipments WHERE id = $1`, [id]);
+    return rows[0]?.request_hash ?? null;
+  }
+
+  async list(tx: EntityManager, query: ListShipmentsQuery): Promise<ShipmentPage> {
+    const params: unknown[] = [];
+    const where: string[] = [];
+    if (query.status) {
+      params.push(query.status);
+      where.push(`status = $${params.length}`);
+    }
+    if (query.after) {
+      const cursor = decodeCursor(query.after);
+      if (cursor) {
+        params.push(cursor[0], cursor[1]);
+        where.push(`(created_at, id) < ($${params.length - 1}::timestamptz, $${params.length}::uuid)`);
+      }
+    }
+    params.push(query.first + 1);
+    const rows: ShipmentRow[] = await tx.query(
+      `SELECT ${COLUMNS} FROM shipments ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+       ORDER BY created_at DESC, id DESC LIMIT $${params.length}`,
+      params,
+    );
+    const items = rows.slice(0, query.first).map(toView);
+    const last = items.at(-1);
+    return { items, hasNextPage: rows.length > query.first, endCursor: last ? encodeCursor(last) : null };
+  }
+
+  async lockByTrackingNumber(tx: EntityManager, trackingNumber: string): Promise<{ id: string; status: ShipmentStatus } | null> {
+    const rows: { id: string; status: ShipmentStatus }[] = await tx.query(
+      `SELECT id, status FROM shipments WHERE tracking_number = $1 FOR UPDATE`,
+      [trackingNumber],
+    );
+    return rows[0] ?? null;
+  }
+
+  /** Records the event once (by its id); returns false when it was already recorded. */
+  async insertTrackingEvent(
+    tx: EntityManager,
+    event: { tenantId: string; shipmentId: string; eventId: string; status: ShipmentStatus; carrierStatus: string; occurredAt: string; location?: string; description?: string; applied: boolean },
+  ): Promise<boolean> {
+    const rows: unknown[] = await tx.query(
+      `INSERT INTO tracking_events (tenant_id, shipment_id, event_id, status, carrier_status, occurred_at, location, description, applied)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (tenant_id, event_id) DO NOTHING RETURNING id`,
+      [event.tenantId, event.shipmentId, event.eventId, event.status, event.carrierStatus, event.occurredAt, event.location ?? null, event.description ?? null, event.applied],
+    );
+    return rows.length === 1;
+  }
+
+  async updateStatus(tx: EntityManager, id: string, status: ShipmentStatus): Promise<void> {
+    await tx.query(`UPDATE shipments SET status = $2, updated_at = now() WHERE id = $1`, [id, status]);
+  }
+
+  async trackingEvents(tx: EntityManager, shipmentId: string): Promise<TrackingEventView[]> {
+    const rows: { status: ShipmentStatus; occurred_at: Date; location: string | null; description: string | null }[] = await tx.query(
+      `SELECT status, occurred_at, location, description FROM tracking_events WHERE shipment_id = $1 ORDER BY occurred_at, id`,
+      [shipmentId],
+    );
+    return rows.map((r) => ({ status: r.status, occurredAt: r.occurred_at.toISOString(), location: r.location, description: r.description }));
+  }
+}

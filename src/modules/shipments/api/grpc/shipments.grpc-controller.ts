@@ -1,0 +1,144 @@
+import { createHash } from 'node:crypto';
+import type { Metadata } from '@grpc/grpc-js';
+import { Controller } from '@nestjs/common';
+import { GrpcMethod } from '@nestjs/microservices';
+import { TokensService, type Principal } from '../../../auth';
+import { CARRIER_TRACKING_STATUSES, type CarrierTrackingStatus, type DistanceUnit, type MassUnit } from '../../../carriers';
+import { TenantContext } from '../../../tenancy';
+import { badInput, forbidden, notFound, unauthenticated } from '../../../../platform/errors/domain-error';
+import { toRpcException } from '../../../../platform/grpc/grpc-errors';
+import { ShipmentRequestsService } from '../../application/shipment-requests.service';
+import { ShipmentsService } from '../../application/shipments.service';
+import { SHIPMENT_STATUSES, type ShipmentStatus, type ShipmentView } from '../../contracts/shipment.contracts';
+
+export const SHIPMENTS_GRPC_PACKAGE = 'logisynapse.shipments.v1';
+export const SHIPMENTS_PROTO_PATH = `${__dirname}/shipments.proto`;
+
+type Address = Record<'name' | 'company' | 'street1' | 'street2' | 'city' | 'state' | 'zip' | 'country' | 'phone' | 'email', string>;
+interface CreateShipmentRequest {
+  idempotencyKey: string;
+  fromAddress?: Address;
+  toAddress?: Address;
+  parcel?: { length: number; width: number; height: number; distanceUnit: string; weight: number; massUnit: string };
+  customerEmail: string;
+}
+
+const blank = (value: string | undefined) => (value === undefined || value === '' ? undefined : value);
+
+function address(a: Address | undefined) {
+  if (!a) return undefined as never;
+  return {
+    name: a.name, company: blank(a.company), street1: a.street1, street2: blank(a.street2), city: a.city,
+    state: blank(a.state), zip: a.zip, country: a.country, phone: blank(a.phone), email: blank(a.email),
+  };
+}
+
+function toMessage(view: ShipmentView, trackingEvents: unknown[] = []) {
+  return {
+    id: view.id, status: view.status, carrier: view.carrier ?? '', trackingNumber: view.trackingNumber ?? '',
+    labelUrl: view.labelUrl ?? '', workflowId: view.workflowId, createdAt: view.createdAt, updatedAt: view.updatedAt,
+    failureReason: view.failureReason ?? '', trackingEvents,
+  };
+}
+
+/**
+ * gRPC `logisynapse.shipments.v1.ShipmentService`. Each call verifies the caller's token from
+ * the `authorization` metadata itself and runs in that token's tenant; tenant metadata sent by
+ * the caller (such as `x-tenant-id`) is never read.
+ */
+@Controller()
+export class ShipmentsGrpcController {
+  constructor(
+    private readonly tokens: TokensService,
+    private readonly requests: ShipmentRequestsService,
+    private readonly shipments: ShipmentsService,
+  ) {}
+
+  @GrpcMethod('ShipmentService', 'CreateShipment')
+  createShipment(request: CreateShipmentRequest, metadata: Metadata) {
+    return this.call(metadata, 'shipments:write', async () => {
+      const view = await this.requests.create({
+        idempotencyKey: request.idempotencyKey,
+        fromAddress: address(request.fromAddress),
+        toAddress: address(request.toAddress),
+        parcel: (request.parcel && {
+          ...request.parcel,
+          distanceUnit: request.parcel.distanceUnit as DistanceUnit,
+          massUnit: request.parcel.massUnit as MassUnit,
+        }) as never,
+        customerEmail: request.customerEmail,
+      });
+      return toMessage(view);
+    });
+  }
+
+  @GrpcMethod('ShipmentService', 'GetShipment')
+  getShipment(request: { id: string }, metadata: Metadata) {
+    return this.call(metadata, 'shipments:read', async () => {
+      const view = await this.requests.get(request.id);
+      if (!view) throw notFound(`No shipment ${request.id}`);
+      const events = view.status === 'PENDING' ? [] : await this.shipments.trackingEvents(view.id);
+      return toMessage(view, events.map((e) => ({ ...e, location: e.location ?? '', description: e.description ?? '' })));
+    });
+  }
+
+  @GrpcMethod('ShipmentService', 'ListShipments')
+  listShipments(request: { first: number; after: string; status: string }, metadata: Metadata) {
+    return this.call(metadata, 'shipments:read', async () => {
+      const first = request.first || 20;
+      if (first < 1 || first > 100) throw badInput('first must be between 1 and 100');
+      const status = blank(request.status);
+      if (status && !SHIPMENT_STATUSES.includes(status as ShipmentStatus)) throw badInput(`Unknown status ${status}`);
+      const page = await this.shipments.list({ first, after: blank(request.after), status: status as ShipmentStatus | undefined });
+      return { shipments: page.items.map((v) => toMessage(v)), hasNextPage: page.hasNextPage, endCursor: page.endCursor ?? '' };
+    });
+  }
+
+  @GrpcMethod('ShipmentService', 'UpdateShipmentStatus')
+  updateShipmentStatus(
+    request: { trackingNumber: string; status: string; substatus: string; occurredAt: string; location: string; statusDetails: string; eventId: string; carrier: string },
+    metadata: Metadata,
+  ) {
+    return this.call(metadata, 'shipments:write', async (principal) => {
+      if (!request.trackingNumber) throw badInput('trackingNumber is required');
+      if (!CARRIER_TRACKING_STATUSES.includes(request.status as CarrierTrackingStatus)) {
+        throw badInput(`status must be one of ${CARRIER_TRACKING_STATUSES.join(', ')}`);
+      }
+      const occurredAt = blank(request.occurredAt) ?? new Date().toISOString();
+      if (Number.isNaN(Date.parse(occurredAt))) throw badInput('occurredAt is not a date');
+      const eventId =
+        blank(request.eventId) ??
+        createHash('sha256').update([request.trackingNumber, request.status, request.substatus, occurredAt].join('|')).digest('hex');
+      const outcome = await this.shipments.applyCarrierUpdate({
+        tenantId: principal.tenantId!,
+        carrier: blank(request.carrier) ?? 'unknown',
+        trackingNumber: request.trackingNumber,
+        status: request.status as CarrierTrackingStatus,
+        substatus: blank(request.substatus),
+        statusDetails: blank(request.statusDetails),
+        occurredAt: new Date(occurredAt).toISOString(),
+        location: blank(request.location),
+        eventId,
+      });
+      return { outcome };
+    });
+  }
+
+  private async call<T>(metadata: Metadata, scope: string, work: (principal: Principal) => Promise<T>): Promise<T> {
+    try {
+      const principal = await this.authenticate(metadata);
+      if (!principal.scopes.includes(scope)) throw forbidden(`Missing scope: ${scope}`);
+      if (!principal.tenantId) throw forbidden('This operation needs a tenant token');
+      return await TenantContext.run(principal.tenantId, () => work(principal));
+    } catch (error) {
+      throw toRpcException(error);
+    }
+  }
+
+  private async authenticate(metadata: Metadata): Promise<Principal> {
+    const header = metadata.get('authorization')[0];
+    const match = typeof header === 'string' ? /^Bearer\s+(\S+)$/i.exec(header) : null;
+    if (!match?.[1]) throw unauthenticated('authorization metadata must be "Bearer <token>"');
+    return this.tokens.verify(match[1]);
+  }
+}

@@ -1,0 +1,24 @@
+import { Module, type DynamicModule, type ModuleMetadata } from '@nestjs/common';
+import { AuthModule } from '../../auth';
+import { ShipmentRequestsService } from '../application/shipment-requests.service';
+import { ShipmentsGrpcController } from './grpc/shipments.grpc-controller';
+import { ShipmentsModule } from '../shipments.module';
+
+/**
+ * The shipments module's front door (create, read, list). It needs a provider of
+ * `SHIPMENT_WORKFLOWS`, which the composition root passes in, so this module does not depend on
+ * the workflow engine's module.
+ */
+@Module({})
+export class ShipmentsApiModule {
+  static register(workflows: NonNullable<ModuleMetadata['imports']>[number]): DynamicModule {
+    return {
+      module: ShipmentsApiModule,
+      global: true,
+      imports: [ShipmentsModule, AuthModule, workflows],
+      controllers: [ShipmentsGrpcController],
+      providers: [ShipmentRequestsService],
+      exports: [ShipmentRequestsService, ShipmentsModule],
+    };
+  }
+}

@@ -1,0 +1,74 @@
+import { Injectable } from '@nestjs/common';
+import type { CarrierStatusUpdate, PurchasedLabel } from '../../carriers';
+import { TenantTransactions } from '../../tenancy';
+import { ShipmentsRepository } from '../adapters/typeorm/shipments.repository';
+import type {
+  ListShipmentsQuery,
+  NewShipmentRecord,
+  ShipmentPage,
+  ShipmentView,
+  StatusUpdateOutcome,
+  TrackingEventView,
+} from '../contracts/shipment.contracts';
+import { shouldApply, statusFromCarrier } from '../domain/shipment-status';
+
+/** The shipment aggregate's use cases. Every one runs in a tenant transaction. */
+@Injectable()
+export class ShipmentsService {
+  constructor(
+    private readonly tx: TenantTransactions,
+    private readonly repository: ShipmentsRepository,
+  ) {}
+
+  recordLabel(record: NewShipmentRecord, label: PurchasedLabel): Promise<void> {
+    return this.tx.runFor(record.tenantId, (tx) => this.repository.insertWithLabel(tx, record, label));
+  }
+
+  recordFailure(record: NewShipmentRecord, reason: string): Promise<void> {
+    return this.tx.runFor(record.tenantId, (tx) => this.repository.insertFailed(tx, record, reason));
+  }
+
+  get(id: string): Promise<ShipmentView | null> {
+    return this.tx.run((tx) => this.repository.findById(tx, id));
+  }
+
+  requestHashOf(id: string): Promise<string | null> {
+    return this.tx.run((tx) => this.repository.requestHashOf(tx, id));
+  }
+
+  list(query: ListShipmentsQuery): Promise<ShipmentPage> {
+    return this.tx.run((tx) => this.repository.list(tx, query));
+  }
+
+  trackingEvents(id: string): Promise<TrackingEventView[]> {
+    return this.tx.run((tx) => this.repository.trackingEvents(tx, id));
+  }
+
+  /**
+   * Applies one carrier update: recorded once however often it is delivered (by event id), and
+   * applied to the status only when it moves the shipment forward.
+   */
+  applyCarrierUpdate(update: CarrierStatusUpdate): Promise<StatusUpdateOutcome> {
+    return this.tx.runFor(update.tenantId, async (tx) => {
+      const shipment = await this.repository.lockByTrackingNumber(tx, update.trackingNumber);
+      if (!shipment) return 'unknown_tracking_number';
+      const next = statusFromCarrier(update);
+      const applies = next !== null && shouldApply(shipment.status, next);
+      const inserted = await this.repository.insertTrackingEvent(tx, {
+        tenantId: update.tenantId,
+        shipmentId: shipment.id,
+        eventId: update.eventId,
+        status: next ?? shipment.status,
+        carrierStatus: update.substatus ? `${update.status}/${update.substatus}` : update.status,
+        occurredAt: update.occurredAt,
+        location: update.location,
+        description: update.statusDetails,
+        applied: applies,
+      });
+      if (!inserted) return 'duplicate';
+      if (!applies || next === null) return 'recorded';
+      await this.repository.updateStatus(tx, shipment.id, next);
+      return 'applied';
+    });
+  }
+}

@@ -1,0 +1,77 @@
+import type { Address, Parcel } from '../../carriers';
+import type { ShipmentStatus } from '../domain/shipment-status';
+
+export type { ShipmentStatus };
+export { SHIPMENT_STATUSES } from '../domain/shipment-status';
+
+export interface TrackingEventView {
+  status: ShipmentStatus;
+  occurredAt: string;
+  location: string | null;
+  description: string | null;
+}
+
+export interface ShipmentView {
+  id: string;
+  tenantId: string;
+  status: ShipmentStatus;
+  carrier: string | null;
+  trackingNumber: string | null;
+  labelUrl: string | null;
+  workflowId: string;
+  failureReason: string | null;
+  customerEmail: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface CreateShipmentCommand {
+  idempotencyKey: string;
+  fromAddress: Address;
+  toAddress: Address;
+  parcel: Parcel;
+  customerEmail: string;
+}
+
+export interface ShipmentPage {
+  items: ShipmentView[];
+  hasNextPage: boolean;
+  endCursor: string | null;
+}
+
+export interface ListShipmentsQuery {
+  first: number;
+  after?: string;
+  status?: ShipmentStatus;
+}
+
+export type StatusUpdateOutcome = 'applied' | 'recorded' | 'duplicate' | 'unknown_tracking_number';
+
+/** What the workflow saves once the carrier has answered. */
+export interface NewShipmentRecord {
+  shipmentId: string;
+  tenantId: string;
+  workflowId: string;
+  idempotencyKey: string;
+  requestHash: string;
+  fromAddress: Address;
+  toAddress: Address;
+  parcel: Parcel;
+  customerEmail: string;
+  requestedAt: string;
+}
+
+/** An accepted create request: the input of CreateShipmentWorkflow. */
+export interface ShipmentRequest {
+  shipmentId: string;
+  tenantId: string;
+  idempotencyKey: string;
+  requestHash: string;
+  fromAddress: Address;
+  toAddress: Address;
+  parcel: Parcel;
+  customerEmail: string;
+  requestedAt: string;
+}
+
+export type CreateShipmentResult = { status: 'LABEL_CREATED'; trackingNumber: string } | { status: 'FAILED'; reason: string };

@@ -1,0 +1,10 @@
+// Public surface of the shipments module. Order matters: the core module first, because the
+// workflow-orchestrator module (imported by the composition root) depends on it.
+export { ShipmentsModule } from './shipments.module';
+export { ShipmentsService } from './application/shipments.service';
+export { ShipmentRequestsService } from './application/shipment-requests.service';
+export { ShipmentsApiModule } from './api/shipments-api.module';
+export * from './contracts/shipment.contracts';
+export * from './ports/shipment-workflows.port';
+export { workflowIdFor } from './domain/shipment-identity';
+export { encodeCursor } from './adapters/typeorm/shipments.repository';

@@ -1,0 +1,23 @@
+import type { CreateShipmentResult, ShipmentRequest } from '../contracts/shipment.contracts';
+
+export type WorkflowRunStatus = 'RUNNING' | 'COMPLETED' | 'FAILED';
+
+export interface CreateShipmentRun {
+  workflowId: string;
+  status: WorkflowRunStatus;
+  input: ShipmentRequest;
+  result?: CreateShipmentResult;
+}
+
+/**
+ * What the shipments module needs of the workflow engine (implemented by the
+ * workflow-orchestrator module): start a shipment's workflow, and see it while it runs.
+ */
+export interface ShipmentWorkflows {
+  /** Starts CreateShipmentWorkflow under `workflowId`; a second start with that id starts nothing. */
+  startCreateShipment(workflowId: string, input: ShipmentRequest): Promise<void>;
+  /** The run's input and state, or null when no run has that id. */
+  describeCreateShipment(workflowId: string): Promise<CreateShipmentRun | null>;
+}
+
+export const SHIPMENT_WORKFLOWS = Symbol('SHIPMENT_WORKFLOWS');

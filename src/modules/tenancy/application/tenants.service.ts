@@ -1,0 +1,47 @@
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import { APP_DATA_SOURCE, type AppDataSource } from '../../../platform/database';
+import { badInput } from '../../../platform/errors/domain-error';
+
+export interface CreatedTenant {
+  tenantId: string;
+  name: string;
+  /** Shown once: only its hash is stored. */
+  webhookToken: string;
+}
+
+const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
+
+/**
+ * Tenants are platform data: this is the narrow platform path that may read and write them
+ * outside any tenant transaction.
+ */
+@Injectable()
+export class TenantsService {
+  constructor(@Inject(APP_DATA_SOURCE) private readonly dataSource: AppDataSource) {}
+
+  async create(name: string): Promise<CreatedTenant> {
+    const trimmed = typeof name === 'string' ? name.trim() : '';
+    if (trimmed.length < 1 || trimmed.length > 200) throw badInput('Tenant name must be 1 to 200 characters');
+    const tenantId = randomUUID();
+    const webhookToken = `whk_${randomBytes(24).toString('base64url')}`;
+    await this.dataSource.query(`INSERT INTO tenants (id, name, webhook_token_hash) VALUES ($1, $2, $3)`, [
+      tenantId,
+      trimmed,
+      hashToken(webhookToken),
+    ]);
+    return { tenantId, name: trimmed, webhookToken };
+  }
+
+  /** The tenant a carrier webhook token belongs to, or null. */
+  async findByWebhookToken(token: string): Promise<string | null> {
+    if (!token) return null;
+    const rows: { id: string }[] = await this.dataSource.query(`SELECT id FROM tenants WHERE webhook_token_hash = $1`, [hashToken(token)]);
+    return rows[0]?.id ?? null;
+  }
+
+  async count(): Promise<number> {
+    const rows: { n: string }[] = await this.dataSource.query(`SELECT count(*)::text AS n FROM tenants`);
+    return Number(rows[0]?.n ?? 0);
+  }
+}

@@ -1,0 +1,33 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+
+/** Who is acting: set once from a verified token, read everywhere below it. */
+export interface TenantScope {
+  tenantId: string;
+}
+
+const storage = new AsyncLocalStorage<TenantScope>();
+
+export class MissingTenantContextError extends Error {
+  override readonly name = 'MissingTenantContextError';
+  constructor() {
+    super('No tenant in context: tenant data may only be touched inside TenantContext.run');
+  }
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export const TenantContext = {
+  run<T>(tenantId: string, fn: () => T): T {
+    if (!UUID.test(tenantId)) throw new Error(`Tenant id must be a UUID, got "${tenantId}"`);
+    return storage.run({ tenantId }, fn);
+  },
+  /** The current tenant; throws when there is none (fails closed). */
+  require(): string {
+    const scope = storage.getStore();
+    if (!scope) throw new MissingTenantContextError();
+    return scope.tenantId;
+  },
+  current(): string | undefined {
+    return storage.getStore()?.tenantId;
+  },
+};

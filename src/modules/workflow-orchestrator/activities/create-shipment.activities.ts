@@ -1,0 +1,84 @@
+import { CarrierValidationError, type CarrierPort, type PurchasedLabel } from '../../carriers';
+import { workflowIdFor, type ShipmentsService } from '../../shipments';
+import { QUEUES, TOPICS, type EventLogPort, type TaskQueuePort } from '../../../platform/messaging';
+import {
+  type CreateShipmentActivities,
+  type CreateShipmentInput,
+  type EmailTask,
+  type ShipmentCreatedEvent,
+} from '../contracts/create-shipment.contracts';
+
+export interface ActivityDependencies {
+  carrier: CarrierPort;
+  shipments: Pick<ShipmentsService, 'recordLabel' | 'recordFailure'>;
+  eventLog: EventLogPort;
+  taskQueue: TaskQueuePort;
+}
+
+const record = (input: CreateShipmentInput) => ({ ...input, workflowId: workflowIdFor(input.shipmentId) });
+
+/** The activities, built from their dependencies (engine-agnostic; each one idempotent). */
+export function createShipmentActivities(deps: ActivityDependencies): CreateShipmentActivities {
+  return {
+    async callShippoApi(input) {
+      try {
+        const label = await deps.carrier.purchaseLabel({
+          reference: input.shipmentId,
+          tenantId: input.tenantId,
+          fromAddress: input.fromAddress,
+          toAddress: input.toAddress,
+          parcel: input.parcel,
+        });
+        return { kind: 'purchased', label };
+      } catch (error) {
+        // The carrier refused the request itself: retrying cannot help, so it is a result.
+        if (error instanceof CarrierValidationError) return { kind: 'rejected', reason: error.reason };
+        throw error;
+      }
+    },
+
+    async saveShipmentToDb(input, label) {
+      await deps.shipments.recordLabel(record(input), label);
+    },
+
+    async publishShipmentCreated(input, label: PurchasedLabel) {
+      const event: ShipmentCreatedEvent = {
+        shipmentId: input.shipmentId,
+        tenantId: input.tenantId,
+        carrier: label.carrier,
+        trackingNumber: label.trackingNumber,
+        labelUrl: label.labelUrl,
+        customerEmail: input.customerEmail,
+        fromCity: input.fromAddress.city,
+        toCity: input.toAddress.city,
+        toCountry: input.toAddress.country,
+        createdAt: input.requestedAt,
+      };
+      // Consumers de-duplicate on event-id, so a retried publish is harmless.
+      await deps.eventLog.publish(TOPICS.shipmentCreated, {
+        key: input.shipmentId,
+        payload: event,
+        headers: { 'tenant-id': input.tenantId, 'event-id': `shipment.created:${input.shipmentId}` },
+      });
+    },
+
+    async queueWelcomeEmail(input, label) {
+      const task: EmailTask = {
+        tenantId: input.tenantId,
+        shipmentId: input.shipmentId,
+        template: 'welcome',
+        to: input.customerEmail,
+        variables: { trackingNumber: label.trackingNumber, carrier: label.carrier, labelUrl: label.labelUrl },
+      };
+      await deps.taskQueue.enqueue(
+        QUEUES.emailSend,
+        { payload: task, headers: { 'tenant-id': input.tenantId } },
+        { dedupeKey: `welcome:${input.shipmentId}` },
+      );
+    },
+
+    async markShipmentFailed(input, reason) {
+      await deps.shipments.recordFailure(record(input), reason);
+    },
+  };
+}

@@ -1,0 +1,113 @@
+import { DBOS } from '@dbos-inc/dbos-sdk';
+import {
+  ACTIVITY_RETRY_POLICY,
+  CREATE_SHIPMENT_WORKFLOW,
+  type CreateShipmentActivities,
+  type CreateShipmentInput,
+  type CreateShipmentResult,
+} from '../../contracts/create-shipment.contracts';
+import type { CreateShipmentRun, WorkflowRunStatus } from '../../../shipments';
+import type { WorkflowEnginePort } from '../../ports/workflow-engine.port';
+import { createShipmentWorkflow } from '../../workflows/create-shipment.workflow';
+
+export interface DbosEngineOptions {
+  systemDatabaseUrl: string;
+  onRetry?: (activity: string, attempt: number, error: unknown) => void;
+}
+
+/** Delay before retry number `attempt` (1-based), as Temporal computes it. */
+export function retryDelayMs(attempt: number, policy = ACTIVITY_RETRY_POLICY): number {
+  const delay = policy.initialIntervalMs * policy.backoffCoefficient ** (attempt - 1);
+  return Math.min(delay, policy.maximumIntervalMs);
+}
+
+/**
+ * Runs `CreateShipmentWorkflow` on DBOS Transact, on the platform's own PostgreSQL. Each
+ * activity attempt is a DBOS step and each pause between attempts a durable DBOS sleep, so the
+ * retry policy (with its one-minute cap, which DBOS's built-in step retries lack) survives a
+ * restart exactly where it was.
+ */
+export class DbosWorkflowEngine implements WorkflowEnginePort {
+  readonly adapterName = 'DBOS Transact (embedded, on the platform database)';
+  private workflow: ((input: CreateShipmentInput) => Promise<CreateShipmentResult>) | null = null;
+
+  constructor(
+    private readonly options: DbosEngineOptions,
+    private readonly activities: CreateShipmentActivities,
+  ) {}
+
+  async launch(): Promise<void> {
+    DBOS.setConfig({
+      name: 'logisynapse',
+      systemDatabaseUrl: this.options.systemDatabaseUrl,
+      systemDatabaseSchemaName: 'dbos',
+      systemDatabasePoolSize: 4,
+      logLevel: 'warn',
+      enableOTLP: false,
+    });
+    const durable = this.durableActivities();
+    this.workflow = DBOS.registerWorkflow((input: CreateShipmentInput) => createShipmentWorkflow(input, durable), {
+      name: CREATE_SHIPMENT_WORKFLOW,
+    });
+    await DBOS.launch();
+  }
+
+  async shutdown(): Promise<void> {
+    if (this.workflow) await DBOS.shutdown({ deregister: true });
+    this.workflow = null;
+  }
+
+  async startCreateShipment(workflowId: string, input: CreateShipmentInput): Promise<void> {
+    if (!this.workflow) throw new Error('DBOS workflow engine is not launched');
+    await DBOS.startWorkflow(this.workflow, { workflowID: workflowId })(input);
+  }
+
+  async describeCreateShipment(workflowId: string): Promise<CreateShipmentRun | null> {
+    const status = await DBOS.getWorkflowStatus(workflowId);
+    if (!status || status.workflowName !== CREATE_SHIPMENT_WORKFLOW) return null;
+    const input = status.input?.[0] as CreateShipmentInput | undefined;
+    if (!input) return null;
+    return {
+      workflowId,
+      status: runStatus(status.status),
+      input,
+      result: status.output as CreateShipmentResult | undefined,
+    };
+  }
+
+  private durableActivities(): CreateShipmentActivities {
+    const wrap = <A extends unknown[], R>(name: string, fn: (...args: A) => Promise<R>) =>
+      async (...args: A): Promise<R> => {
+        for (let attempt = 1; ; attempt++) {
+          try {
+            return await DBOS.runStep(() => fn(...args), { name });
+          } catch (error) {
+            if (attempt >= ACTIVITY_RETRY_POLICY.maximumAttempts) throw error;
+            this.options.onRetry?.(name, attempt, error);
+            await DBOS.sleep(retryDelayMs(attempt));
+          }
+        }
+      };
+    const a = this.activities;
+    return {
+      callShippoApi: wrap('callShippoApi', a.callShippoApi.bind(a)),
+      saveShipmentToDb: wrap('saveShipmentToDb', a.saveShipmentToDb.bind(a)),
+      publishShipmentCreated: wrap('publishShipmentCreated', a.publishShipmentCreated.bind(a)),
+      queueWelcomeEmail: wrap('queueWelcomeEmail', a.queueWelcomeEmail.bind(a)),
+      markShipmentFailed: wrap('markShipmentFailed', a.markShipmentFailed.bind(a)),
+    };
+  }
+}
+
+function runStatus(status: string): WorkflowRunStatus {
+  switch (status) {
+    case 'SUCCESS':
+      return 'COMPLETED';
+    case 'ERROR':
+    case 'CANCELLED':
+    case 'MAX_RECOVERY_ATTEMPTS_EXCEEDED':
+      return 'FAILED';
+    default:
+      return 'RUNNING';
+  }
+}

@@ -1,0 +1,124 @@
+import { resolve } from 'node:path';
+
+/**
+ * Typed configuration, read and validated once at start. A bad value stops the start with a
+ * message naming the variable, instead of surfacing later as a confusing runtime failure.
+ */
+export interface AppConfig {
+  environment: 'development' | 'test' | 'production';
+  port: number;
+  grpcPort: number;
+  host: string;
+  dataDir: string;
+  modules: string[];
+  database: { url: string | null; ownerUrl: string | null; poolSize: number };
+  auth: {
+    issuer: string;
+    audience: string;
+    tokenTtlSeconds: number;
+    adminClientId: string | null;
+    adminClientSecret: string | null;
+  };
+  carrier: {
+    shippoApiKey: string | null;
+    shippoBaseUrl: string;
+    sandboxLatencyMs: number;
+    sandboxFailureRate: number;
+    sandboxJourneyStepMs: number;
+  };
+  logLevel: string;
+}
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+type Env = Record<string, string | undefined>;
+
+function int(env: Env, key: string, fallback: number, min = 0, max = Number.MAX_SAFE_INTEGER): number {
+  const raw = env[key];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new ConfigError(`${key} must be an integer between ${min} and ${max}, got "${raw}"`);
+  }
+  return value;
+}
+
+function fraction(env: Env, key: string, fallback: number): number {
+  const raw = env[key];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value < 0 || value > 1) {
+    throw new ConfigError(`${key} must be a number between 0 and 1, got "${raw}"`);
+  }
+  return value;
+}
+
+function optional(env: Env, key: string): string | null {
+  const raw = env[key];
+  return raw === undefined || raw.trim() === '' ? null : raw.trim();
+}
+
+export const ALL_MODULES = [
+  'gateway',
+  'auth',
+  'tenancy',
+  'shipments',
+  'workflow-orchestrator',
+  'carriers',
+  'communications',
+] as const;
+
+export function loadConfig(env: Env = process.env): AppConfig {
+  const nodeEnv = env.NODE_ENV ?? 'development';
+  if (nodeEnv !== 'development' && nodeEnv !== 'test' && nodeEnv !== 'production') {
+    throw new ConfigError(`NODE_ENV must be development, test or production, got "${nodeEnv}"`);
+  }
+  const modulesRaw = optional(env, 'LOGISYNAPSE_MODULES') ?? 'all';
+  const modules = modulesRaw === 'all' ? [...ALL_MODULES] : modulesRaw.split(',').map((m) => m.trim());
+  for (const name of modules) {
+    if (!(ALL_MODULES as readonly string[]).includes(name)) {
+      throw new ConfigError(`LOGISYNAPSE_MODULES names an unknown module "${name}" (known: ${ALL_MODULES.join(', ')})`);
+    }
+  }
+  const adminClientId = optional(env, 'PLATFORM_ADMIN_CLIENT_ID');
+  const adminClientSecret = optional(env, 'PLATFORM_ADMIN_CLIENT_SECRET');
+  if ((adminClientId === null) !== (adminClientSecret === null)) {
+    throw new ConfigError('PLATFORM_ADMIN_CLIENT_ID and PLATFORM_ADMIN_CLIENT_SECRET must be set together');
+  }
+  if (adminClientSecret !== null && adminClientSecret.length < 16) {
+    throw new ConfigError('PLATFORM_ADMIN_CLIENT_SECRET must be at least 16 characters');
+  }
+  const port = int(env, 'PORT', 3000, 0, 65535);
+  return {
+    environment: nodeEnv,
+    port,
+    grpcPort: int(env, 'GRPC_PORT', 50051, 0, 65535),
+    host: optional(env, 'HOST') ?? '0.0.0.0',
+    dataDir: resolve(optional(env, 'LOGISYNAPSE_DATA_DIR') ?? '.data'),
+    modules,
+    database: {
+      url: optional(env, 'DATABASE_URL'),
+      ownerUrl: optional(env, 'DATABASE_OWNER_URL'),
+      poolSize: int(env, 'DATABASE_POOL_SIZE', 10, 1, 500),
+    },
+    auth: {
+      issuer: optional(env, 'AUTH_ISSUER') ?? 'logisynapse',
+      audience: optional(env, 'AUTH_AUDIENCE') ?? 'logisynapse-api',
+      tokenTtlSeconds: int(env, 'AUTH_TOKEN_TTL_SECONDS', 3600, 60, 86400),
+      adminClientId,
+      adminClientSecret,
+    },
+    carrier: {
+      shippoApiKey: optional(env, 'SHIPPO_API_KEY'),
+      shippoBaseUrl: optional(env, 'SHIPPO_BASE_URL') ?? 'https://api.goshippo.com',
+      sandboxLatencyMs: int(env, 'CARRIER_SANDBOX_LATENCY_MS', 150, 0, 600_000),
+      sandboxFailureRate: fraction(env, 'CARRIER_SANDBOX_FAILURE_RATE', 0),
+      sandboxJourneyStepMs: int(env, 'CARRIER_SANDBOX_JOURNEY_STEP_MS', 10_000, 0, 86_400_000),
+    },
+    logLevel: optional(env, 'LOG_LEVEL') ?? 'info',
+  };
+}
+
+export const APP_CONFIG = Symbol('APP_CONFIG');

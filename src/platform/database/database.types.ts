@@ -1,0 +1,26 @@
+import type { DataSource } from 'typeorm';
+
+/** Where the platform's PostgreSQL is, whichever adapter serves it. */
+export interface DatabaseEndpoints {
+  /** `pglite` (embedded) or `postgres`. */
+  readonly adapterName: string;
+  /** The application's connection: a role that owns no table. */
+  readonly appUrl: string;
+  /** The owner's connection, for migrations. */
+  readonly ownerUrl: string;
+  /** The workflow engine's and queues' own bookkeeping. */
+  readonly engineUrl: string;
+  /**
+   * The embedded server has one superuser session for every client, so tenant transactions
+   * switch to the application role with `SET LOCAL ROLE` to be subject to row-level security.
+   */
+  readonly switchRoleInTransactions: boolean;
+  close(): Promise<void>;
+}
+
+export const DATABASE_ENDPOINTS = Symbol('DATABASE_ENDPOINTS');
+export const APP_DATA_SOURCE = Symbol('APP_DATA_SOURCE');
+export type AppDataSource = DataSource;
+
+/** The role tenant queries run as (created by the first migration). */
+export const APP_ROLE = 'logisynapse_app';

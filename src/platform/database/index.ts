@@ -1,0 +1,2 @@
+export * from './database.types';
+export { DatabaseModule } from './database.module';

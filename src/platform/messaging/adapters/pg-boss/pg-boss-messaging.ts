@@ -1,0 +1,70 @@
+import { PgBoss, type Job } from 'pg-boss';
+import type { EventHandler, EventLogPort, EventMessage, Task, TaskQueuePort } from '../../messaging.ports';
+
+/** Queue names in pg-boss allow letters, digits, `-`, `_`, `.` and `/`. */
+const queueFor = (topic: string, group: string) => `${topic}/${group}`;
+
+const RETRY = { retryLimit: 10, retryDelay: 1, retryBackoff: true, retryDelayMax: 60 } as const;
+const POLL = { pollingIntervalSeconds: 0.5 } as const;
+
+export async function startPgBoss(connectionString: string, onError: (error: Error) => void): Promise<PgBoss> {
+  const boss = new PgBoss({ connectionString, schema: 'pgboss', max: 4, application_name: 'logisynapse-pgboss' });
+  boss.on('error', onError);
+  await boss.start();
+  return boss;
+}
+
+/** Event log over pg-boss publish/subscribe: one queue per consumer group. */
+export class PgBossEventLog implements EventLogPort {
+  readonly adapterName = 'pg-boss publish/subscribe (embedded)';
+  constructor(private readonly boss: PgBoss) {}
+
+  async publish<T>(topic: string, message: EventMessage<T>): Promise<void> {
+    await this.boss.publish(topic, message as unknown as object);
+  }
+
+  async subscribe<T>(topic: string, group: string, handler: EventHandler<T>): Promise<void> {
+    const queue = queueFor(topic, group);
+    await this.ensureQueue(queue);
+    await this.boss.subscribe(topic, queue);
+    await this.boss.work<EventMessage<T>>(queue, { ...POLL, batchSize: 50 }, async (jobs: Job<EventMessage<T>>[]) => {
+      await handler(jobs.map((job) => job.data));
+    });
+  }
+
+  private async ensureQueue(queue: string): Promise<void> {
+    if (!(await this.boss.getQueue(queue))) await this.boss.createQueue(queue, { ...RETRY });
+  }
+}
+
+/** Task queue over pg-boss queues, with a dead-letter queue per task queue. */
+export class PgBossTaskQueue implements TaskQueuePort {
+  readonly adapterName = 'pg-boss queues (embedded)';
+  private readonly ready = new Map<string, Promise<void>>();
+  constructor(private readonly boss: PgBoss) {}
+
+  async enqueue<T>(queue: string, task: Task<T>, options: { dedupeKey?: string } = {}): Promise<void> {
+    await this.ensureQueue(queue);
+    await this.boss.send(queue, task as unknown as object, options.dedupeKey ? { singletonKey: options.dedupeKey } : {});
+  }
+
+  async consume<T>(queue: string, handler: (task: Task<T>) => Promise<void>): Promise<void> {
+    await this.ensureQueue(queue);
+    await this.boss.work<Task<T>>(queue, { ...POLL, batchSize: 1 }, async ([job]: Job<Task<T>>[]) => {
+      if (job) await handler(job.data);
+    });
+  }
+
+  private ensureQueue(queue: string): Promise<void> {
+    let ready = this.ready.get(queue);
+    if (!ready) {
+      ready = (async () => {
+        const deadLetter = `${queue}.dlq`;
+        if (!(await this.boss.getQueue(deadLetter))) await this.boss.createQueue(deadLetter);
+        if (!(await this.boss.getQueue(queue))) await this.boss.createQueue(queue, { ...RETRY, deadLetter });
+      })();
+      this.ready.set(queue, ready);
+    }
+    return ready;
+  }
+}

@@ -1,0 +1,49 @@
+/**
+ * Event log: ordered facts that several consumer groups read (`shipment.created`,
+ * `carrier.status.updates`). Kafka in production, pg-boss publish/subscribe embedded.
+ */
+export interface EventMessage<T> {
+  /** Partitioning key: the shipment id or tracking number. */
+  key: string;
+  payload: T;
+  headers: Record<string, string>;
+}
+
+export type EventHandler<T> = (messages: EventMessage<T>[]) => Promise<void>;
+
+export interface EventLogPort {
+  readonly adapterName: string;
+  publish<T>(topic: string, message: EventMessage<T>): Promise<void>;
+  /**
+   * Delivers every message of `topic` to one member of `group`, at least once. A batch counts as
+   * handled when the handler resolves; if it throws, the batch is delivered again.
+   */
+  subscribe<T>(topic: string, group: string, handler: EventHandler<T>): Promise<void>;
+}
+
+export const EVENT_LOG = Symbol('EVENT_LOG');
+
+/** Task queue: work for one consumer (`tasks.email.send`). RabbitMQ in production. */
+export interface Task<T> {
+  payload: T;
+  headers: Record<string, string>;
+}
+
+export interface TaskQueuePort {
+  readonly adapterName: string;
+  /** `dedupeKey`: while a task with this key is queued, another with the same key is dropped. */
+  enqueue<T>(queue: string, task: Task<T>, options?: { dedupeKey?: string }): Promise<void>;
+  /** Delivers each task at least once; a task whose handler throws is retried, then dead-lettered. */
+  consume<T>(queue: string, handler: (task: Task<T>) => Promise<void>): Promise<void>;
+}
+
+export const TASK_QUEUE = Symbol('TASK_QUEUE');
+
+export const TOPICS = {
+  shipmentCreated: 'shipment.created',
+  carrierStatusUpdates: 'carrier.status.updates',
+} as const;
+
+export const QUEUES = {
+  emailSend: 'tasks.email.send',
+} as const;
