@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { Module, type DynamicModule } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
 import { LoggerModule } from 'nestjs-pino';
 import type { AppConfig } from './platform/config/app-config';
 import { ConfigModule } from './platform/config/config.module';
 import { DatabaseModule } from './platform/database';
+import { DomainErrorHttpFilter } from './platform/errors/http-exception.filter';
 import { HealthModule } from './platform/health/health.module';
 import { MessagingModule } from './platform/messaging';
 import { AuthModule } from './modules/auth';
@@ -47,6 +49,7 @@ export class AppModule {
         CommunicationsModule,
         GatewayModule,
       ],
+      providers: [{ provide: APP_FILTER, useClass: DomainErrorHttpFilter }],
     };
   }
 }

@@ -29,6 +29,7 @@ const logger = new Logger('Ports');
         const engine = new DbosWorkflowEngine(
           {
             systemDatabaseUrl: endpoints.engineUrl,
+            useListenNotify: endpoints.supportsListenNotify,
             onRetry: (activity, attempt, error) =>
               logger.warn(`${activity} attempt ${attempt} failed, retrying: ${error instanceof Error ? error.message : String(error)}`),
           },

@@ -15,6 +15,8 @@ export interface DatabaseEndpoints {
    * switch to the application role with `SET LOCAL ROLE` to be subject to row-level security.
    */
   readonly switchRoleInTransactions: boolean;
+  /** The embedded server shares one backend session, so LISTEN/NOTIFY cannot reach a listener. */
+  readonly supportsListenNotify: boolean;
   close(): Promise<void>;
 }
 

@@ -12,6 +12,7 @@ import { createShipmentWorkflow } from '../../workflows/create-shipment.workflow
 
 export interface DbosEngineOptions {
   systemDatabaseUrl: string;
+  useListenNotify: boolean;
   onRetry?: (activity: string, attempt: number, error: unknown) => void;
 }
 
@@ -44,6 +45,7 @@ export class DbosWorkflowEngine implements WorkflowEnginePort {
       systemDatabasePoolSize: 4,
       logLevel: 'warn',
       enableOTLP: false,
+      useListenNotify: this.options.useListenNotify,
     });
     const durable = this.durableActivities();
     this.workflow = DBOS.registerWorkflow((input: CreateShipmentInput) => createShipmentWorkflow(input, durable), {

@@ -22,6 +22,7 @@ export async function startEmbeddedDatabase(dataDir: string): Promise<DatabaseEn
     ownerUrl: url,
     engineUrl: url,
     switchRoleInTransactions: true,
+    supportsListenNotify: false,
     async close() {
       await server.close();
       await db.close();

@@ -9,6 +9,7 @@ export function postgresEndpoints(appUrl: string, ownerUrl: string | null): Data
     ownerUrl: owner,
     engineUrl: owner,
     switchRoleInTransactions: false,
+    supportsListenNotify: true,
     close: () => Promise.resolve(),
   };
 }

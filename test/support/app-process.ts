@@ -1,0 +1,148 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freePort } from './ports';
+import { eventually } from './poll';
+
+const ROOT = join(__dirname, '..', '..');
+
+export interface DemoCredentials {
+  tenantId: string;
+  clientId: string;
+  clientSecret: string;
+  webhookToken: string;
+  admin: { clientId: string; clientSecret: string };
+}
+
+export interface GraphqlResult<T = Record<string, unknown>> {
+  data?: T;
+  errors?: { message: string; extensions?: { code?: string } }[];
+}
+
+/**
+ * The built app as a real process on random loopback ports, with its own data directory.
+ * Every test that starts one stops it (`stop`, or `kill` for a crash), and the directory is
+ * removed by `dispose`.
+ */
+export class AppProcess {
+  readonly logs: string[] = [];
+  private child: ChildProcess | null = null;
+  httpPort = 0;
+  grpcPort = 0;
+
+  private constructor(
+    readonly dataDir: string,
+    private readonly env: Record<string, string>,
+  ) {}
+
+  static async start(env: Record<string, string> = {}, dataDir?: string): Promise<AppProcess> {
+    const app = new AppProcess(dataDir ?? mkdtempSync(join(tmpdir(), 'logisynapse-e2e-')), env);
+    await app.launch();
+    return app;
+  }
+
+  get baseUrl(): string {
+    return `http://127.0.0.1:${this.httpPort}`;
+  }
+
+  async launch(): Promise<void> {
+    this.httpPort = await freePort();
+    this.grpcPort = await freePort();
+    const child = spawn(process.execPath, ['dist/src/main.js'], {
+      cwd: ROOT,
+      env: {
+        PATH: process.env.PATH ?? '',
+        HOME: process.env.HOME ?? '',
+        NODE_ENV: 'development',
+        HOST: '127.0.0.1',
+        PORT: String(this.httpPort),
+        GRPC_PORT: String(this.grpcPort),
+        LOGISYNAPSE_DATA_DIR: this.dataDir,
+        CARRIER_SANDBOX_LATENCY_MS: '20',
+        CARRIER_SANDBOX_JOURNEY_STEP_MS: '0',
+        LOG_LEVEL: 'info',
+        ...this.env,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    this.child = child;
+    const collect = (chunk: Buffer) => this.logs.push(...chunk.toString('utf8').split('\n').filter(Boolean));
+    child.stdout?.on('data', collect);
+    child.stderr?.on('data', collect);
+    let exited = false;
+    child.once('exit', () => (exited = true));
+    await eventually(
+      'the app to be ready',
+      async () => {
+        if (exited) throw new Error(`app exited during start:\n${this.logs.slice(-30).join('\n')}`);
+        const res = await fetch(`${this.baseUrl}/health/ready`).catch(() => null);
+        return res?.ok ? true : undefined;
+      },
+      { timeoutMs: 60_000, intervalMs: 200 },
+    ).catch((error: unknown) => {
+      child.kill('SIGKILL');
+      throw error;
+    });
+  }
+
+  credentials(): DemoCredentials {
+    return JSON.parse(readFileSync(join(this.dataDir, 'demo-credentials.json'), 'utf8')) as DemoCredentials;
+  }
+
+  async token(clientId: string, clientSecret: string): Promise<string> {
+    const res = await fetch(`${this.baseUrl}/oauth/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ grant_type: 'client_credentials', client_id: clientId, client_secret: clientSecret }),
+    });
+    if (!res.ok) throw new Error(`token request failed: ${res.status} ${await res.text()}`);
+    return ((await res.json()) as { access_token: string }).access_token;
+  }
+
+  async graphql<T = Record<string, unknown>>(token: string | null, query: string, variables?: Record<string, unknown>): Promise<GraphqlResult<T>> {
+    const res = await fetch(`${this.baseUrl}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      body: JSON.stringify({ query, variables }),
+    });
+    return (await res.json()) as GraphqlResult<T>;
+  }
+
+  /** Log lines that are JSON objects (pino), parsed. */
+  jsonLogs(): Record<string, unknown>[] {
+    return this.logs.flatMap((line) => {
+      try {
+        const value: unknown = JSON.parse(line);
+        return value && typeof value === 'object' ? [value as Record<string, unknown>] : [];
+      } catch {
+        return [];
+      }
+    });
+  }
+
+  /** Graceful stop (SIGTERM), then SIGKILL if it hangs. */
+  async stop(): Promise<void> {
+    await this.signal('SIGTERM', 15_000);
+  }
+
+  /** A crash: SIGKILL, no shutdown hooks. */
+  async kill(): Promise<void> {
+    await this.signal('SIGKILL', 5_000);
+  }
+
+  dispose(): void {
+    rmSync(this.dataDir, { recursive: true, force: true });
+  }
+
+  private async signal(signal: NodeJS.Signals, timeoutMs: number): Promise<void> {
+    const child = this.child;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    child.kill(signal);
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    await exited;
+    clearTimeout(timer);
+    this.child = null;
+  }
+}
