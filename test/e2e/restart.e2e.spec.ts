@@ -1,0 +1,68 @@
+import { AppProcess } from '../support/app-process';
+import { eventually } from '../support/poll';
+import { CREATE_SHIPMENT, GET_SHIPMENT, shipmentInput } from '../support/shipment-fixtures';
+
+interface ShipmentData {
+  id: string;
+  status: string;
+  trackingNumber: string | null;
+  notifications: { template: string }[];
+}
+
+/**
+ * Nothing acknowledged is lost and nothing is done twice: the process is killed (SIGKILL) while
+ * every workflow is waiting on a slow carrier, then started again on the same data directory.
+ */
+describe('restart after SIGKILL with workflows in flight', () => {
+  const apps: AppProcess[] = [];
+
+  afterAll(async () => {
+    for (const app of apps) await app.stop();
+    apps[0]?.dispose();
+  });
+
+  it('finishes every shipment with exactly one label and one welcome email', async () => {
+    const env = { CARRIER_SANDBOX_LATENCY_MS: '4000' };
+    const first = await AppProcess.start(env);
+    apps.push(first);
+    const creds = first.credentials();
+    let token = await first.token(creds.clientId, creds.clientSecret);
+
+    const ids: string[] = [];
+    for (let i = 0; i < 8; i++) {
+      const res = await first.graphql<{ createShipment: ShipmentData }>(token, CREATE_SHIPMENT, { input: shipmentInput(`restart-${i}`) });
+      expect(res.data?.createShipment.status).toBe('PENDING');
+      ids.push(res.data!.createShipment.id);
+    }
+    // Every shipment was accepted; none has its label yet (the carrier takes 4 s).
+    for (const id of ids) {
+      const s = (await first.graphql<{ shipment: ShipmentData }>(token, GET_SHIPMENT, { id })).data!.shipment;
+      expect(s.status).toBe('PENDING');
+    }
+    await first.kill();
+    const sentBefore = first.jsonLogs().filter((l) => l.event === 'email.sent').length;
+    expect(sentBefore).toBe(0);
+
+    const second = await AppProcess.start({ CARRIER_SANDBOX_LATENCY_MS: '50' }, first.dataDir);
+    apps.push(second);
+    token = await second.token(creds.clientId, creds.clientSecret);
+    const done = await eventually(
+      'every shipment to have its label and welcome email',
+      async () => {
+        const shipments = await Promise.all(
+          ids.map(async (id) => (await second.graphql<{ shipment: ShipmentData }>(token, GET_SHIPMENT, { id })).data!.shipment),
+        );
+        return shipments.every((s) => s.status === 'LABEL_CREATED' && s.notifications.length > 0) ? shipments : undefined;
+      },
+      { timeoutMs: 60_000, intervalMs: 250 },
+    );
+    for (const s of done) {
+      expect(s.notifications).toEqual([{ template: 'welcome' }].map((n) => expect.objectContaining(n)));
+      expect(s.trackingNumber).toMatch(/^SBX\d{20}$/);
+    }
+    expect(new Set(done.map((s) => s.trackingNumber)).size).toBe(ids.length);
+    // One email per shipment, across both runs.
+    const sent = second.jsonLogs().filter((l) => l.event === 'email.sent');
+    expect(sent.map((l) => l.messageId).sort()).toEqual(ids.map((id) => `welcome:${id}`).sort());
+  });
+});
