@@ -1,5 +1,5 @@
 import { credentials, status, type ServiceError } from '@grpc/grpc-js';
-import { HealthClient } from 'grpc-health-check/build/src/generated/grpc/health/v1/Health';
+import { type HealthClient } from 'grpc-health-check/build/src/generated/grpc/health/v1/Health';
 import { loadSync } from '@grpc/proto-loader';
 import { loadPackageDefinition } from '@grpc/grpc-js';
 import { protoPath as healthProtoPath } from 'grpc-health-check';
