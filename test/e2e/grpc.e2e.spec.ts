@@ -1,5 +1,4 @@
-import { credentials, status, type ServiceError } from '@grpc/grpc-js';
-import { type HealthClient } from 'grpc-health-check/build/src/generated/grpc/health/v1/Health';
+import { credentials, status, type Client, type ServiceError } from '@grpc/grpc-js';
 import { loadSync } from '@grpc/proto-loader';
 import { loadPackageDefinition } from '@grpc/grpc-js';
 import { protoPath as healthProtoPath } from 'grpc-health-check';
@@ -92,6 +91,9 @@ describe('gRPC ShipmentService', () => {
     const health = loadPackageDefinition(loadSync(healthProtoPath, { enums: String })) as unknown as {
       grpc: { health: { v1: { Health: new (a: string, c: ReturnType<typeof credentials.createInsecure>) => HealthClient } } };
     };
+    interface HealthClient extends Client {
+      check(request: { service: string }, callback: (error: ServiceError | null, response: unknown) => void): void;
+    }
     const healthClient = new health.grpc.health.v1.Health(`127.0.0.1:${app.grpcPort}`, credentials.createInsecure());
     const answer = await new Promise<{ status: string }>((resolve, reject) =>
       healthClient.check({ service: 'logisynapse.shipments.v1.ShipmentService' }, (e, r) => (e ? reject(e) : resolve(r as { status: string }))),
