@@ -18,6 +18,7 @@ const esmOnly = [
   'uuid',
   'graphql-ws',
   'es-toolkit',
+  'non-error',
 ];
 
 const transform = { '^.+\\.(t|j|mj)s$': ['@swc/jest', { ...swcrc, swcrc: false, sourceMaps: 'inline' }] };

@@ -4,12 +4,13 @@ import { OAuthController } from './api/oauth.controller';
 import { ApiClientsService } from './application/api-clients.service';
 import { CredentialsBootstrap } from './application/credentials-bootstrap';
 import { SigningKeysService } from './application/signing-keys.service';
+import { TenantOnboardingService } from './application/tenant-onboarding.service';
 import { TokensService } from './application/tokens.service';
 
 @Module({
   imports: [TenancyModule],
   controllers: [OAuthController],
-  providers: [SigningKeysService, TokensService, ApiClientsService, CredentialsBootstrap],
-  exports: [TokensService, ApiClientsService, SigningKeysService],
+  providers: [SigningKeysService, TokensService, ApiClientsService, TenantOnboardingService, CredentialsBootstrap],
+  exports: [TokensService, ApiClientsService, SigningKeysService, TenantOnboardingService],
 })
 export class AuthModule {}

@@ -1,5 +1,6 @@
 export { AuthModule } from './auth.module';
 export { TokensService } from './application/tokens.service';
 export { ApiClientsService, type ClientCredentials } from './application/api-clients.service';
+export { TenantOnboardingService, type TenantCredentials } from './application/tenant-onboarding.service';
 export { SigningKeysService } from './application/signing-keys.service';
 export { TENANT_SCOPES, ADMIN_SCOPES, type Principal } from './domain/scopes';

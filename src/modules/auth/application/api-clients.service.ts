@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
 import { APP_DATA_SOURCE, type AppDataSource } from '../../../platform/database';
 import { generateSecret, hashSecret, verifySecret } from '../domain/client-secret';
 import { ADMIN_SCOPES, TENANT_SCOPES, type Principal } from '../domain/scopes';
@@ -18,8 +19,8 @@ export class ApiClientsService {
 
   constructor(@Inject(APP_DATA_SOURCE) private readonly dataSource: AppDataSource) {}
 
-  async createTenantClient(tenantId: string): Promise<ClientCredentials> {
-    return this.create(`cli_${randomBytes(12).toString('base64url')}`, generateSecret(), tenantId, [...TENANT_SCOPES]);
+  async createTenantClient(tenantId: string, tx?: EntityManager): Promise<ClientCredentials> {
+    return this.create(`cli_${randomBytes(12).toString('base64url')}`, generateSecret(), tenantId, [...TENANT_SCOPES], tx);
   }
 
   async createAdminClient(clientId?: string, clientSecret?: string): Promise<ClientCredentials> {
@@ -49,8 +50,14 @@ export class ApiClientsService {
     return { clientId: row.client_id, tenantId: row.tenant_id, scopes: row.scopes };
   }
 
-  private async create(clientId: string, clientSecret: string, tenantId: string | null, scopes: string[]): Promise<ClientCredentials> {
-    await this.dataSource.query(`INSERT INTO api_clients (client_id, tenant_id, secret_hash, scopes) VALUES ($1, $2, $3, $4)`, [
+  private async create(
+    clientId: string,
+    clientSecret: string,
+    tenantId: string | null,
+    scopes: string[],
+    tx?: EntityManager,
+  ): Promise<ClientCredentials> {
+    await (tx ?? this.dataSource).query(`INSERT INTO api_clients (client_id, tenant_id, secret_hash, scopes) VALUES ($1, $2, $3, $4)`, [
       clientId,
       tenantId,
       await hashSecret(clientSecret),

@@ -4,6 +4,7 @@ import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs
 import { APP_CONFIG, type AppConfig } from '../../../platform/config/app-config';
 import { TenantsService } from '../../tenancy';
 import { ApiClientsService } from './api-clients.service';
+import { TenantOnboardingService } from './tenant-onboarding.service';
 
 /**
  * First credentials. The operator's administrator comes from PLATFORM_ADMIN_CLIENT_ID/SECRET
@@ -18,6 +19,7 @@ export class CredentialsBootstrap implements OnApplicationBootstrap {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly tenants: TenantsService,
     private readonly clients: ApiClientsService,
+    private readonly onboarding: TenantOnboardingService,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -28,16 +30,9 @@ export class CredentialsBootstrap implements OnApplicationBootstrap {
     }
     if (this.config.environment === 'production' || (await this.tenants.count()) > 0) return;
 
-    const tenant = await this.tenants.create('Demo tenant');
-    const client = await this.clients.createTenantClient(tenant.tenantId);
+    const tenant = await this.onboarding.onboard('Demo tenant');
     const admin = await this.clients.createAdminClient();
-    const credentials = {
-      tenantId: tenant.tenantId,
-      clientId: client.clientId,
-      clientSecret: client.clientSecret,
-      webhookToken: tenant.webhookToken,
-      admin: { clientId: admin.clientId, clientSecret: admin.clientSecret },
-    };
+    const credentials = { ...tenant, admin: { clientId: admin.clientId, clientSecret: admin.clientSecret } };
     mkdirSync(this.config.dataDir, { recursive: true });
     const file = join(this.config.dataDir, 'demo-credentials.json');
     writeFileSync(file, `${JSON.stringify(credentials, null, 2)}\n`, { mode: 0o600 });

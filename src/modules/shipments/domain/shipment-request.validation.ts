@@ -1,4 +1,4 @@
-import { DISTANCE_UNITS, MASS_UNITS, type Address, type Parcel } from '../../carriers/contracts/carrier.types';
+import { DISTANCE_UNITS, MASS_UNITS, type Address, type Parcel } from '../../carriers';
 import { badInput } from '../../../platform/errors/domain-error';
 import type { CreateShipmentCommand } from '../contracts/shipment.contracts';
 

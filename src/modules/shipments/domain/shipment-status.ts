@@ -1,4 +1,4 @@
-import type { CarrierStatusUpdate } from '../../carriers/contracts/carrier.types';
+import type { CarrierStatusUpdate } from '../../carriers';
 
 export const SHIPMENT_STATUSES = [
   'PENDING',

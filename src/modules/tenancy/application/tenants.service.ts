@@ -1,5 +1,6 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
 import { APP_DATA_SOURCE, type AppDataSource } from '../../../platform/database';
 import { badInput } from '../../../platform/errors/domain-error';
 
@@ -20,12 +21,13 @@ const hashToken = (token: string) => createHash('sha256').update(token).digest('
 export class TenantsService {
   constructor(@Inject(APP_DATA_SOURCE) private readonly dataSource: AppDataSource) {}
 
-  async create(name: string): Promise<CreatedTenant> {
+  /** `tx`: the platform transaction to join (tenant and first client are created together). */
+  async create(name: string, tx?: EntityManager): Promise<CreatedTenant> {
     const trimmed = typeof name === 'string' ? name.trim() : '';
     if (trimmed.length < 1 || trimmed.length > 200) throw badInput('Tenant name must be 1 to 200 characters');
     const tenantId = randomUUID();
     const webhookToken = `whk_${randomBytes(24).toString('base64url')}`;
-    await this.dataSource.query(`INSERT INTO tenants (id, name, webhook_token_hash) VALUES ($1, $2, $3)`, [
+    await (tx ?? this.dataSource).query(`INSERT INTO tenants (id, name, webhook_token_hash) VALUES ($1, $2, $3)`, [
       tenantId,
       trimmed,
       hashToken(webhookToken),
