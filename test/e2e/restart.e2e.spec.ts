@@ -66,3 +66,33 @@ describe('restart after SIGKILL with workflows in flight', () => {
     expect(sent.map((l) => l.messageId).sort()).toEqual(ids.map((id) => `welcome:${id}`).sort());
   });
 });
+
+describe('a carrier failing half of its calls', () => {
+  let app: AppProcess;
+
+  afterAll(async () => {
+    await app?.stop();
+    app?.dispose();
+  });
+
+  it('still completes every shipment once, through retries', async () => {
+    app = await AppProcess.start({ CARRIER_SANDBOX_FAILURE_RATE: '0.5', CARRIER_SANDBOX_SEED: '7' });
+    const creds = app.credentials();
+    const token = await app.token(creds.clientId, creds.clientSecret);
+    const ids: string[] = [];
+    for (let i = 0; i < 6; i++) {
+      ids.push((await app.graphql<{ createShipment: ShipmentData }>(token, CREATE_SHIPMENT, { input: shipmentInput(`flaky-${i}`) })).data!.createShipment.id);
+    }
+    await eventually(
+      'every shipment despite carrier failures',
+      async () => {
+        const all = await Promise.all(ids.map(async (id) => (await app.graphql<{ shipment: ShipmentData }>(token, GET_SHIPMENT, { id })).data!.shipment));
+        return all.every((s) => s.status === 'LABEL_CREATED' && s.notifications.length === 1) ? all : undefined;
+      },
+      { timeoutMs: 90_000, intervalMs: 250 },
+    );
+    const retries = app.logs.filter((l) => l.includes('callShippoApi attempt'));
+    expect(retries.length).toBeGreaterThan(0);
+    expect(app.jsonLogs().filter((l) => l.event === 'email.sent')).toHaveLength(ids.length);
+  });
+});

@@ -9,6 +9,18 @@ import { CARRIER, type CarrierPort } from './ports/carrier.port';
 
 const logger = new Logger('Ports');
 
+/** mulberry32: a small, good enough PRNG for reproducible sandbox failures. */
+export function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
 /** The carrier adapter: Shippo when SHIPPO_API_KEY is set, the sandbox carrier otherwise. */
 export function createCarrier(config: AppConfig, sink: TrackingIngestService): CarrierPort {
   const carrier: CarrierPort = config.carrier.shippoApiKey
@@ -18,6 +30,7 @@ export function createCarrier(config: AppConfig, sink: TrackingIngestService): C
         failureRate: config.carrier.sandboxFailureRate,
         journeyStepMs: config.carrier.sandboxJourneyStepMs,
         sink,
+        ...(config.carrier.sandboxSeed !== null ? { random: seededRandom(config.carrier.sandboxSeed) } : {}),
         onError: (error: unknown) => logger.warn(`sandbox journey update failed: ${String(error)}`),
       });
   logger.log(`carrier: ${carrier.adapterName}`);

@@ -25,6 +25,8 @@ export interface AppConfig {
     sandboxLatencyMs: number;
     sandboxFailureRate: number;
     sandboxJourneyStepMs: number;
+    /** Seeds the sandbox's failure draws, so a test run fails the same calls every time. */
+    sandboxSeed: number | null;
   };
   logLevel: string;
 }
@@ -116,6 +118,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       sandboxLatencyMs: int(env, 'CARRIER_SANDBOX_LATENCY_MS', 150, 0, 600_000),
       sandboxFailureRate: fraction(env, 'CARRIER_SANDBOX_FAILURE_RATE', 0),
       sandboxJourneyStepMs: int(env, 'CARRIER_SANDBOX_JOURNEY_STEP_MS', 10_000, 0, 86_400_000),
+      sandboxSeed: env.CARRIER_SANDBOX_SEED ? int(env, 'CARRIER_SANDBOX_SEED', 0, 0, 2 ** 31) : null,
     },
     logLevel: optional(env, 'LOG_LEVEL') ?? 'info',
   };

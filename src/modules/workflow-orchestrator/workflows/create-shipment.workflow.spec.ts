@@ -1,0 +1,52 @@
+import type { PurchasedLabel } from '../../carriers';
+import type { CreateShipmentActivities, CreateShipmentInput } from '../contracts/create-shipment.contracts';
+import { createShipmentWorkflow } from './create-shipment.workflow';
+
+const input: CreateShipmentInput = {
+  shipmentId: '5d0f3a6e-0000-5000-8000-000000000001',
+  tenantId: '11111111-1111-4111-8111-111111111111',
+  idempotencyKey: 'k',
+  requestHash: 'h',
+  fromAddress: { name: 'A', street1: 's', city: 'c', zip: '1', country: 'US' },
+  toAddress: { name: 'B', street1: 's', city: 'c', zip: '2', country: 'US' },
+  parcel: { length: 1, width: 1, height: 1, distanceUnit: 'in', weight: 1, massUnit: 'lb' },
+  customerEmail: 'b@example.com',
+  requestedAt: '2026-11-24T00:00:00.000Z',
+};
+const label: PurchasedLabel = { carrier: 'USPS', trackingNumber: 'T1', labelUrl: 'https://x/T1.pdf', carrierTransactionId: 'tx' };
+
+/** Strict fakes: every activity records its call; an unexpected one fails the test. */
+function fakeActivities(outcome: Awaited<ReturnType<CreateShipmentActivities['callShippoApi']>>) {
+  const calls: string[] = [];
+  const activities: CreateShipmentActivities = {
+    callShippoApi: jest.fn(async () => (calls.push('callShippoApi'), outcome)),
+    saveShipmentToDb: jest.fn(async () => void calls.push('saveShipmentToDb')),
+    publishShipmentCreated: jest.fn(async () => void calls.push('publishShipmentCreated')),
+    queueWelcomeEmail: jest.fn(async () => void calls.push('queueWelcomeEmail')),
+    markShipmentFailed: jest.fn(async () => void calls.push('markShipmentFailed')),
+  };
+  return { activities, calls };
+}
+
+describe('createShipmentWorkflow', () => {
+  it('buys the label, saves, publishes and queues the welcome email, in that order', async () => {
+    const { activities, calls } = fakeActivities({ kind: 'purchased', label });
+    await expect(createShipmentWorkflow(input, activities)).resolves.toEqual({ status: 'LABEL_CREATED', trackingNumber: 'T1' });
+    expect(calls).toEqual(['callShippoApi', 'saveShipmentToDb', 'publishShipmentCreated', 'queueWelcomeEmail']);
+    expect(activities.saveShipmentToDb).toHaveBeenCalledWith(input, label);
+  });
+
+  it('ends in FAILED with the carrier reason when the carrier rejects the request', async () => {
+    const { activities, calls } = fakeActivities({ kind: 'rejected', reason: 'invalid zip' });
+    await expect(createShipmentWorkflow(input, activities)).resolves.toEqual({ status: 'FAILED', reason: 'invalid zip' });
+    expect(calls).toEqual(['callShippoApi', 'markShipmentFailed']);
+    expect(activities.markShipmentFailed).toHaveBeenCalledWith(input, 'invalid zip');
+  });
+
+  it('lets an activity failure propagate to the engine, which retries it', async () => {
+    const { activities } = fakeActivities({ kind: 'purchased', label });
+    (activities.publishShipmentCreated as jest.Mock).mockRejectedValueOnce(new Error('broker down'));
+    await expect(createShipmentWorkflow(input, activities)).rejects.toThrow('broker down');
+    expect(activities.queueWelcomeEmail).not.toHaveBeenCalled();
+  });
+});
