@@ -84,6 +84,10 @@ export function loadConfig(env: Env = process.env): AppConfig {
       throw new ConfigError(`LOGISYNAPSE_MODULES names an unknown module "${name}" (known: ${ALL_MODULES.join(', ')})`);
     }
   }
+  if (modules.length !== ALL_MODULES.length) {
+    // A subset needs the gRPC adapters between modules; refuse rather than start half a platform.
+    throw new ConfigError('LOGISYNAPSE_MODULES: hosting a subset of the modules is not supported by this build yet; use "all"');
+  }
   const adminClientId = optional(env, 'PLATFORM_ADMIN_CLIENT_ID');
   const adminClientSecret = optional(env, 'PLATFORM_ADMIN_CLIENT_SECRET');
   if ((adminClientId === null) !== (adminClientSecret === null)) {
