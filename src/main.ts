@@ -1,6 +1,5 @@
 // Telemetry first: instrumentations must patch modules before anything else loads them.
-import { startTelemetry } from './platform/telemetry/tracing';
-const telemetry = startTelemetry();
+import { telemetry } from './platform/telemetry/register';
 
 import 'reflect-metadata';
 import { ReflectionService } from '@grpc/reflection';
