@@ -23,7 +23,13 @@ const esmOnly = [
 
 const transform = { '^.+\\.(t|j|mj)s$': ['@swc/jest', { ...swcrc, swcrc: false, sourceMaps: 'inline' }] };
 const transformIgnorePatterns = [`/node_modules/(?!(${esmOnly.join('|')})/)`];
-const common = { transform, transformIgnorePatterns, testEnvironment: 'node', moduleFileExtensions: ['ts', 'js', 'mjs', 'json'] };
+const common = {
+  transform,
+  transformIgnorePatterns,
+  testEnvironment: 'node',
+  moduleFileExtensions: ['ts', 'js', 'mjs', 'json'],
+  setupFiles: ['<rootDir>/test/support/load-env-infra.ts'],
+};
 
 module.exports = {
   testTimeout: 60_000,

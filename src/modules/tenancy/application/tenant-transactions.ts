@@ -15,7 +15,7 @@ export class TenantTransactions {
     @Inject(DATABASE_ENDPOINTS) private readonly endpoints: DatabaseEndpoints,
   ) {}
 
-  run<T>(work: (tx: EntityManager) => Promise<T>): Promise<T> {
+  async run<T>(work: (tx: EntityManager) => Promise<T>): Promise<T> {
     const tenantId = TenantContext.require();
     return this.dataSource.transaction(async (tx) => {
       if (this.endpoints.switchRoleInTransactions) await tx.query(`SET LOCAL ROLE ${APP_ROLE}`);

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { PgBoss, type Job } from 'pg-boss';
 import type { EventHandler, EventLogPort, EventMessage, Task, TaskQueuePort } from '../../messaging.ports';
 
@@ -45,7 +46,8 @@ export class PgBossTaskQueue implements TaskQueuePort {
 
   async enqueue<T>(queue: string, task: Task<T>, options: { dedupeKey?: string } = {}): Promise<void> {
     await this.ensureQueue(queue);
-    await this.boss.send(queue, task as unknown as object, options.dedupeKey ? { singletonKey: options.dedupeKey } : {});
+    // The queue's `short` policy keeps one queued job per key; keyless tasks get a unique key.
+    await this.boss.send(queue, task as unknown as object, { singletonKey: options.dedupeKey ?? randomUUID() });
   }
 
   async consume<T>(queue: string, handler: (task: Task<T>) => Promise<void>): Promise<void> {
@@ -61,7 +63,12 @@ export class PgBossTaskQueue implements TaskQueuePort {
       ready = (async () => {
         const deadLetter = `${queue}.dlq`;
         if (!(await this.boss.getQueue(deadLetter))) await this.boss.createQueue(deadLetter);
-        if (!(await this.boss.getQueue(queue))) await this.boss.createQueue(queue, { ...RETRY, deadLetter });
+        const existing = await this.boss.getQueue(queue);
+        if (!existing) await this.boss.createQueue(queue, { ...RETRY, deadLetter, policy: 'short' });
+        else if (existing.policy !== 'short') {
+          // pg-boss cannot change a queue's policy; without `short` the dedupe key does nothing.
+          throw new Error(`pg-boss queue ${queue} has policy "${existing.policy}", expected "short"; drain and delete it, then restart`);
+        }
       })();
       this.ready.set(queue, ready);
     }
