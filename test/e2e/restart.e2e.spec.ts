@@ -1,3 +1,4 @@
+import { e2eTargets } from '../support/e2e-targets';
 import { AppProcess } from '../support/app-process';
 import { eventually } from '../support/poll';
 import { CREATE_SHIPMENT, GET_SHIPMENT, shipmentInput } from '../support/shipment-fixtures';
@@ -13,86 +14,92 @@ interface ShipmentData {
  * Nothing acknowledged is lost and nothing is done twice: the process is killed (SIGKILL) while
  * every workflow is waiting on a slow carrier, then started again on the same data directory.
  */
-describe('restart after SIGKILL with workflows in flight', () => {
-  const apps: AppProcess[] = [];
+for (const target of e2eTargets()) {
+  target.describe(`restart after SIGKILL with workflows in flight (${target.name})`, () => {
+    const apps: AppProcess[] = [];
 
-  afterAll(async () => {
-    for (const app of apps) await app.stop();
-    apps[0]?.dispose();
+    afterAll(async () => {
+      for (const app of apps) await app.stop();
+      apps[0]?.dispose();
+    });
+
+    it('finishes every shipment with exactly one label and one welcome email', async () => {
+      const env = { CARRIER_SANDBOX_LATENCY_MS: '4000' };
+      const first = await AppProcess.start({ ...target.env, ...env });
+      apps.push(first);
+      const creds = await first.newTenant();
+      let token = await first.token(creds.clientId, creds.clientSecret);
+
+      const ids: string[] = [];
+      for (let i = 0; i < 8; i++) {
+        const res = await first.graphql<{ createShipment: ShipmentData }>(token, CREATE_SHIPMENT, { input: shipmentInput(`restart-${i}`) });
+        expect(res.data?.createShipment.status).toBe('PENDING');
+        ids.push(res.data!.createShipment.id);
+      }
+      // Every shipment was accepted; none has its label yet (the carrier takes 4 s).
+      for (const id of ids) {
+        const s = (await first.graphql<{ shipment: ShipmentData }>(token, GET_SHIPMENT, { id })).data!.shipment;
+        expect(s.status).toBe('PENDING');
+      }
+      await first.kill();
+      const ours = (l: Record<string, unknown>) => l.event === 'email.sent' && ids.some((id) => l.messageId === `welcome:${id}`);
+      const sentBefore = first.jsonLogs().filter(ours).length;
+      expect(sentBefore).toBe(0);
+
+      const second = await AppProcess.start({ ...target.env, CARRIER_SANDBOX_LATENCY_MS: '50' }, first.dataDir);
+      apps.push(second);
+      token = await second.token(creds.clientId, creds.clientSecret);
+      const done = await eventually(
+        'every shipment to have its label and welcome email',
+        async () => {
+          const shipments = await Promise.all(
+            ids.map(async (id) => (await second.graphql<{ shipment: ShipmentData }>(token, GET_SHIPMENT, { id })).data!.shipment),
+          );
+          return shipments.every((s) => s.status === 'LABEL_CREATED' && s.notifications.length > 0) ? shipments : undefined;
+        },
+        { timeoutMs: 60_000, intervalMs: 250 },
+      );
+      for (const s of done) {
+        expect(s.notifications).toEqual([{ template: 'welcome' }].map((n) => expect.objectContaining(n)));
+        expect(s.trackingNumber).toMatch(/^SBX\d{20}$/);
+      }
+      expect(new Set(done.map((s) => s.trackingNumber)).size).toBe(ids.length);
+      // One email per shipment, across both runs.
+      const sent = second.jsonLogs().filter(ours);
+      expect(sent.map((l) => l.messageId).sort()).toEqual(ids.map((id) => `welcome:${id}`).sort());
+    });
   });
+}
 
-  it('finishes every shipment with exactly one label and one welcome email', async () => {
-    const env = { CARRIER_SANDBOX_LATENCY_MS: '4000' };
-    const first = await AppProcess.start(env);
-    apps.push(first);
-    const creds = first.credentials();
-    let token = await first.token(creds.clientId, creds.clientSecret);
+for (const target of e2eTargets()) {
+  target.describe(`a carrier failing half of its calls (${target.name})`, () => {
+    let app: AppProcess;
 
-    const ids: string[] = [];
-    for (let i = 0; i < 8; i++) {
-      const res = await first.graphql<{ createShipment: ShipmentData }>(token, CREATE_SHIPMENT, { input: shipmentInput(`restart-${i}`) });
-      expect(res.data?.createShipment.status).toBe('PENDING');
-      ids.push(res.data!.createShipment.id);
-    }
-    // Every shipment was accepted; none has its label yet (the carrier takes 4 s).
-    for (const id of ids) {
-      const s = (await first.graphql<{ shipment: ShipmentData }>(token, GET_SHIPMENT, { id })).data!.shipment;
-      expect(s.status).toBe('PENDING');
-    }
-    await first.kill();
-    const sentBefore = first.jsonLogs().filter((l) => l.event === 'email.sent').length;
-    expect(sentBefore).toBe(0);
+    afterAll(async () => {
+      await app?.stop();
+      app?.dispose();
+    });
 
-    const second = await AppProcess.start({ CARRIER_SANDBOX_LATENCY_MS: '50' }, first.dataDir);
-    apps.push(second);
-    token = await second.token(creds.clientId, creds.clientSecret);
-    const done = await eventually(
-      'every shipment to have its label and welcome email',
-      async () => {
-        const shipments = await Promise.all(
-          ids.map(async (id) => (await second.graphql<{ shipment: ShipmentData }>(token, GET_SHIPMENT, { id })).data!.shipment),
-        );
-        return shipments.every((s) => s.status === 'LABEL_CREATED' && s.notifications.length > 0) ? shipments : undefined;
-      },
-      { timeoutMs: 60_000, intervalMs: 250 },
-    );
-    for (const s of done) {
-      expect(s.notifications).toEqual([{ template: 'welcome' }].map((n) => expect.objectContaining(n)));
-      expect(s.trackingNumber).toMatch(/^SBX\d{20}$/);
-    }
-    expect(new Set(done.map((s) => s.trackingNumber)).size).toBe(ids.length);
-    // One email per shipment, across both runs.
-    const sent = second.jsonLogs().filter((l) => l.event === 'email.sent');
-    expect(sent.map((l) => l.messageId).sort()).toEqual(ids.map((id) => `welcome:${id}`).sort());
+    it('still completes every shipment once, through retries', async () => {
+      app = await AppProcess.start({ ...target.env, CARRIER_SANDBOX_FAILURE_RATE: '0.5', CARRIER_SANDBOX_SEED: '7' });
+      const creds = await app.newTenant();
+      const token = await app.token(creds.clientId, creds.clientSecret);
+      const ids: string[] = [];
+      for (let i = 0; i < 6; i++) {
+        ids.push((await app.graphql<{ createShipment: ShipmentData }>(token, CREATE_SHIPMENT, { input: shipmentInput(`flaky-${i}`) })).data!.createShipment.id);
+      }
+      await eventually(
+        'every shipment despite carrier failures',
+        async () => {
+          const all = await Promise.all(ids.map(async (id) => (await app.graphql<{ shipment: ShipmentData }>(token, GET_SHIPMENT, { id })).data!.shipment));
+          return all.every((s) => s.status === 'LABEL_CREATED' && s.notifications.length === 1) ? all : undefined;
+        },
+        { timeoutMs: 90_000, intervalMs: 250 },
+      );
+      const retries = app.logs.filter((l) => l.includes('callShippoApi attempt'));
+      expect(retries.length).toBeGreaterThan(0);
+      const ours = app.jsonLogs().filter((l) => l.event === 'email.sent' && ids.some((id) => l.messageId === `welcome:${id}`));
+      expect(ours).toHaveLength(ids.length);
+    });
   });
-});
-
-describe('a carrier failing half of its calls', () => {
-  let app: AppProcess;
-
-  afterAll(async () => {
-    await app?.stop();
-    app?.dispose();
-  });
-
-  it('still completes every shipment once, through retries', async () => {
-    app = await AppProcess.start({ CARRIER_SANDBOX_FAILURE_RATE: '0.5', CARRIER_SANDBOX_SEED: '7' });
-    const creds = app.credentials();
-    const token = await app.token(creds.clientId, creds.clientSecret);
-    const ids: string[] = [];
-    for (let i = 0; i < 6; i++) {
-      ids.push((await app.graphql<{ createShipment: ShipmentData }>(token, CREATE_SHIPMENT, { input: shipmentInput(`flaky-${i}`) })).data!.createShipment.id);
-    }
-    await eventually(
-      'every shipment despite carrier failures',
-      async () => {
-        const all = await Promise.all(ids.map(async (id) => (await app.graphql<{ shipment: ShipmentData }>(token, GET_SHIPMENT, { id })).data!.shipment));
-        return all.every((s) => s.status === 'LABEL_CREATED' && s.notifications.length === 1) ? all : undefined;
-      },
-      { timeoutMs: 90_000, intervalMs: 250 },
-    );
-    const retries = app.logs.filter((l) => l.includes('callShippoApi attempt'));
-    expect(retries.length).toBeGreaterThan(0);
-    expect(app.jsonLogs().filter((l) => l.event === 'email.sent')).toHaveLength(ids.length);
-  });
-});
+}

@@ -1,3 +1,4 @@
+import { e2eTargets } from '../support/e2e-targets';
 import { AppProcess, type DemoCredentials } from '../support/app-process';
 import { eventually } from '../support/poll';
 import { CREATE_SHIPMENT, GET_SHIPMENT, shipmentInput, trackUpdated } from '../support/shipment-fixtures';
@@ -14,221 +15,232 @@ interface ShipmentData {
   notifications: { template: string; to: string; sentAt: string }[];
 }
 
-describe('shipment flow, one process on embedded defaults', () => {
-  let app: AppProcess;
-  let creds: DemoCredentials;
-  let token: string;
+for (const target of e2eTargets()) {
+  target.describe(`shipment flow (${target.name})`, () => {
+    let app: AppProcess;
+    let creds: DemoCredentials;
+    let token: string;
 
-  beforeAll(async () => {
-    app = await AppProcess.start();
-    creds = app.credentials();
-    token = await app.token(creds.clientId, creds.clientSecret);
-  });
-
-  afterAll(async () => {
-    await app?.stop();
-    app?.dispose();
-  });
-
-  const getShipment = async (id: string, as = token) =>
-    (await app.graphql<{ shipment: ShipmentData | null }>(as, GET_SHIPMENT, { id })).data?.shipment ?? null;
-
-  const waitForStatus = (id: string, status: string) =>
-    eventually(`shipment ${id} to be ${status}`, async () => {
-      const shipment = await getShipment(id);
-      return shipment?.status === status ? shipment : undefined;
+    beforeAll(async () => {
+      app = await AppProcess.start(target.env);
+      creds = await app.newTenant();
+      token = await app.token(creds.clientId, creds.clientSecret);
     });
 
-  const postWebhook = (body: unknown, webhookToken = creds.webhookToken) =>
-    fetch(`${app.baseUrl}/webhooks/carrier-tracking`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-webhook-token': webhookToken },
-      body: JSON.stringify(body),
+    afterAll(async () => {
+      await app?.stop();
+      app?.dispose();
     });
 
-  it('creates a shipment at once, buys its label, sends one welcome email, and follows it to DELIVERED', async () => {
-    const created = await app.graphql<{ createShipment: ShipmentData }>(token, CREATE_SHIPMENT, { input: shipmentInput('flow-1') });
-    expect(created.errors).toBeUndefined();
-    const shipment = created.data!.createShipment;
-    expect(shipment.status).toBe('PENDING');
-    expect(shipment.workflowId).toBe(`shipment-${shipment.id}`);
+    const getShipment = async (id: string, as = token) =>
+      (await app.graphql<{ shipment: ShipmentData | null }>(as, GET_SHIPMENT, { id })).data?.shipment ?? null;
 
-    // Visible at once, never a miss.
-    const immediately = await getShipment(shipment.id);
-    expect(immediately?.id).toBe(shipment.id);
+    const waitForStatus = (id: string, status: string) =>
+      eventually(`shipment ${id} to be ${status}`, async () => {
+        const shipment = await getShipment(id);
+        return shipment?.status === status ? shipment : undefined;
+      });
 
-    const labelled = await waitForStatus(shipment.id, 'LABEL_CREATED');
-    expect(labelled.carrier).toBe('USPS');
-    expect(labelled.trackingNumber).toMatch(/^SBX\d{20}$/);
-    expect(labelled.labelUrl).toContain(labelled.trackingNumber);
-    const withEmail = await eventually('the welcome email', async () => {
-      const s = await getShipment(shipment.id);
-      return s && s.notifications.length > 0 ? s : undefined;
-    });
-    expect(withEmail.notifications).toEqual([expect.objectContaining({ template: 'welcome', to: 'hippo@example.com' })]);
+    const postWebhook = (body: unknown, webhookToken = creds.webhookToken) =>
+      fetch(`${app.baseUrl}/webhooks/carrier-tracking`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-webhook-token': webhookToken },
+        body: JSON.stringify(body),
+      });
 
-    const tn = labelled.trackingNumber!;
-    const steps = [
-      trackUpdated(tn, 'PRE_TRANSIT', '2026-11-20T10:00:00Z'),
-      trackUpdated(tn, 'TRANSIT', '2026-11-20T12:00:00Z'),
-      trackUpdated(tn, 'TRANSIT', '2026-11-21T08:00:00Z', 'out_for_delivery'),
-      trackUpdated(tn, 'DELIVERED', '2026-11-21T15:00:00Z'),
-    ];
-    for (const body of steps) expect((await postWebhook(body)).status).toBe(202);
-    const delivered = await waitForStatus(shipment.id, 'DELIVERED');
-    expect(delivered.trackingEvents.map((e) => e.status)).toEqual(['PRE_TRANSIT', 'IN_TRANSIT', 'OUT_FOR_DELIVERY', 'DELIVERED']);
-    expect(delivered.trackingEvents[0]!.location).toContain('San Jose');
-
-    // Shippo sends duplicates: the same update twice is recorded once.
-    expect((await postWebhook(steps[1])).status).toBe(202);
-    // A late IN_TRANSIT after DELIVERED joins the history but does not rewind the status.
-    expect((await postWebhook(trackUpdated(tn, 'TRANSIT', '2026-11-21T09:00:00Z'))).status).toBe(202);
-    const final = await eventually('the late update to be recorded', async () => {
-      const s = await getShipment(shipment.id);
-      return s && s.trackingEvents.length === 5 ? s : undefined;
-    });
-    expect(final.status).toBe('DELIVERED');
-    expect(final.notifications).toHaveLength(1);
-    const sent = app.jsonLogs().filter((l) => l.event === 'email.sent' && String(l.messageId).endsWith(shipment.id));
-    expect(sent).toHaveLength(1);
-  });
-
-  it('returns the same shipment for a repeated idempotency key, and refuses the key for another request', async () => {
-    const input = shipmentInput('idem-1');
-    const first = await app.graphql<{ createShipment: ShipmentData }>(token, CREATE_SHIPMENT, { input });
-    const again = await app.graphql<{ createShipment: ShipmentData }>(token, CREATE_SHIPMENT, { input });
-    expect(again.data!.createShipment.id).toBe(first.data!.createShipment.id);
-    await waitForStatus(first.data!.createShipment.id, 'LABEL_CREATED');
-    const afterwards = await app.graphql<{ createShipment: ShipmentData }>(token, CREATE_SHIPMENT, { input });
-    expect(afterwards.data!.createShipment).toMatchObject({ id: first.data!.createShipment.id, status: 'LABEL_CREATED' });
-
-    const changed = await app.graphql(token, CREATE_SHIPMENT, { input: { ...input, customerEmail: 'other@example.com' } });
-    expect(changed.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
-  });
-
-  it('ends a shipment the carrier rejects in FAILED with the reason, without retrying', async () => {
-    const input = shipmentInput('invalid-address-1');
-    input.toAddress = { ...input.toAddress, zip: '00000' };
-    const created = await app.graphql<{ createShipment: ShipmentData }>(token, CREATE_SHIPMENT, { input });
-    const failed = await waitForStatus(created.data!.createShipment.id, 'FAILED');
-    expect(failed.failureReason).toMatch(/zip|address/i);
-    expect(failed.trackingNumber).toBeNull();
-    expect(failed.notifications).toEqual([]);
-  });
-
-  it('keeps tenants apart: a second tenant sees nothing of the first', async () => {
-    const created = await app.graphql<{ createShipment: ShipmentData }>(token, CREATE_SHIPMENT, { input: shipmentInput('tenant-a-1') });
-    const idOfA = created.data!.createShipment.id;
-    await waitForStatus(idOfA, 'LABEL_CREATED');
-
-    const adminToken = await app.token(creds.admin.clientId, creds.admin.clientSecret);
-    const tenantB = await app.graphql<{ createTenant: { tenantId: string; clientId: string; clientSecret: string; webhookToken: string } }>(
-      adminToken,
-      `mutation { createTenant(name: "Tenant B") { tenantId clientId clientSecret webhookToken } }`,
-    );
-    expect(tenantB.errors).toBeUndefined();
-    const b = tenantB.data!.createTenant;
-    expect(b.tenantId).not.toBe(creds.tenantId);
-    const tokenB = await app.token(b.clientId, b.clientSecret);
-
-    expect(await getShipment(idOfA, tokenB)).toBeNull();
-    const list = await app.graphql<{ shipments: { edges: unknown[] } }>(tokenB, `{ shipments(first: 50) { edges { node { id } } } }`);
-    expect(list.data!.shipments.edges).toEqual([]);
-    // B reusing A's idempotency key makes B's own shipment, not A's.
-    const mine = await app.graphql<{ createShipment: ShipmentData }>(tokenB, CREATE_SHIPMENT, { input: shipmentInput('tenant-a-1') });
-    expect(mine.data!.createShipment.id).not.toBe(idOfA);
-    // B's webhook token cannot move A's parcel.
-    const tnOfA = (await getShipment(idOfA))!.trackingNumber!;
-    expect((await postWebhook(trackUpdated(tnOfA, 'DELIVERED', '2026-11-22T10:00:00Z'), b.webhookToken)).status).toBe(202);
-    const listA = await app.graphql<{ shipments: { edges: { node: { id: string } }[] } }>(token, `{ shipments(first: 100) { edges { node { id } } } }`);
-    expect(listA.data!.shipments.edges.map((e) => e.node.id)).toContain(idOfA);
-    await new Promise((r) => setTimeout(r, 1500));
-    expect((await getShipment(idOfA))!.status).toBe('LABEL_CREATED');
-  });
-
-  it('pages through shipments Relay-style and filters by status', async () => {
-    for (let i = 0; i < 3; i++) await app.graphql(token, CREATE_SHIPMENT, { input: shipmentInput(`page-${i}`) });
-    const query = `query($after: String) { shipments(first: 2, after: $after) { edges { cursor node { id } } pageInfo { hasNextPage endCursor } } }`;
-    type Page = { shipments: { edges: { node: { id: string } }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } } };
-    const seen: string[] = [];
-    let after: string | null = null;
-    for (let guard = 0; guard < 50; guard++) {
-      const page: Page = (await app.graphql<Page>(token, query, { after })).data!;
-      seen.push(...page.shipments.edges.map((e) => e.node.id));
-      if (!page.shipments.pageInfo.hasNextPage) break;
-      after = page.shipments.pageInfo.endCursor;
+    if (target.name === 'embedded defaults') {
+      it('writes demo credentials on a fresh data directory, and they work', async () => {
+        const demo = app.credentials();
+        expect(demo).toMatchObject({ tenantId: expect.any(String), webhookToken: expect.stringMatching(/^whk_/), admin: expect.any(Object) });
+        await expect(app.token(demo.clientId, demo.clientSecret)).resolves.toMatch(/^ey/);
+        await expect(app.token(demo.admin.clientId, demo.admin.clientSecret)).resolves.toMatch(/^ey/);
+      });
     }
-    expect(new Set(seen).size).toBe(seen.length);
-    const failedOnly = await app.graphql<{ shipments: { edges: { node: { status: string } }[] } }>(
-      token,
-      `{ shipments(first: 50, status: FAILED) { edges { node { status } } } }`,
-    );
-    expect(failedOnly.data!.shipments.edges.every((e) => e.node.status === 'FAILED')).toBe(true);
-  });
 
-  it('answers bad input with the contract codes, never a 500', async () => {
-    const noToken = await app.graphql(null, `{ shipments { edges { cursor } } }`);
-    expect(noToken.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
-    const badToken = await app.graphql('not-a-jwt', `{ shipments { edges { cursor } } }`);
-    expect(badToken.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
-    const notAdmin = await app.graphql(token, `mutation { createTenant(name: "x") { tenantId } }`);
-    expect(notAdmin.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    it('creates a shipment at once, buys its label, sends one welcome email, and follows it to DELIVERED', async () => {
+      const created = await app.graphql<{ createShipment: ShipmentData }>(token, CREATE_SHIPMENT, { input: shipmentInput('flow-1') });
+      expect(created.errors).toBeUndefined();
+      const shipment = created.data!.createShipment;
+      expect(shipment.status).toBe('PENDING');
+      expect(shipment.workflowId).toBe(`shipment-${shipment.id}`);
 
-    const input = shipmentInput('bad-1', { customerEmail: 'nope' });
-    input.toAddress = { ...input.toAddress, country: 'USA' };
-    const invalid = await app.graphql(token, CREATE_SHIPMENT, { input });
-    expect(invalid.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
-    expect(invalid.errors?.[0]?.message).toMatch(/toAddress.country/);
-    expect(await getShipment('00000000-0000-4000-8000-000000000000')).toBeNull();
-    expect(await getShipment('not-a-uuid')).toBeNull();
+      // Visible at once, never a miss.
+      const immediately = await getShipment(shipment.id);
+      expect(immediately?.id).toBe(shipment.id);
 
-    const missingField = await app.graphql(token, CREATE_SHIPMENT, { input: { idempotencyKey: 'x' } });
-    expect(missingField.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
-    const syntax = await app.graphql(token, `{ shipments(first: `);
-    expect(syntax.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
-    const tooMany = await app.graphql(token, `{ shipments(first: 1000) { edges { cursor } } }`);
-    expect(tooMany.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+      const labelled = await waitForStatus(shipment.id, 'LABEL_CREATED');
+      expect(labelled.carrier).toBe('USPS');
+      expect(labelled.trackingNumber).toMatch(/^SBX\d{20}$/);
+      expect(labelled.labelUrl).toContain(labelled.trackingNumber);
+      const withEmail = await eventually('the welcome email', async () => {
+        const s = await getShipment(shipment.id);
+        return s && s.notifications.length > 0 ? s : undefined;
+      });
+      expect(withEmail.notifications).toEqual([expect.objectContaining({ template: 'welcome', to: 'hippo@example.com' })]);
 
-    const unknownWebhook = await postWebhook(trackUpdated('X', 'TRANSIT', '2026-11-20T10:00:00Z'), 'whk_wrong');
-    expect(unknownWebhook.status).toBe(401);
-    expect(await unknownWebhook.json()).toMatchObject({ code: 'UNAUTHENTICATED' });
-    const malformed = await postWebhook({ event: 'track_updated', data: { tracking_number: 'X' } });
-    expect(malformed.status).toBe(400);
-    expect(await malformed.json()).toMatchObject({ code: 'BAD_USER_INPUT' });
+      const tn = labelled.trackingNumber!;
+      const steps = [
+        trackUpdated(tn, 'PRE_TRANSIT', '2026-11-20T10:00:00Z'),
+        trackUpdated(tn, 'TRANSIT', '2026-11-20T12:00:00Z'),
+        trackUpdated(tn, 'TRANSIT', '2026-11-21T08:00:00Z', 'out_for_delivery'),
+        trackUpdated(tn, 'DELIVERED', '2026-11-21T15:00:00Z'),
+      ];
+      for (const body of steps) expect((await postWebhook(body)).status).toBe(202);
+      const delivered = await waitForStatus(shipment.id, 'DELIVERED');
+      expect(delivered.trackingEvents.map((e) => e.status)).toEqual(['PRE_TRANSIT', 'IN_TRANSIT', 'OUT_FOR_DELIVERY', 'DELIVERED']);
+      expect(delivered.trackingEvents[0]!.location).toContain('San Jose');
 
-    const wrongSecret = await fetch(`${app.baseUrl}/oauth/token`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ grant_type: 'client_credentials', client_id: creds.clientId, client_secret: 'wrong' }),
+      // Shippo sends duplicates: the same update twice is recorded once.
+      expect((await postWebhook(steps[1])).status).toBe(202);
+      // A late IN_TRANSIT after DELIVERED joins the history but does not rewind the status.
+      expect((await postWebhook(trackUpdated(tn, 'TRANSIT', '2026-11-21T09:00:00Z'))).status).toBe(202);
+      const final = await eventually('the late update to be recorded', async () => {
+        const s = await getShipment(shipment.id);
+        return s && s.trackingEvents.length === 5 ? s : undefined;
+      });
+      expect(final.status).toBe('DELIVERED');
+      expect(final.notifications).toHaveLength(1);
+      const sent = app.jsonLogs().filter((l) => l.event === 'email.sent' && String(l.messageId).endsWith(shipment.id));
+      expect(sent).toHaveLength(1);
     });
-    expect(wrongSecret.status).toBe(401);
-    expect(await wrongSecret.json()).toMatchObject({ error: 'invalid_client', code: 'UNAUTHENTICATED' });
-    const wrongGrant = await fetch(`${app.baseUrl}/oauth/token`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: 'grant_type=password&username=a&password=b',
+
+    it('returns the same shipment for a repeated idempotency key, and refuses the key for another request', async () => {
+      const input = shipmentInput('idem-1');
+      const first = await app.graphql<{ createShipment: ShipmentData }>(token, CREATE_SHIPMENT, { input });
+      const again = await app.graphql<{ createShipment: ShipmentData }>(token, CREATE_SHIPMENT, { input });
+      expect(again.data!.createShipment.id).toBe(first.data!.createShipment.id);
+      await waitForStatus(first.data!.createShipment.id, 'LABEL_CREATED');
+      const afterwards = await app.graphql<{ createShipment: ShipmentData }>(token, CREATE_SHIPMENT, { input });
+      expect(afterwards.data!.createShipment).toMatchObject({ id: first.data!.createShipment.id, status: 'LABEL_CREATED' });
+
+      const changed = await app.graphql(token, CREATE_SHIPMENT, { input: { ...input, customerEmail: 'other@example.com' } });
+      expect(changed.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
     });
-    expect(wrongGrant.status).toBe(400);
-    expect(await wrongGrant.json()).toMatchObject({ error: 'unsupported_grant_type' });
-  });
 
-  it('keeps consuming after an update for an unknown tracking number', async () => {
-    expect((await postWebhook(trackUpdated('SBX00000000000000000000', 'TRANSIT', '2026-11-20T10:00:00Z'))).status).toBe(202);
-    const created = await app.graphql<{ createShipment: ShipmentData }>(token, CREATE_SHIPMENT, { input: shipmentInput('after-poison') });
-    const labelled = await waitForStatus(created.data!.createShipment.id, 'LABEL_CREATED');
-    expect((await postWebhook(trackUpdated(labelled.trackingNumber!, 'PRE_TRANSIT', '2026-11-20T11:00:00Z'))).status).toBe(202);
-    await waitForStatus(labelled.id, 'PRE_TRANSIT');
-    expect(app.jsonLogs().some((l) => l.msg === 'message dead-lettered' && String(l.reason).includes('SBX00000000000000000000'))).toBe(true);
-  });
+    it('ends a shipment the carrier rejects in FAILED with the reason, without retrying', async () => {
+      const input = shipmentInput('invalid-address-1');
+      input.toAddress = { ...input.toAddress, zip: '00000' };
+      const created = await app.graphql<{ createShipment: ShipmentData }>(token, CREATE_SHIPMENT, { input });
+      const failed = await waitForStatus(created.data!.createShipment.id, 'FAILED');
+      expect(failed.failureReason).toMatch(/zip|address/i);
+      expect(failed.trackingNumber).toBeNull();
+      expect(failed.notifications).toEqual([]);
+    });
 
-  it('serves a GraphiQL playground that needs no CDN, and the JWKS', async () => {
-    const page = await fetch(`${app.baseUrl}/graphql`, { headers: { accept: 'text/html' } });
-    expect(page.status).toBe(200);
-    const html = await page.text();
-    expect(html).toMatch(/graphiql/i);
-    expect(html).not.toMatch(/<script[^>]+src=["']https?:/i);
-    expect(html).not.toMatch(/<link[^>]+href=["']https?:/i);
-    const jwks = (await (await fetch(`${app.baseUrl}/.well-known/jwks.json`)).json()) as { keys: { kid: string; alg: string }[] };
-    expect(jwks.keys[0]).toMatchObject({ alg: 'ES256', kid: expect.any(String) });
+    it('keeps tenants apart: a second tenant sees nothing of the first', async () => {
+      const created = await app.graphql<{ createShipment: ShipmentData }>(token, CREATE_SHIPMENT, { input: shipmentInput('tenant-a-1') });
+      const idOfA = created.data!.createShipment.id;
+      await waitForStatus(idOfA, 'LABEL_CREATED');
+
+      const adminToken = await app.token(creds.admin.clientId, creds.admin.clientSecret);
+      const tenantB = await app.graphql<{ createTenant: { tenantId: string; clientId: string; clientSecret: string; webhookToken: string } }>(
+        adminToken,
+        `mutation { createTenant(name: "Tenant B") { tenantId clientId clientSecret webhookToken } }`,
+      );
+      expect(tenantB.errors).toBeUndefined();
+      const b = tenantB.data!.createTenant;
+      expect(b.tenantId).not.toBe(creds.tenantId);
+      const tokenB = await app.token(b.clientId, b.clientSecret);
+
+      expect(await getShipment(idOfA, tokenB)).toBeNull();
+      const list = await app.graphql<{ shipments: { edges: unknown[] } }>(tokenB, `{ shipments(first: 50) { edges { node { id } } } }`);
+      expect(list.data!.shipments.edges).toEqual([]);
+      // B reusing A's idempotency key makes B's own shipment, not A's.
+      const mine = await app.graphql<{ createShipment: ShipmentData }>(tokenB, CREATE_SHIPMENT, { input: shipmentInput('tenant-a-1') });
+      expect(mine.data!.createShipment.id).not.toBe(idOfA);
+      // B's webhook token cannot move A's parcel.
+      const tnOfA = (await getShipment(idOfA))!.trackingNumber!;
+      expect((await postWebhook(trackUpdated(tnOfA, 'DELIVERED', '2026-11-22T10:00:00Z'), b.webhookToken)).status).toBe(202);
+      const listA = await app.graphql<{ shipments: { edges: { node: { id: string } }[] } }>(token, `{ shipments(first: 100) { edges { node { id } } } }`);
+      expect(listA.data!.shipments.edges.map((e) => e.node.id)).toContain(idOfA);
+      await new Promise((r) => setTimeout(r, 1500));
+      expect((await getShipment(idOfA))!.status).toBe('LABEL_CREATED');
+    });
+
+    it('pages through shipments Relay-style and filters by status', async () => {
+      for (let i = 0; i < 3; i++) await app.graphql(token, CREATE_SHIPMENT, { input: shipmentInput(`page-${i}`) });
+      const query = `query($after: String) { shipments(first: 2, after: $after) { edges { cursor node { id } } pageInfo { hasNextPage endCursor } } }`;
+      type Page = { shipments: { edges: { node: { id: string } }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } } };
+      const seen: string[] = [];
+      let after: string | null = null;
+      for (let guard = 0; guard < 50; guard++) {
+        const page: Page = (await app.graphql<Page>(token, query, { after })).data!;
+        seen.push(...page.shipments.edges.map((e) => e.node.id));
+        if (!page.shipments.pageInfo.hasNextPage) break;
+        after = page.shipments.pageInfo.endCursor;
+      }
+      expect(new Set(seen).size).toBe(seen.length);
+      const failedOnly = await app.graphql<{ shipments: { edges: { node: { status: string } }[] } }>(
+        token,
+        `{ shipments(first: 50, status: FAILED) { edges { node { status } } } }`,
+      );
+      expect(failedOnly.data!.shipments.edges.every((e) => e.node.status === 'FAILED')).toBe(true);
+    });
+
+    it('answers bad input with the contract codes, never a 500', async () => {
+      const noToken = await app.graphql(null, `{ shipments { edges { cursor } } }`);
+      expect(noToken.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+      const badToken = await app.graphql('not-a-jwt', `{ shipments { edges { cursor } } }`);
+      expect(badToken.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+      const notAdmin = await app.graphql(token, `mutation { createTenant(name: "x") { tenantId } }`);
+      expect(notAdmin.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+
+      const input = shipmentInput('bad-1', { customerEmail: 'nope' });
+      input.toAddress = { ...input.toAddress, country: 'USA' };
+      const invalid = await app.graphql(token, CREATE_SHIPMENT, { input });
+      expect(invalid.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+      expect(invalid.errors?.[0]?.message).toMatch(/toAddress.country/);
+      expect(await getShipment('00000000-0000-4000-8000-000000000000')).toBeNull();
+      expect(await getShipment('not-a-uuid')).toBeNull();
+
+      const missingField = await app.graphql(token, CREATE_SHIPMENT, { input: { idempotencyKey: 'x' } });
+      expect(missingField.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+      const syntax = await app.graphql(token, `{ shipments(first: `);
+      expect(syntax.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+      const tooMany = await app.graphql(token, `{ shipments(first: 1000) { edges { cursor } } }`);
+      expect(tooMany.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+
+      const unknownWebhook = await postWebhook(trackUpdated('X', 'TRANSIT', '2026-11-20T10:00:00Z'), 'whk_wrong');
+      expect(unknownWebhook.status).toBe(401);
+      expect(await unknownWebhook.json()).toMatchObject({ code: 'UNAUTHENTICATED' });
+      const malformed = await postWebhook({ event: 'track_updated', data: { tracking_number: 'X' } });
+      expect(malformed.status).toBe(400);
+      expect(await malformed.json()).toMatchObject({ code: 'BAD_USER_INPUT' });
+
+      const wrongSecret = await fetch(`${app.baseUrl}/oauth/token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ grant_type: 'client_credentials', client_id: creds.clientId, client_secret: 'wrong' }),
+      });
+      expect(wrongSecret.status).toBe(401);
+      expect(await wrongSecret.json()).toMatchObject({ error: 'invalid_client', code: 'UNAUTHENTICATED' });
+      const wrongGrant = await fetch(`${app.baseUrl}/oauth/token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: 'grant_type=password&username=a&password=b',
+      });
+      expect(wrongGrant.status).toBe(400);
+      expect(await wrongGrant.json()).toMatchObject({ error: 'unsupported_grant_type' });
+    });
+
+    it('keeps consuming after an update for an unknown tracking number', async () => {
+      expect((await postWebhook(trackUpdated('SBX00000000000000000000', 'TRANSIT', '2026-11-20T10:00:00Z'))).status).toBe(202);
+      const created = await app.graphql<{ createShipment: ShipmentData }>(token, CREATE_SHIPMENT, { input: shipmentInput('after-poison') });
+      const labelled = await waitForStatus(created.data!.createShipment.id, 'LABEL_CREATED');
+      expect((await postWebhook(trackUpdated(labelled.trackingNumber!, 'PRE_TRANSIT', '2026-11-20T11:00:00Z'))).status).toBe(202);
+      await waitForStatus(labelled.id, 'PRE_TRANSIT');
+      expect(app.jsonLogs().some((l) => l.msg === 'message dead-lettered' && String(l.reason).includes('SBX00000000000000000000'))).toBe(true);
+    });
+
+    it('serves a GraphiQL playground that needs no CDN, and the JWKS', async () => {
+      const page = await fetch(`${app.baseUrl}/graphql`, { headers: { accept: 'text/html' } });
+      expect(page.status).toBe(200);
+      const html = await page.text();
+      expect(html).toMatch(/graphiql/i);
+      expect(html).not.toMatch(/<script[^>]+src=["']https?:/i);
+      expect(html).not.toMatch(/<link[^>]+href=["']https?:/i);
+      const jwks = (await (await fetch(`${app.baseUrl}/.well-known/jwks.json`)).json()) as { keys: { kid: string; alg: string }[] };
+      expect(jwks.keys[0]).toMatchObject({ alg: 'ES256', kid: expect.any(String) });
+    });
   });
-});
+}

@@ -15,6 +15,9 @@ export interface DemoCredentials {
   admin: { clientId: string; clientSecret: string };
 }
 
+/** The platform administrator every test app is started with (PLATFORM_ADMIN_CLIENT_ID/SECRET). */
+export const TEST_ADMIN = { clientId: 'e2e-admin', clientSecret: 'e2e-admin-secret-0123456789' } as const;
+
 export interface GraphqlResult<T = Record<string, unknown>> {
   data?: T;
   errors?: { message: string; extensions?: { code?: string } }[];
@@ -62,6 +65,8 @@ export class AppProcess {
         CARRIER_SANDBOX_LATENCY_MS: '20',
         CARRIER_SANDBOX_JOURNEY_STEP_MS: '0',
         LOG_LEVEL: 'info',
+        PLATFORM_ADMIN_CLIENT_ID: TEST_ADMIN.clientId,
+        PLATFORM_ADMIN_CLIENT_SECRET: TEST_ADMIN.clientSecret,
         ...this.env,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -88,6 +93,21 @@ export class AppProcess {
 
   credentials(): DemoCredentials {
     return JSON.parse(readFileSync(join(this.dataDir, 'demo-credentials.json'), 'utf8')) as DemoCredentials;
+  }
+
+  /**
+   * A new tenant with its credentials, made by the platform administrator: each suite works in
+   * its own tenant, so it runs the same on an empty embedded database and on a shared real one.
+   */
+  async newTenant(name = 'E2E tenant'): Promise<DemoCredentials> {
+    const adminToken = await this.token(TEST_ADMIN.clientId, TEST_ADMIN.clientSecret);
+    const res = await this.graphql<{ createTenant: Omit<DemoCredentials, 'admin'> }>(
+      adminToken,
+      `mutation($name: String!) { createTenant(name: $name) { tenantId clientId clientSecret webhookToken } }`,
+      { name },
+    );
+    if (!res.data) throw new Error(`createTenant failed: ${JSON.stringify(res.errors)}`);
+    return { ...res.data.createTenant, admin: { ...TEST_ADMIN } };
   }
 
   async token(clientId: string, clientSecret: string): Promise<string> {

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# npm run infra:up — start every real server Logisynapse talks to, on 127.0.0.1, installing
+# what is missing, then write their connection settings to .env.infra at the repo root.
+# Idempotent: a server that already answers is left alone. Logs: $LOGISYNAPSE_DATA_DIR/infra/.
+# shellcheck source=scripts/infra/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+infra_init up
+
+T0=$(now_us)
+say "data and logs in $INFRA_DIR, downloads cached in $CACHE_DIR"
+
+step "postgres: install PostgreSQL $PG_VERSION"          pg_ensure_installed
+step "postgres: install pgvector"                        pgvector_ensure_installed
+step "postgres: cluster $PG_VERSION/$PG_CLUSTER"         pg_ensure_cluster
+step "postgres: start"                                   pg_start
+step "postgres: roles, databases, vector extension"      pg_provision
+
+step "rabbitmq: install rabbitmq-server"                 rmq_ensure_installed
+step "rabbitmq: start"                                   rmq_start
+step "rabbitmq: check quorum queues"                     rmq_check_quorum
+
+step "kafka: fetch broker $KAFKA_VERSION (Maven)"        kafka_ensure_installed
+step "kafka: start (KRaft)"                              kafka_start
+
+step "temporal: install CLI $TEMPORAL_CLI_VERSION (go install)" temporal_ensure_installed
+step "temporal: start dev server"                        temporal_start
+
+step "write .env.infra"                                  write_env_file
+say "all servers up in $(elapsed_since "$T0"); settings in $ENV_FILE"
