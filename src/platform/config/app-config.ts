@@ -12,6 +12,10 @@ export interface AppConfig {
   dataDir: string;
   modules: string[];
   database: { url: string | null; ownerUrl: string | null; poolSize: number };
+  /** Real brokers; null selects the embedded pg-boss adapters. */
+  messaging: { kafkaBrokers: string[] | null; amqpUrl: string | null };
+  /** Temporal; null selects DBOS Transact on the platform database. */
+  temporal: { address: string; namespace: string; taskQueue: string } | null;
   auth: {
     issuer: string;
     audience: string;
@@ -62,6 +66,16 @@ function optional(env: Env, key: string): string | null {
   return raw === undefined || raw.trim() === '' ? null : raw.trim();
 }
 
+function brokers(env: Env): string[] | null {
+  const raw = optional(env, 'KAFKA_BROKERS');
+  if (raw === null) return null;
+  const list = raw.split(',').map((b) => b.trim());
+  for (const broker of list) {
+    if (!/^[\w.-]+:\d{1,5}$/.test(broker)) throw new ConfigError(`KAFKA_BROKERS must be host:port[,host:port...], got "${raw}"`);
+  }
+  return list;
+}
+
 export const ALL_MODULES = [
   'gateway',
   'auth',
@@ -109,6 +123,17 @@ export function loadConfig(env: Env = process.env): AppConfig {
       ownerUrl: optional(env, 'DATABASE_OWNER_URL'),
       poolSize: int(env, 'DATABASE_POOL_SIZE', 10, 1, 500),
     },
+    messaging: {
+      kafkaBrokers: brokers(env),
+      amqpUrl: optional(env, 'AMQP_URL'),
+    },
+    temporal: optional(env, 'TEMPORAL_ADDRESS')
+      ? {
+          address: optional(env, 'TEMPORAL_ADDRESS')!,
+          namespace: optional(env, 'TEMPORAL_NAMESPACE') ?? 'default',
+          taskQueue: optional(env, 'TEMPORAL_TASK_QUEUE') ?? 'logisynapse-shipments',
+        }
+      : null,
     auth: {
       issuer: optional(env, 'AUTH_ISSUER') ?? 'logisynapse',
       audience: optional(env, 'AUTH_AUDIENCE') ?? 'logisynapse-api',
