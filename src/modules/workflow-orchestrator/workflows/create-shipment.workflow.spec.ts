@@ -1,5 +1,4 @@
-import type { PurchasedLabel } from '../../carriers';
-import type { CreateShipmentActivities, CreateShipmentInput } from '../contracts/create-shipment.contracts';
+import type { CreateShipmentActivities, CreateShipmentInput, LabelOutcome } from '../contracts/create-shipment.contracts';
 import { createShipmentWorkflow } from './create-shipment.workflow';
 
 const input: CreateShipmentInput = {
@@ -13,7 +12,7 @@ const input: CreateShipmentInput = {
   customerEmail: 'b@example.com',
   requestedAt: '2026-11-24T00:00:00.000Z',
 };
-const label: PurchasedLabel = { carrier: 'USPS', trackingNumber: 'T1', labelUrl: 'https://x/T1.pdf', carrierTransactionId: 'tx' };
+const label: Extract<LabelOutcome, { kind: 'purchased' }>['label'] = { carrier: 'USPS', trackingNumber: 'T1', labelUrl: 'https://x/T1.pdf', carrierTransactionId: 'tx' };
 
 /** Strict fakes: every activity records its call; an unexpected one fails the test. */
 function fakeActivities(outcome: Awaited<ReturnType<CreateShipmentActivities['callShippoApi']>>) {

@@ -1,0 +1,265 @@
+import { Client, Connection, WorkflowNotFoundError, type WorkflowExecutionStatusName } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import { decodeFromPayloadsAtIndex } from '@temporalio/common/lib/internal-non-workflow';
+import { DefaultLogger, NativeConnection, Runtime, Worker, type LogEntry, type LogLevel } from '@temporalio/worker';
+import {
+  CREATE_SHIPMENT_WORKFLOW,
+  type CreateShipmentActivities,
+  type CreateShipmentInput,
+  type CreateShipmentResult,
+} from '../../contracts/create-shipment.contracts';
+import type { CreateShipmentRun, WorkflowRunStatus } from '../../../shipments';
+import type { WorkflowEnginePort } from '../../ports/workflow-engine.port';
+
+export const DEFAULT_TEMPORAL_TASK_QUEUE = 'logisynapse-shipments';
+
+/** What the engine logs through; Nest's `Logger` fits. `debug` is optional (Temporal's INFO logs go there). */
+export interface TemporalEngineLogger {
+  log(message: string): void;
+  warn(message: string): void;
+  error(message: string): void;
+  debug?(message: string): void;
+}
+
+export interface TemporalEngineOptions {
+  /** `host:port` of the Temporal frontend (`TEMPORAL_ADDRESS`). */
+  address: string;
+  /** `TEMPORAL_NAMESPACE`, usually `default`. */
+  namespace: string;
+  /** Task queue of the workflow and its activities. Default `logisynapse-shipments`. */
+  taskQueue?: string;
+  /**
+   * A workflow bundle built ahead of time (`scripts/build-workflow-bundle.ts`, e.g.
+   * `dist/workflow-bundle.js`): production starts without webpack. When absent, the worker
+   * bundles `workflowsPath` at launch (a few seconds).
+   */
+  workflowBundlePath?: string;
+  /** The workflow entry to bundle at launch. Default: `./workflows` next to this file. */
+  workflowsPath?: string;
+  /**
+   * Run a worker for the task queue (default true). `false` makes a client only: it starts and
+   * describes workflows that the workers of other processes run.
+   */
+  runWorker?: boolean;
+  logger?: TemporalEngineLogger;
+}
+
+/**
+ * Runs `CreateShipmentWorkflow` on Temporal: a client that starts and describes runs, and a
+ * worker (in this process, in the background) that runs the workflow bundle and the activities.
+ *
+ * A workflow id runs once: a start under an id that has a running or closed run (within the
+ * namespace's retention) starts nothing. `describeCreateShipment` reads the run's input from its
+ * first history event (`WorkflowExecutionStarted`), so it works with no worker running, for runs
+ * started by any client, and the input is stored once, in the history only.
+ */
+export class TemporalWorkflowEngine implements WorkflowEnginePort {
+  readonly adapterName: string;
+  private readonly taskQueue: string;
+  private readonly logger: TemporalEngineLogger | undefined;
+  private connection: Connection | null = null;
+  private client: Client | null = null;
+  private nativeConnection: NativeConnection | null = null;
+  private worker: Worker | null = null;
+  private running: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly options: TemporalEngineOptions,
+    private readonly activities: CreateShipmentActivities,
+  ) {
+    this.taskQueue = options.taskQueue ?? DEFAULT_TEMPORAL_TASK_QUEUE;
+    this.logger = options.logger;
+    this.adapterName = `Temporal (${options.address}, namespace ${options.namespace}, task queue ${this.taskQueue})`;
+  }
+
+  /**
+   * Settles when the worker stops: resolves after a graceful `shutdown()`, rejects with the
+   * worker's error when it crashes (also logged). Resolved before `launch()` and without a worker.
+   */
+  get whenStopped(): Promise<void> {
+    return this.running;
+  }
+
+  async launch(): Promise<void> {
+    if (this.client) throw new Error('Temporal workflow engine is already launched');
+    installRuntime(this.logger);
+    const { address, namespace } = this.options;
+    try {
+      this.connection = await Connection.connect({ address });
+      this.client = new Client({ connection: this.connection, namespace });
+      if (this.options.runWorker === false) return;
+
+      this.nativeConnection = await NativeConnection.connect({ address });
+      this.worker = await Worker.create({
+        connection: this.nativeConnection,
+        namespace,
+        taskQueue: this.taskQueue,
+        ...(this.options.workflowBundlePath
+          ? { workflowBundle: { codePath: this.options.workflowBundlePath } }
+          : { workflowsPath: this.options.workflowsPath ?? require.resolve('./workflows') }),
+        activities: this.activityFunctions(),
+      });
+    } catch (error) {
+      await this.closeConnections();
+      throw error;
+    }
+    const worker = this.worker;
+    this.running = worker.run().then(
+      () => this.logger?.log(`Temporal worker on task queue ${this.taskQueue} stopped`),
+      (error: unknown) => {
+        this.logger?.error(`Temporal worker on task queue ${this.taskQueue} crashed: ${describeError(error)}`);
+        throw error;
+      },
+    );
+    // Handled here so a crash nobody awaits is not an unhandled rejection; `whenStopped` still rejects.
+    this.running.catch(() => undefined);
+    this.logger?.log(`Temporal worker polling task queue ${this.taskQueue} (${address}, namespace ${namespace})`);
+  }
+
+  /** Graceful stop: the worker finishes its in-flight tasks, then the connections close. */
+  async shutdown(): Promise<void> {
+    const worker = this.worker;
+    try {
+      if (worker?.getState() === 'RUNNING') worker.shutdown();
+      await this.running.catch(() => undefined); // a crash was already logged and surfaced by whenStopped
+    } finally {
+      this.worker = null;
+      await this.closeConnections();
+    }
+  }
+
+  async startCreateShipment(workflowId: string, input: CreateShipmentInput): Promise<void> {
+    try {
+      await this.requireClient().workflow.start(CREATE_SHIPMENT_WORKFLOW, {
+        workflowId,
+        taskQueue: this.taskQueue,
+        args: [input],
+        // Closed run with this id (completed, failed, ...): start nothing.
+        workflowIdReusePolicy: 'REJECT_DUPLICATE',
+        // Running run with this id: start nothing, no error.
+        workflowIdConflictPolicy: 'USE_EXISTING',
+      });
+    } catch (error) {
+      if (error instanceof WorkflowExecutionAlreadyStartedError) return; // that id has run: nothing to do
+      throw error;
+    }
+  }
+
+  async describeCreateShipment(workflowId: string): Promise<CreateShipmentRun | null> {
+    const client = this.requireClient();
+    let description;
+    try {
+      description = await client.workflow.getHandle(workflowId).describe();
+    } catch (error) {
+      if (error instanceof WorkflowNotFoundError) return null;
+      throw error;
+    }
+    if (description.type !== CREATE_SHIPMENT_WORKFLOW) return null;
+    const { runId } = description;
+    const input = await this.startInput(workflowId, runId);
+    if (!input) return null;
+    const status = runStatus(description.status.name);
+    const run: CreateShipmentRun = { workflowId, status, input };
+    if (status === 'COMPLETED') {
+      run.result = await client.workflow.getHandle<(input: CreateShipmentInput) => Promise<CreateShipmentResult>>(workflowId, runId).result();
+    }
+    return run;
+  }
+
+  /** The run's input, from its first history event (one event fetched). */
+  private async startInput(workflowId: string, runId: string): Promise<CreateShipmentInput | undefined> {
+    const client = this.requireClient();
+    const { history } = await client.workflowService.getWorkflowExecutionHistory({
+      namespace: this.options.namespace,
+      execution: { workflowId, runId },
+      maximumPageSize: 1,
+    });
+    const payloads = history?.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads;
+    if (!payloads?.length) return undefined;
+    return decodeFromPayloadsAtIndex<CreateShipmentInput>(client.options.loadedDataConverter, 0, payloads);
+  }
+
+  private requireClient(): Client {
+    if (!this.client) throw new Error('Temporal workflow engine is not launched');
+    return this.client;
+  }
+
+  /** A plain object of the five activities (the worker registers own enumerable functions). */
+  private activityFunctions(): CreateShipmentActivities {
+    const a = this.activities;
+    return {
+      callShippoApi: (input) => a.callShippoApi(input),
+      saveShipmentToDb: (input, label) => a.saveShipmentToDb(input, label),
+      publishShipmentCreated: (input, label) => a.publishShipmentCreated(input, label),
+      queueWelcomeEmail: (input, label) => a.queueWelcomeEmail(input, label),
+      markShipmentFailed: (input, reason) => a.markShipmentFailed(input, reason),
+    };
+  }
+
+  private async closeConnections(): Promise<void> {
+    const native = this.nativeConnection;
+    const connection = this.connection;
+    this.nativeConnection = null;
+    this.connection = null;
+    this.client = null;
+    try {
+      await native?.close();
+    } finally {
+      await connection?.close();
+    }
+  }
+}
+
+/** Temporal's execution status in the port's three words. */
+export function runStatus(status: WorkflowExecutionStatusName): WorkflowRunStatus {
+  switch (status) {
+    case 'COMPLETED':
+      return 'COMPLETED';
+    case 'FAILED':
+    case 'CANCELLED':
+    case 'TERMINATED':
+    case 'TIMED_OUT':
+      return 'FAILED';
+    case 'RUNNING':
+    case 'PAUSED':
+    case 'CONTINUED_AS_NEW':
+    case 'UNSPECIFIED':
+    case 'UNKNOWN':
+      return 'RUNNING';
+  }
+}
+
+/**
+ * Installs Temporal's process-wide Runtime once, before the first connection: no shutdown signal
+ * handlers (the application owns SIGTERM and calls `shutdown()`; Temporal's default handlers
+ * would stop the worker behind Nest's back), and Temporal's logs forwarded to our logger.
+ * Left alone when something else installed or used the Runtime already.
+ */
+function installRuntime(logger: TemporalEngineLogger | undefined): void {
+  if (Runtime.instantiator !== undefined) return;
+  const forward = (entry: LogEntry) => {
+    const line = `${entry.message}${formatMeta(entry.meta)}`;
+    const level: LogLevel = entry.level;
+    if (level === 'ERROR') logger?.error(line);
+    else if (level === 'WARN') logger?.warn(line);
+    else logger?.debug?.(line);
+  };
+  Runtime.install({
+    shutdownSignals: [],
+    logger: logger ? new DefaultLogger(logger.debug ? 'INFO' : 'WARN', forward) : new DefaultLogger('WARN'),
+  });
+}
+
+function formatMeta(meta: LogEntry['meta']): string {
+  if (!meta) return '';
+  const parts = Object.entries(meta).flatMap(([key, value]) => {
+    if (value instanceof Error) return [`${key}=${value.message}`];
+    if (['string', 'number', 'boolean'].includes(typeof value)) return [`${key}=${String(value)}`];
+    return [];
+  });
+  return parts.length ? ` (${parts.join(', ')})` : '';
+}
+
+function describeError(error: unknown): string {
+  return error instanceof Error ? (error.stack ?? error.message) : String(error);
+}
