@@ -6,7 +6,8 @@ RUN npm install --no-audit --no-fund
 COPY tsconfig.json .swcrc nest-cli.json ./
 COPY src ./src
 COPY migrations ./migrations
-RUN npm run build && npm prune --omit=dev
+COPY scripts/build-workflow-bundle.ts ./scripts/
+RUN npm run build && npm run build:workflow-bundle && npm prune --omit=dev
 
 FROM node:20-bookworm-slim
 ARG LOGISYNAPSE_MODULES=all

@@ -2,6 +2,16 @@ import type { Task, TaskQueuePort } from '../../src/platform/messaging/messaging
 import { eventually } from '../support/poll';
 import { ConnectionPool, quietPeriod, uniqueName, type BrokerConnection, type BrokerHarness, type MessagingContractOptions } from './messaging.harness';
 
+export interface TaskQueueContractOptions extends MessagingContractOptions {
+  /**
+   * Whether the adapter drops a task whose dedupe key belongs to a task still queued (pg-boss
+   * with its `short` queue policy does). Default `true`, what the port promised first; an adapter
+   * without de-duplication (RabbitMQ) passes `false` and is held to the weaker promise instead:
+   * a repeated key may be delivered twice, but no task is ever lost because of its key.
+   */
+  dedupesWhileQueued?: boolean;
+}
+
 export type TaskQueueHarness = BrokerHarness<TaskQueuePort>;
 export type TaskQueueConnection = BrokerConnection<TaskQueuePort>;
 
@@ -30,17 +40,22 @@ const task = (id: string): Task<Payload> => ({ payload: { id, to: `${id}@example
 
 /**
  * Contract of the task queue port (`tasks.email.send`): each task reaches one consumer with its
- * headers, a task queued before any consumer runs waits for it, a dedupe key drops a second
- * task while the first is still queued, and a handler that throws gets the task again.
+ * headers, a task queued before any consumer runs waits for it, tasks with distinct dedupe keys
+ * are all delivered, a dedupe key never makes a task get lost (and, for an adapter that says
+ * so, drops a second task while the first is still queued), and a handler that throws gets the
+ * task again.
  */
 export function describeTaskQueueContract(
   adapterName: string,
   factory: () => Promise<TaskQueueHarness>,
-  options: MessagingContractOptions = {},
+  options: TaskQueueContractOptions = {},
 ): void {
   const describeFn = options.describe ?? describe;
   const timeoutMs = options.deliveryTimeoutMs ?? 30_000;
   const quietMs = options.quietPeriodMs ?? 1_500;
+  const dedupesWhileQueued = options.dedupesWhileQueued ?? true;
+  const itIfDedupes = dedupesWhileQueued ? it : it.skip;
+  const itUnlessDedupes = dedupesWhileQueued ? it.skip : it;
 
   describeFn(`task queue port contract: ${adapterName}`, () => {
     let harness: TaskQueueHarness | undefined;
@@ -110,7 +125,7 @@ export function describeTaskQueueContract(
       await second.close();
     });
 
-    it('drops a task whose dedupe key is already queued', async () => {
+    itIfDedupes('drops a task whose dedupe key is already queued', async () => {
       const queue = uniqueName('dedupe');
       // Both enqueued while no consumer runs, so the first is certainly still queued.
       await producer.port.enqueue(queue, task('first'), { dedupeKey: 'welcome:shipment-1' });
@@ -124,6 +139,54 @@ export function describeTaskQueueContract(
       await quietPeriod(quietMs);
       await consumer.close();
       expect(received.ids().sort()).toEqual(['first', 'other-key']);
+    });
+
+    itUnlessDedupes('delivers the first task of a repeated dedupe key (no de-duplication: the second may come too)', async () => {
+      const queue = uniqueName('dedupe-none');
+      await producer.port.enqueue(queue, task('first'), { dedupeKey: 'welcome:shipment-1' });
+      await producer.port.enqueue(queue, task('second'), { dedupeKey: 'welcome:shipment-1' });
+      await producer.port.enqueue(queue, task('other-key'), { dedupeKey: 'welcome:shipment-2' });
+
+      const received = new Received();
+      const consumer = await connections.connect();
+      await consumer.port.consume(queue, received.handler('consumer'));
+      await waitFor('the tasks', () => received.ids().includes('first') && received.ids().includes('other-key'));
+      await quietPeriod(quietMs);
+      await consumer.close();
+      const ids = received.ids().sort();
+      expect(ids.filter((id) => id !== 'second')).toEqual(['first', 'other-key']);
+      expect(ids.filter((id) => id === 'second').length).toBeLessThanOrEqual(1);
+    });
+
+    it('delivers every task whose dedupe key is distinct, each once, none lost', async () => {
+      const queue = uniqueName('dedupe-distinct');
+      const ids = Array.from({ length: 8 }, (_, n) => `k${n}`);
+      // Half queued before any consumer runs, half while it runs.
+      for (const id of ids.slice(0, 4)) await producer.port.enqueue(queue, task(id), { dedupeKey: `welcome:${id}` });
+      const received = new Received();
+      const consumer = await connections.connect();
+      await consumer.port.consume(queue, received.handler('consumer'));
+      for (const id of ids.slice(4)) await producer.port.enqueue(queue, task(id), { dedupeKey: `welcome:${id}` });
+
+      await waitFor('all the tasks', () => new Set(received.ids()).size >= ids.length);
+      await quietPeriod(quietMs);
+      await consumer.close();
+      expect(received.ids().sort()).toEqual(ids);
+    });
+
+    it('delivers a task whose dedupe key was used by a task already handled', async () => {
+      const queue = uniqueName('dedupe-again');
+      const received = new Received();
+      const consumer = await connections.connect();
+      await consumer.port.consume(queue, received.handler('consumer'));
+      await producer.port.enqueue(queue, task('before'), { dedupeKey: 'password-reset:user-1' });
+      // Once handed to a consumer, the first task is no longer queued: its key must not drop the next.
+      await waitFor('the first task', () => received.ids().includes('before'));
+      await producer.port.enqueue(queue, task('after'), { dedupeKey: 'password-reset:user-1' });
+      await waitFor('the second task with the same key', () => received.ids().includes('after'));
+      await quietPeriod(quietMs);
+      await consumer.close();
+      expect(received.ids()).toEqual(['before', 'after']);
     });
 
     it('delivers every task that has no dedupe key, even identical ones (control)', async () => {

@@ -12,12 +12,22 @@ export interface E2eTarget {
   describe: (name: string, body: () => void) => void;
 }
 
-const REAL_SERVER_VARIABLES = ['DATABASE_TEST_URL', 'DATABASE_TEST_OWNER_URL'] as const;
+const REAL_SERVER_VARIABLES = ['DATABASE_TEST_URL', 'DATABASE_TEST_OWNER_URL', 'AMQP_URL', 'KAFKA_BROKERS', 'TEMPORAL_ADDRESS'] as const;
+
+const TASK_QUEUE = `e2e-${process.pid}-${Date.now().toString(36)}`;
 
 export function e2eTargets(): E2eTarget[] {
   const realEnv: Record<string, string> = {};
   if (process.env.DATABASE_TEST_URL) realEnv.DATABASE_URL = process.env.DATABASE_TEST_URL;
   if (process.env.DATABASE_TEST_OWNER_URL) realEnv.DATABASE_OWNER_URL = process.env.DATABASE_TEST_OWNER_URL;
+  if (process.env.AMQP_URL) realEnv.AMQP_URL = process.env.AMQP_URL;
+  if (process.env.KAFKA_BROKERS) realEnv.KAFKA_BROKERS = process.env.KAFKA_BROKERS;
+  if (process.env.TEMPORAL_ADDRESS) realEnv.TEMPORAL_ADDRESS = process.env.TEMPORAL_ADDRESS;
+  if (process.env.TEMPORAL_NAMESPACE) realEnv.TEMPORAL_NAMESPACE = process.env.TEMPORAL_NAMESPACE;
+  // One Temporal task queue per test file: the apps of one file (a restart) share it, and no
+  // other file's worker takes their workflows.
+  realEnv.TEMPORAL_TASK_QUEUE = TASK_QUEUE;
+  realEnv.KAFKA_TOPIC_PREFIX = `${TASK_QUEUE}.`;
   return [
     { name: 'embedded defaults', env: {}, describe: (name, body) => describe(name, body) },
     {

@@ -1,43 +1,51 @@
 import { Inject, Logger, Module, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { APP_CONFIG, type AppConfig } from '../../platform/config/app-config';
 import { DATABASE_ENDPOINTS, type DatabaseEndpoints } from '../../platform/database';
 import { EVENT_LOG, TASK_QUEUE, type EventLogPort, type TaskQueuePort } from '../../platform/messaging';
 import { CARRIER, CarriersModule, type CarrierPort } from '../carriers';
 import { SHIPMENT_WORKFLOWS, ShipmentsModule, ShipmentsService } from '../shipments';
 import { createShipmentActivities } from './activities/create-shipment.activities';
 import { DbosWorkflowEngine } from './adapters/dbos/dbos-workflow-engine';
+import { TemporalWorkflowEngine, prebuiltWorkflowBundlePath } from './adapters/temporal/temporal-workflow-engine';
 import { WORKFLOW_ENGINE, type WorkflowEnginePort } from './ports/workflow-engine.port';
 
 const logger = new Logger('Ports');
+
+/** Temporal when TEMPORAL_ADDRESS is set; otherwise DBOS Transact on the platform database. */
+export function createWorkflowEngine(
+  config: AppConfig,
+  endpoints: DatabaseEndpoints,
+  carrier: CarrierPort,
+  shipments: ShipmentsService,
+  eventLog: EventLogPort,
+  taskQueue: TaskQueuePort,
+): WorkflowEnginePort {
+  const activities = createShipmentActivities({ carrier, shipments, eventLog, taskQueue });
+  const engine: WorkflowEnginePort = config.temporal
+    ? new TemporalWorkflowEngine(
+        { ...config.temporal, workflowBundlePath: prebuiltWorkflowBundlePath(), logger: new Logger('Temporal') },
+        activities,
+      )
+    : new DbosWorkflowEngine(
+        {
+          systemDatabaseUrl: endpoints.engineUrl,
+          useListenNotify: endpoints.supportsListenNotify,
+          onRetry: (activity, attempt, error) =>
+            logger.warn(`${activity} attempt ${attempt} failed, retrying: ${error instanceof Error ? error.message : String(error)}`),
+        },
+        activities,
+      );
+  logger.log(`workflow engine: ${engine.adapterName}`);
+  return engine;
+}
 
 @Module({
   imports: [CarriersModule, ShipmentsModule],
   providers: [
     {
       provide: WORKFLOW_ENGINE,
-      inject: [DATABASE_ENDPOINTS, CARRIER, ShipmentsService, EVENT_LOG, TASK_QUEUE],
-      useFactory: (
-        endpoints: DatabaseEndpoints,
-        carrier: CarrierPort,
-        shipments: ShipmentsService,
-        eventLog: EventLogPort,
-        taskQueue: TaskQueuePort,
-      ): WorkflowEnginePort => {
-        if (process.env.TEMPORAL_ADDRESS) {
-          throw new Error('TEMPORAL_ADDRESS is set but this build has no Temporal adapter yet; unset it to use DBOS');
-        }
-        const activities = createShipmentActivities({ carrier, shipments, eventLog, taskQueue });
-        const engine = new DbosWorkflowEngine(
-          {
-            systemDatabaseUrl: endpoints.engineUrl,
-            useListenNotify: endpoints.supportsListenNotify,
-            onRetry: (activity, attempt, error) =>
-              logger.warn(`${activity} attempt ${attempt} failed, retrying: ${error instanceof Error ? error.message : String(error)}`),
-          },
-          activities,
-        );
-        logger.log(`workflow engine: ${engine.adapterName}`);
-        return engine;
-      },
+      inject: [APP_CONFIG, DATABASE_ENDPOINTS, CARRIER, ShipmentsService, EVENT_LOG, TASK_QUEUE],
+      useFactory: createWorkflowEngine,
     },
     { provide: SHIPMENT_WORKFLOWS, useExisting: WORKFLOW_ENGINE },
   ],
@@ -49,9 +57,18 @@ export class WorkflowOrchestratorModule implements OnApplicationBootstrap, OnMod
   // Launched after every module is ready, so recovered workflows find their dependencies.
   async onApplicationBootstrap(): Promise<void> {
     if (this.engine instanceof DbosWorkflowEngine) await this.engine.launch();
+    if (this.engine instanceof TemporalWorkflowEngine) {
+      await this.engine.launch();
+      // A worker that dies leaves shipments unprocessed: stop the process so it is restarted.
+      this.engine.whenStopped.catch(() => {
+        logger.error('Temporal worker stopped unexpectedly; exiting');
+        process.exitCode = 1;
+        process.kill(process.pid, 'SIGTERM');
+      });
+    }
   }
 
   async onModuleDestroy(): Promise<void> {
-    if (this.engine instanceof DbosWorkflowEngine) await this.engine.shutdown();
+    if (this.engine instanceof DbosWorkflowEngine || this.engine instanceof TemporalWorkflowEngine) await this.engine.shutdown();
   }
 }

@@ -13,7 +13,7 @@ export interface AppConfig {
   modules: string[];
   database: { url: string | null; ownerUrl: string | null; poolSize: number };
   /** Real brokers; null selects the embedded pg-boss adapters. */
-  messaging: { kafkaBrokers: string[] | null; amqpUrl: string | null };
+  messaging: { kafkaBrokers: string[] | null; kafkaTopicPrefix: string; amqpUrl: string | null };
   /** Temporal; null selects DBOS Transact on the platform database. */
   temporal: { address: string; namespace: string; taskQueue: string } | null;
   auth: {
@@ -76,6 +76,12 @@ function brokers(env: Env): string[] | null {
   return list;
 }
 
+function topicPrefix(env: Env): string {
+  const raw = optional(env, 'KAFKA_TOPIC_PREFIX') ?? '';
+  if (!/^[\w.-]{0,100}$/.test(raw)) throw new ConfigError(`KAFKA_TOPIC_PREFIX may hold letters, digits, '.', '_' and '-' only, got "${raw}"`);
+  return raw;
+}
+
 export const ALL_MODULES = [
   'gateway',
   'auth',
@@ -125,6 +131,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     },
     messaging: {
       kafkaBrokers: brokers(env),
+      kafkaTopicPrefix: topicPrefix(env),
       amqpUrl: optional(env, 'AMQP_URL'),
     },
     temporal: optional(env, 'TEMPORAL_ADDRESS')

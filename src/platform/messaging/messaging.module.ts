@@ -1,20 +1,27 @@
+import { hostname } from 'node:os';
 import { Global, Inject, Logger, Module, type OnModuleDestroy } from '@nestjs/common';
 import type { PgBoss } from 'pg-boss';
+import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { DATABASE_ENDPOINTS, type DatabaseEndpoints } from '../database';
-import { PgBossEventLog, PgBossTaskQueue, startPgBoss } from './adapters/pg-boss/pg-boss-messaging';
 import { DeadLetterRecorder } from './dead-letter.recorder';
-import { EVENT_LOG, TASK_QUEUE, type EventLogPort, type TaskQueuePort } from './messaging.ports';
+import { PgBossEventLog, PgBossTaskQueue, startPgBoss } from './adapters/pg-boss/pg-boss-messaging';
+import { KafkaEventLog } from './adapters/kafka/kafka-event-log';
+import { RabbitMqTaskQueue } from './adapters/rabbitmq';
+import { PrefixedEventLog } from './prefixed-event-log';
+import { EVENT_LOG, TASK_QUEUE, TOPICS, type EventLogPort, type TaskQueuePort } from './messaging.ports';
 
 const PG_BOSS = Symbol('PG_BOSS');
 const logger = new Logger('Ports');
+const adapterLogger = (name: string) => {
+  const log = new Logger(name);
+  return { info: (m: string) => log.log(m), warn: (m: string) => log.warn(m), error: (m: string) => log.error(m) };
+};
 
-/** Fails the start when a real broker is configured that this build has no adapter for. */
-function requireNoBroker(variable: string): void {
-  if (process.env[variable]) {
-    throw new Error(`${variable} is set but this build has no adapter for it yet; unset it to use the embedded adapter`);
-  }
-}
-
+/**
+ * The event log and the task queue. Each real adapter is chosen by its setting (KAFKA_BROKERS,
+ * AMQP_URL); without it, pg-boss on the platform database. pg-boss always starts: the embedded
+ * adapters need it, and it costs one small pool otherwise.
+ */
 @Global()
 @Module({
   providers: [
@@ -26,20 +33,37 @@ function requireNoBroker(variable: string): void {
     },
     {
       provide: EVENT_LOG,
-      inject: [PG_BOSS],
-      useFactory: (boss: PgBoss): EventLogPort => {
-        requireNoBroker('KAFKA_BROKERS');
-        const port = new PgBossEventLog(boss);
+      inject: [PG_BOSS, APP_CONFIG],
+      useFactory: async (boss: PgBoss, config: AppConfig): Promise<EventLogPort> => {
+        let port: EventLogPort;
+        if (config.messaging.kafkaBrokers) {
+          const kafka = new KafkaEventLog({
+            brokers: config.messaging.kafkaBrokers,
+            clientId: `logisynapse-${hostname()}-${process.pid}`,
+            logger: adapterLogger('Kafka'),
+            topics: Object.values(TOPICS).map((topic) => config.messaging.kafkaTopicPrefix + topic),
+          });
+          await kafka.start();
+          port = config.messaging.kafkaTopicPrefix ? new PrefixedEventLog(kafka, config.messaging.kafkaTopicPrefix) : kafka;
+        } else {
+          port = new PgBossEventLog(boss);
+        }
         logger.log(`event log: ${port.adapterName}`);
         return port;
       },
     },
     {
       provide: TASK_QUEUE,
-      inject: [PG_BOSS],
-      useFactory: (boss: PgBoss): TaskQueuePort => {
-        requireNoBroker('AMQP_URL');
-        const port = new PgBossTaskQueue(boss);
+      inject: [PG_BOSS, APP_CONFIG],
+      useFactory: async (boss: PgBoss, config: AppConfig): Promise<TaskQueuePort> => {
+        let port: TaskQueuePort;
+        if (config.messaging.amqpUrl) {
+          const rabbit = new RabbitMqTaskQueue({ url: config.messaging.amqpUrl, logger: adapterLogger('RabbitMQ') });
+          await rabbit.start();
+          port = rabbit;
+        } else {
+          port = new PgBossTaskQueue(boss);
+        }
         logger.log(`task queue: ${port.adapterName}`);
         return port;
       },
@@ -49,9 +73,17 @@ function requireNoBroker(variable: string): void {
   exports: [EVENT_LOG, TASK_QUEUE, DeadLetterRecorder],
 })
 export class MessagingModule implements OnModuleDestroy {
-  constructor(@Inject(PG_BOSS) private readonly boss: PgBoss) {}
+  constructor(
+    @Inject(PG_BOSS) private readonly boss: PgBoss,
+    @Inject(TASK_QUEUE) private readonly taskQueue: TaskQueuePort,
+    @Inject(EVENT_LOG) private readonly eventLog: EventLogPort,
+  ) {}
 
+  // Consumers stop first (they finish in-flight handlers, which may use the database).
   async onModuleDestroy(): Promise<void> {
+    const eventLog = this.eventLog instanceof PrefixedEventLog ? this.eventLog.inner : this.eventLog;
+    if (eventLog instanceof KafkaEventLog) await eventLog.stop();
+    if (this.taskQueue instanceof RabbitMqTaskQueue) await this.taskQueue.stop();
     await this.boss.stop({ graceful: true, timeout: 5000 });
   }
 }

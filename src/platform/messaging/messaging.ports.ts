@@ -31,7 +31,12 @@ export interface Task<T> {
 
 export interface TaskQueuePort {
   readonly adapterName: string;
-  /** `dedupeKey`: while a task with this key is queued, another with the same key is dropped. */
+  /**
+   * Resolves once the task is durably queued. `dedupeKey` is a best-effort optimisation, never a
+   * guarantee: an adapter may drop a task whose key belongs to a task still queued (pg-boss
+   * does; RabbitMQ only carries it as the message id). Tasks with distinct keys are all
+   * delivered. Handlers must be idempotent: delivery is at least once.
+   */
   enqueue<T>(queue: string, task: Task<T>, options?: { dedupeKey?: string }): Promise<void>;
   /** Delivers each task at least once; a task whose handler throws is retried, then dead-lettered. */
   consume<T>(queue: string, handler: (task: Task<T>) => Promise<void>): Promise<void>;

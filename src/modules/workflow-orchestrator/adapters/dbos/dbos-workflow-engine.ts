@@ -29,7 +29,7 @@ export function retryDelayMs(attempt: number, policy = ACTIVITY_RETRY_POLICY): n
  * restart exactly where it was.
  */
 export class DbosWorkflowEngine implements WorkflowEnginePort {
-  readonly adapterName = 'DBOS Transact (embedded, on the platform database)';
+  readonly adapterName = 'DBOS Transact (on the platform database)';
   private workflow: ((input: CreateShipmentInput) => Promise<CreateShipmentResult>) | null = null;
 
   constructor(

@@ -1,7 +1,9 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { Client, Connection, WorkflowNotFoundError, type WorkflowExecutionStatusName } from '@temporalio/client';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { decodeFromPayloadsAtIndex } from '@temporalio/common/lib/internal-non-workflow';
-import { DefaultLogger, NativeConnection, Runtime, Worker, type LogEntry, type LogLevel } from '@temporalio/worker';
+import { DefaultLogger, NativeConnection, Runtime, Worker, type LogEntry } from '@temporalio/worker';
 import {
   CREATE_SHIPMENT_WORKFLOW,
   type CreateShipmentActivities,
@@ -12,6 +14,16 @@ import type { CreateShipmentRun, WorkflowRunStatus } from '../../../shipments';
 import type { WorkflowEnginePort } from '../../ports/workflow-engine.port';
 
 export const DEFAULT_TEMPORAL_TASK_QUEUE = 'logisynapse-shipments';
+
+/**
+ * `dist/workflow-bundle.js` (what `scripts/build-workflow-bundle.ts` writes) when this file runs
+ * from `dist/` and the bundle is there; otherwise undefined (the worker bundles at launch).
+ */
+export function prebuiltWorkflowBundlePath(): string | undefined {
+  // dist/src/modules/workflow-orchestrator/adapters/temporal -> dist/
+  const path = resolve(__dirname, '..', '..', '..', '..', '..', 'workflow-bundle.js');
+  return existsSync(path) ? path : undefined;
+}
 
 /** What the engine logs through; Nest's `Logger` fits. `debug` is optional (Temporal's INFO logs go there). */
 export interface TemporalEngineLogger {
@@ -232,21 +244,27 @@ export function runStatus(status: WorkflowExecutionStatusName): WorkflowRunStatu
 /**
  * Installs Temporal's process-wide Runtime once, before the first connection: no shutdown signal
  * handlers (the application owns SIGTERM and calls `shutdown()`; Temporal's default handlers
- * would stop the worker behind Nest's back), and Temporal's logs forwarded to our logger.
+ * would stop the worker behind Nest's back), and Temporal's logs (SDK and native core) forwarded
+ * to our logger: ERROR and WARN as such, INFO to `debug` when the logger has it.
  * Left alone when something else installed or used the Runtime already.
  */
 function installRuntime(logger: TemporalEngineLogger | undefined): void {
   if (Runtime.instantiator !== undefined) return;
-  const forward = (entry: LogEntry) => {
-    const line = `${entry.message}${formatMeta(entry.meta)}`;
-    const level: LogLevel = entry.level;
-    if (level === 'ERROR') logger?.error(line);
-    else if (level === 'WARN') logger?.warn(line);
-    else logger?.debug?.(line);
+  if (!logger) {
+    Runtime.install({ shutdownSignals: [], logger: new DefaultLogger('WARN') });
+    return;
+  }
+  const forward = ({ level, message, meta }: LogEntry) => {
+    const line = `${message}${formatMeta(meta)}`;
+    if (level === 'ERROR') logger.error(line);
+    else if (level === 'WARN') logger.warn(line);
+    else logger.debug?.(line);
   };
   Runtime.install({
     shutdownSignals: [],
-    logger: logger ? new DefaultLogger(logger.debug ? 'INFO' : 'WARN', forward) : new DefaultLogger('WARN'),
+    logger: new DefaultLogger(logger.debug ? 'INFO' : 'WARN', forward),
+    // The native core's own logs (WARN and up) go to the same logger instead of straight to stderr.
+    telemetryOptions: { logging: { filter: { core: 'WARN', other: 'ERROR' }, forward: {} } },
   });
 }
 

@@ -17,7 +17,7 @@ export async function startPgBoss(connectionString: string, onError: (error: Err
 
 /** Event log over pg-boss publish/subscribe: one queue per consumer group. */
 export class PgBossEventLog implements EventLogPort {
-  readonly adapterName = 'pg-boss publish/subscribe (embedded)';
+  readonly adapterName = 'pg-boss publish/subscribe (on the platform database)';
   constructor(private readonly boss: PgBoss) {}
 
   async publish<T>(topic: string, message: EventMessage<T>): Promise<void> {
@@ -40,7 +40,7 @@ export class PgBossEventLog implements EventLogPort {
 
 /** Task queue over pg-boss queues, with a dead-letter queue per task queue. */
 export class PgBossTaskQueue implements TaskQueuePort {
-  readonly adapterName = 'pg-boss queues (embedded)';
+  readonly adapterName = 'pg-boss queues (on the platform database)';
   private readonly ready = new Map<string, Promise<void>>();
   constructor(private readonly boss: PgBoss) {}
 

@@ -9,7 +9,9 @@
  *   deliveries the broker dead-letters it to `Q.dlq` itself.
  * - `Q.retry`: a task whose handler threw waits here for its per-message TTL (the retry delay),
  *   then the broker dead-letters it back to `Q` (at-least-once dead-lettering: the broker keeps
- *   the message until `Q` has confirmed it).
+ *   the message until `Q` has confirmed it). A queue expires messages only at its head, so the
+ *   delay is one fixed value (`retryDelayMs`), not a growing backoff; processes sharing `Q` with
+ *   different delays would hold short delays behind long ones.
  * - `Q.dlq`: tasks that failed `maxDeliveries` times, or whose body is not JSON, with the reason.
  *   Nothing consumes it; an operator looks at it and moves tasks back by hand.
  *
