@@ -1,18 +1,9 @@
-import type { CreateShipmentActivities, CreateShipmentInput, LabelOutcome } from '../contracts/create-shipment.contracts';
+import type { CreateShipmentActivities } from '../contracts/create-shipment.contracts';
+import { sampleInput, sampleLabel } from './create-shipment.fixtures';
 import { createShipmentWorkflow } from './create-shipment.workflow';
 
-const input: CreateShipmentInput = {
-  shipmentId: '5d0f3a6e-0000-5000-8000-000000000001',
-  tenantId: '11111111-1111-4111-8111-111111111111',
-  idempotencyKey: 'k',
-  requestHash: 'h',
-  fromAddress: { name: 'A', street1: 's', city: 'c', zip: '1', country: 'US' },
-  toAddress: { name: 'B', street1: 's', city: 'c', zip: '2', country: 'US' },
-  parcel: { length: 1, width: 1, height: 1, distanceUnit: 'in', weight: 1, massUnit: 'lb' },
-  customerEmail: 'b@example.com',
-  requestedAt: '2026-11-24T00:00:00.000Z',
-};
-const label: Extract<LabelOutcome, { kind: 'purchased' }>['label'] = { carrier: 'USPS', trackingNumber: 'T1', labelUrl: 'https://x/T1.pdf', carrierTransactionId: 'tx' };
+const input = sampleInput;
+const label = sampleLabel;
 
 /** Strict fakes: every activity records its call; an unexpected one fails the test. */
 function fakeActivities(outcome: Awaited<ReturnType<CreateShipmentActivities['callShippoApi']>>) {
