@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TenancyModule } from '../tenancy';
+import { BearerTokenStrategy } from './api/bearer-token.strategy';
 import { OAuthController } from './api/oauth.controller';
 import { ApiClientsService } from './application/api-clients.service';
 import { CredentialsBootstrap } from './application/credentials-bootstrap';
@@ -10,7 +11,7 @@ import { TokensService } from './application/tokens.service';
 @Module({
   imports: [TenancyModule],
   controllers: [OAuthController],
-  providers: [SigningKeysService, TokensService, ApiClientsService, TenantOnboardingService, CredentialsBootstrap],
+  providers: [BearerTokenStrategy, SigningKeysService, TokensService, ApiClientsService, TenantOnboardingService, CredentialsBootstrap],
   exports: [TokensService, ApiClientsService, SigningKeysService, TenantOnboardingService],
 })
 export class AuthModule {}

@@ -1,6 +1,7 @@
 import { Injectable, type NestMiddleware } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
-import { TokensService, type Principal } from '../../auth';
+import passport from 'passport';
+import { BEARER_STRATEGY, type Principal } from '../../auth';
 import { TenantContext } from '../../tenancy';
 import { DomainError } from '../../../platform/errors/domain-error';
 
@@ -10,28 +11,30 @@ export interface AuthenticatedRequest extends Request {
 }
 
 /**
- * Verifies the bearer token of a request and, for a tenant's token, runs the rest of the request
- * inside that tenant's context. The tenant comes from the verified token only, never from a
- * header. Resolvers decide with a guard whether a missing or bad token matters.
+ * Verifies the bearer token of a request (Passport, with the auth module's strategy) and, for a
+ * tenant's token, runs the rest of the request inside that tenant's context. The tenant comes
+ * from the verified token only, never from a header. A middleware rather than a guard, because
+ * the tenant context must wrap the whole execution; resolvers decide with a guard whether a
+ * missing or bad token matters.
  */
 @Injectable()
 export class AuthenticationMiddleware implements NestMiddleware {
-  constructor(private readonly tokens: TokensService) {}
-
-  async use(req: AuthenticatedRequest, _res: Response, next: NextFunction): Promise<void> {
+  use(req: AuthenticatedRequest, res: Response, next: NextFunction): void {
     const header = req.headers.authorization;
-    if (header) {
-      const match = /^Bearer\s+(\S+)$/i.exec(header);
-      try {
-        if (!match?.[1]) throw new DomainError('UNAUTHENTICATED', 'Authorization header must be "Bearer <token>"');
-        req.principal = await this.tokens.verify(match[1]);
-      } catch (error) {
-        if (!(error instanceof DomainError)) throw error;
-        req.authError = error;
-      }
+    if (!header) return next();
+    if (!/^Bearer\s+\S+$/i.test(header)) {
+      req.authError = new DomainError('UNAUTHENTICATED', 'Authorization header must be "Bearer <token>"');
+      return next();
     }
-    const tenantId = req.principal?.tenantId;
-    if (tenantId) TenantContext.run(tenantId, next);
-    else next();
+    const authenticate = passport.authenticate(BEARER_STRATEGY, { session: false }, (error: unknown, principal: Principal | false) => {
+      if (error instanceof DomainError) req.authError = error;
+      else if (error) return next(error);
+      else if (principal) req.principal = principal;
+      else req.authError = new DomainError('UNAUTHENTICATED', 'A valid access token is required');
+      const tenantId = req.principal?.tenantId;
+      if (tenantId) TenantContext.run(tenantId, next);
+      else next();
+    }) as (req: Request, res: Response, next: NextFunction) => void;
+    authenticate(req, res, next);
   }
 }
