@@ -223,6 +223,27 @@ for (const target of e2eTargets()) {
       expect(await wrongGrant.json()).toMatchObject({ error: 'unsupported_grant_type' });
     });
 
+    it('refuses oversized, wide and batched GraphQL before executing it', async () => {
+      // This schema has no recursive type, so depth is covered by the rule's unit test.
+      const aliases = Array.from({ length: 30 }, (_, i) => `a${i}: shipments(first: 1) { pageInfo { hasNextPage } }`).join(' ');
+      const wide = await app.graphql(token, `{ ${aliases} }`);
+      expect(wide.errors?.[0]).toMatchObject({ message: expect.stringContaining('aliases exceed'), extensions: { code: 'BAD_USER_INPUT' } });
+
+      const batched = await fetch(`${app.baseUrl}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body: JSON.stringify([{ query: '{ shipments { pageInfo { hasNextPage } } }' }, { query: '{ shipments { pageInfo { hasNextPage } } }' }]),
+      });
+      expect(batched.status).toBe(400);
+
+      const oversized = await fetch(`${app.baseUrl}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body: JSON.stringify({ query: `{ shipments { pageInfo { hasNextPage } } } # ${'x'.repeat(200_000)}` }),
+      });
+      expect(oversized.status).toBe(413);
+    });
+
     it('keeps consuming after an update for an unknown tracking number', async () => {
       expect((await postWebhook(trackUpdated('SBX00000000000000000000', 'TRANSIT', '2026-11-20T10:00:00Z'))).status).toBe(202);
       const created = await app.graphql<{ createShipment: ShipmentData }>(token, CREATE_SHIPMENT, { input: shipmentInput('after-poison') });

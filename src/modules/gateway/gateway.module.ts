@@ -5,6 +5,7 @@ import { AuthModule } from '../auth';
 import { CommunicationsModule } from '../communications';
 import { TenancyModule } from '../tenancy';
 import { formatGraphqlError } from '../../platform/errors/graphql-errors';
+import { queryLimitsRule } from './graphql/query-limits';
 import { ShipmentsResolver } from './graphql/shipments.resolver';
 import { TenantsResolver } from './graphql/tenants.resolver';
 import { AuthenticationMiddleware } from './http/authentication.middleware';
@@ -30,6 +31,9 @@ export const GRAPHQL_PATH = '/graphql';
       introspection: true,
       includeStacktraceInErrorResponses: false,
       formatError: formatGraphqlError,
+      // Refused before execution: too deep, too many aliases or fields. Batched HTTP requests stay off.
+      validationRules: [queryLimitsRule()],
+      allowBatchedHttpRequests: false,
       context: ({ req }: { req: unknown }) => ({ req }),
     }),
   ],
