@@ -244,6 +244,21 @@ for (const target of e2eTargets()) {
       expect(oversized.status).toBe(413);
     });
 
+    it('slows brute force on the token endpoint: 429 with Retry-After after ten failures', async () => {
+      const victim = await app.newTenant('Brute force target');
+      const attempt = (secret: string) =>
+        fetch(`${app.baseUrl}/oauth/token`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          body: new URLSearchParams({ grant_type: 'client_credentials', client_id: victim.clientId, client_secret: secret }),
+        });
+      for (let i = 0; i < 10; i++) expect((await attempt(`guess-${i}`)).status).toBe(401);
+      const limited = await attempt(victim.clientSecret);
+      expect(limited.status).toBe(429);
+      expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
+      expect(await limited.json()).toMatchObject({ code: 'TOO_MANY_REQUESTS' });
+    });
+
     it('keeps consuming after an update for an unknown tracking number', async () => {
       expect((await postWebhook(trackUpdated('SBX00000000000000000000', 'TRANSIT', '2026-11-20T10:00:00Z'))).status).toBe(202);
       const created = await app.graphql<{ createShipment: ShipmentData }>(token, CREATE_SHIPMENT, { input: shipmentInput('after-poison') });

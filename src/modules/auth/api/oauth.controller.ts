@@ -1,5 +1,6 @@
-import { Body, Controller, Get, Headers, HttpCode, HttpException, Post, Res } from '@nestjs/common';
-import type { Response } from 'express';
+import { Body, Controller, Get, Headers, HttpCode, HttpException, Post, Req, Res } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { FailureLimiter } from '../domain/failure-limiter';
 import { ApiClientsService } from '../application/api-clients.service';
 import { SigningKeysService } from '../application/signing-keys.service';
 import { TokensService } from '../application/tokens.service';
@@ -28,9 +29,22 @@ const field = (body: Record<string, unknown>, name: string): string | undefined 
   return typeof value === 'string' ? value : undefined;
 };
 
+/** Refused while a client id or an address has failed too often (RFC 6585 429, with Retry-After). */
+export class TooManyAttemptsError extends HttpException {
+  constructor(retryAfterSeconds: number) {
+    super({ error: 'invalid_request', error_description: `Too many failed attempts; retry in ${retryAfterSeconds} s`, code: 'TOO_MANY_REQUESTS' }, 429);
+  }
+}
+
+const FAILURE_WINDOW_MS = 5 * 60_000;
+
 /** OAuth2 client credentials grant (RFC 6749 §4.4) and the public keys that verify its tokens. */
 @Controller()
 export class OAuthController {
+  /** Failed token requests: 10 per client id and 30 per address in five minutes. */
+  private readonly clientFailures = new FailureLimiter(10, FAILURE_WINDOW_MS);
+  private readonly addressFailures = new FailureLimiter(30, FAILURE_WINDOW_MS);
+
   constructor(
     private readonly clients: ApiClientsService,
     private readonly tokens: TokensService,
@@ -42,8 +56,10 @@ export class OAuthController {
   async token(
     @Body() body: Record<string, unknown> | undefined,
     @Headers('authorization') authorization: string | undefined,
+    @Req() request: Request,
     @Res({ passthrough: true }) response: Response,
   ) {
+    const address = `ip:${request.socket.remoteAddress ?? 'unknown'}`;
     response.setHeader('Cache-Control', 'no-store');
     response.setHeader('Pragma', 'no-cache');
     const params = body && typeof body === 'object' ? body : {};
@@ -54,9 +70,20 @@ export class OAuthController {
     const clientId = basic?.id ?? field(params, 'client_id');
     const clientSecret = basic?.secret ?? field(params, 'client_secret');
     if (!clientId || !clientSecret) throw new OAuthError('invalid_request', 'client_id and client_secret are required');
-    if (clientId.length > 200 || clientSecret.length > 500) throw new OAuthError('invalid_client', 'Client authentication failed');
-    const principal = await this.clients.authenticate(clientId, clientSecret);
-    if (!principal) throw new OAuthError('invalid_client', 'Client authentication failed');
+    const clientKey = `client:${clientId.slice(0, 200)}`;
+    const waitMs = Math.max(this.clientFailures.retryAfterMs(clientKey), this.addressFailures.retryAfterMs(address));
+    if (waitMs > 0) {
+      const seconds = Math.ceil(waitMs / 1000);
+      response.setHeader('Retry-After', String(seconds));
+      throw new TooManyAttemptsError(seconds);
+    }
+    const principal = clientId.length <= 200 && clientSecret.length <= 500 ? await this.clients.authenticate(clientId, clientSecret) : null;
+    if (!principal) {
+      this.clientFailures.recordFailure(clientKey);
+      this.addressFailures.recordFailure(address);
+      throw new OAuthError('invalid_client', 'Client authentication failed');
+    }
+    this.clientFailures.reset(clientKey);
     const scopes = narrowScopes(principal.scopes, field(params, 'scope'));
     if (!scopes) throw new OAuthError('invalid_scope', `Requested scope exceeds what the client was granted (${principal.scopes.join(' ')})`);
     return this.tokens.issue({ ...principal, scopes });
