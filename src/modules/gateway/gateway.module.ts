@@ -7,6 +7,7 @@ import { TenancyModule } from '../tenancy';
 import { formatGraphqlError } from '../../platform/errors/graphql-errors';
 import { queryLimitsRule } from './graphql/query-limits';
 import { ShipmentsResolver } from './graphql/shipments.resolver';
+import { SigningKeysResolver } from './graphql/signing-keys.resolver';
 import { TenantsResolver } from './graphql/tenants.resolver';
 import { AuthenticationMiddleware } from './http/authentication.middleware';
 import { graphiqlMiddleware } from './http/graphiql.middleware';
@@ -37,7 +38,7 @@ export const GRAPHQL_PATH = '/graphql';
       context: ({ req }: { req: unknown }) => ({ req }),
     }),
   ],
-  providers: [ShipmentsResolver, TenantsResolver],
+  providers: [ShipmentsResolver, TenantsResolver, SigningKeysResolver],
 })
 export class GatewayModule implements NestModule {
   configure(consumer: MiddlewareConsumer): void {

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { exportJWK, generateKeyPair, importJWK, type CryptoKey, type JWK } from 'jose';
 import { APP_DATA_SOURCE, type AppDataSource } from '../../../platform/database';
+import { badInput, notFound } from '../../../platform/errors/domain-error';
 
 export const SIGNING_ALGORITHM = 'ES256';
 
@@ -44,9 +45,15 @@ export class SigningKeysService implements OnModuleInit {
     return kid;
   }
 
-  async retireKey(kid: string): Promise<void> {
-    await this.dataSource.query(`UPDATE signing_keys SET retired_at = now() WHERE kid = $1`, [kid]);
+  /** Retires `kid`; refuses to retire the last active key (nothing could sign then). */
+  async retireKey(kid: string): Promise<boolean> {
     await this.load();
+    const active = this.keys.filter((k) => !k.retired);
+    if (!active.some((k) => k.kid === kid)) throw notFound(`No active signing key ${kid}`);
+    if (active.length === 1) throw badInput('Cannot retire the only active signing key: rotate first');
+    await this.dataSource.query(`UPDATE signing_keys SET retired_at = now() WHERE kid = $1 AND retired_at IS NULL`, [kid]);
+    await this.load();
+    return true;
   }
 
   current(): { kid: string; privateKey: CryptoKey } {
