@@ -172,6 +172,7 @@ export function realServerOrSkip<K extends string>(
   }
   return (name, body) => {
     log(`[skipped] ${name}: ${need} (${REQUIRE_INFRA_VARIABLE}=1 turns this skip into a failure)`);
+    // Skipped only when the server is absent and not required; the line above says what to start.
     describe.skip(name, () => body(settings));
   };
 }

@@ -59,5 +59,6 @@ export function describeWithPostgres(name: string, body: () => void): void {
     });
   }
   process.stderr.write(`[skipped] ${name}: ${message}\n`);
+  // Skipped only when no server can be had and none is required; the line above says what to start.
   return describe.skip(name, body);
 }

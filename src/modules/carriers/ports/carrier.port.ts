@@ -13,8 +13,6 @@ export interface CarrierPort {
   purchaseLabel(request: LabelRequest): Promise<PurchasedLabel>;
 }
 
-export const TRACKING_UPDATE_SINK = Symbol('TRACKING_UPDATE_SINK');
-
 /** Where the sandbox carrier sends the tracking updates of the journeys it plays. */
 export interface TrackingUpdateSink {
   /** Takes a Shippo `track_updated` webhook body, exactly as the webhook endpoint would. */

@@ -1,7 +1,7 @@
 import { UseGuards } from '@nestjs/common';
 import { Args, ID, Int, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { NotificationsService } from '../../communications';
-import { ShipmentRequestsService, ShipmentsService, SHIPMENT_STATUSES, type ShipmentStatus, type ShipmentView } from '../../shipments';
+import { encodeCursor, ShipmentRequestsService, ShipmentsService, SHIPMENT_STATUSES, type ShipmentStatus, type ShipmentView } from '../../shipments';
 import { badInput } from '../../../platform/errors/domain-error';
 import { RequireScopes } from './require-scopes.decorator';
 import { ScopesGuard } from './scopes.guard';
@@ -14,7 +14,6 @@ import {
   ShipmentStatusEnum,
   TrackingEvent,
 } from './shipment.types';
-import { encodeShipmentCursor } from './cursor';
 import type { CreateShipmentCommand } from '../../shipments';
 
 @Resolver(() => Shipment)
@@ -49,7 +48,7 @@ export class ShipmentsResolver {
     if (status !== undefined && status !== null && !SHIPMENT_STATUSES.includes(status as ShipmentStatus)) throw badInput('Unknown status');
     const page = await this.shipmentsService.list({ first, after: after ?? undefined, status: (status as ShipmentStatus | null) ?? undefined });
     return {
-      edges: page.items.map((node) => ({ cursor: encodeShipmentCursor(node), node })),
+      edges: page.items.map((node) => ({ cursor: encodeCursor(node), node })),
       pageInfo: { hasNextPage: page.hasNextPage, endCursor: page.endCursor },
     };
   }

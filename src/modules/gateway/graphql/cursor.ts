@@ -1,1 +1,0 @@
-export { encodeCursor as encodeShipmentCursor } from '../../shipments';
