@@ -4,7 +4,7 @@ import { Client, Pool, type PoolClient } from 'pg';
 import type { DataSource } from 'typeorm';
 import { MIGRATIONS } from '../../migrations';
 import { createAppDataSource, runMigrations } from '../../src/platform/database/database.factory';
-import { APP_ROLE, type DatabaseEndpoints } from '../../src/platform/database/database.types';
+import { APP_ROLE, ENGINE_SCHEMAS, type DatabaseEndpoints } from '../../src/platform/database/database.types';
 import { TenantTransactions } from '../../src/modules/tenancy/application/tenant-transactions';
 import { MissingTenantContextError, TenantContext } from '../../src/modules/tenancy/domain/tenant-context';
 
@@ -132,6 +132,40 @@ export function describeDatabaseContract(
         expect(tables.rows).toEqual(
           [...SHIPMENT_TABLES].sort().map((relname) => ({ relname, relrowsecurity: true, relforcerowsecurity: true })),
         );
+      });
+
+      it('give every table with a tenant_id forced RLS, a policy for reads and writes, and an index led by tenant_id', async () => {
+        // Found from the catalogue, so a table added later is held to the same rules.
+        const { rows } = await owner.query<{
+          relname: string; rls: boolean; forced: boolean; policies: string[]; quals: string[]; checks: string[]; leading_index: boolean;
+        }>(
+          `SELECT c.relname, c.relrowsecurity AS rls, c.relforcerowsecurity AS forced,
+                  coalesce(array_agg(p.polname::text) FILTER (WHERE p.polname IS NOT NULL), '{}') AS policies,
+                  coalesce(array_agg(pg_get_expr(p.polqual, p.polrelid)) FILTER (WHERE p.polqual IS NOT NULL), '{}') AS quals,
+                  coalesce(array_agg(pg_get_expr(p.polwithcheck, p.polrelid)) FILTER (WHERE p.polwithcheck IS NOT NULL), '{}') AS checks,
+                  EXISTS (SELECT 1 FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = i.indkey[0]
+                           WHERE i.indrelid = c.oid AND a.attname = 'tenant_id') AS leading_index
+             FROM pg_class c
+             JOIN pg_attribute t ON t.attrelid = c.oid AND t.attname = 'tenant_id' AND NOT t.attisdropped
+             LEFT JOIN pg_policy p ON p.polrelid = c.oid AND p.polcmd = '*'
+            WHERE c.relnamespace = 'public'::regnamespace AND c.relkind = 'r'
+              AND c.relname NOT IN ('api_clients', 'dead_letters', ${'$'}1)
+            GROUP BY c.oid, c.relname ORDER BY c.relname`,
+          [scratch],
+        );
+        // Platform tables, not tenant-owned: api_clients holds the credentials of tenants and of platform
+        // administrators; dead_letters is the operators' record of undeliverable messages, whose tenant
+        // may be unknown, and the application role may only add to it (INSERT, no SELECT).
+        expect(rows.map((r) => r.relname)).toEqual([...SHIPMENT_TABLES].sort());
+        for (const table of rows) {
+          expect({ table: table.relname, rls: table.rls, forced: table.forced, leadingIndex: table.leading_index }).toEqual({
+            table: table.relname, rls: true, forced: true, leadingIndex: true,
+          });
+          expect(table.policies).toHaveLength(1);
+          // As PostgreSQL prints `tenant_id = (SELECT current_setting('app.current_tenant_id', true))::uuid`.
+          expect(table.quals).toEqual([`(tenant_id = (( SELECT current_setting('app.current_tenant_id'::text, true) AS current_setting))::uuid)`]);
+          expect(table.checks[0]).toBe(table.quals[0]);
+        }
       });
 
       it('are idempotent: a second run applies nothing and changes nothing', async () => {
@@ -347,7 +381,58 @@ export function describeDatabaseContract(
         }
       });
 
+      describe("the engines' schemas (DBOS, pg-boss)", () => {
+        const probe = `probe_${randomBytes(4).toString('hex')}`;
+        let engine: Pool;
+
+        beforeAll(async () => {
+          engine = newPool(endpoints().engineUrl, 2);
+          for (const schema of ENGINE_SCHEMAS) {
+            await engine.query(`CREATE TABLE ${schema}.${probe} (payload text NOT NULL)`);
+            await engine.query(`INSERT INTO ${schema}.${probe} VALUES ('a workflow input with a customer address')`);
+          }
+        });
+
+        afterAll(async () => {
+          for (const schema of ENGINE_SCHEMAS) await engine.query(`DROP TABLE IF EXISTS ${schema}.${probe}`).catch(() => undefined);
+        });
+
+        it.each(ENGINE_SCHEMAS)('%s: the role of tenant transactions has no privilege on the schema and cannot read it', async (schema) => {
+          const privileges = await owner.query<{ usage: boolean; create: boolean }>(
+            `SELECT has_schema_privilege($1, $2, 'USAGE') AS usage, has_schema_privilege($1, $2, 'CREATE') AS create`,
+            [APP_ROLE, schema],
+          );
+          expect(privileges.rows).toEqual([{ usage: false, create: false }]);
+          await expect(tenants.runFor(tenantA.id, (tx) => tx.query(`SELECT payload FROM ${schema}.${probe}`))).rejects.toMatchObject({
+            driverError: expect.objectContaining({ code: '42501' }),
+          });
+        });
+
+        it.each(ENGINE_SCHEMAS)('%s: the engine role reads it (positive control)', async (schema) => {
+          const { rows } = await engine.query(`SELECT payload FROM ${schema}.${probe}`);
+          expect(rows).toHaveLength(1);
+        });
+      });
+
       describe('negative controls (the isolation checks above can fail)', () => {
+        it('without FORCE, the owner reads across tenants: FORCE is what confines it', async () => {
+          const client = await owner.connect();
+          try {
+            await client.query('BEGIN');
+            // Transactional DDL: rolled back below, so no other test ever sees the table unforced.
+            await client.query(`ALTER TABLE shipments NO FORCE ROW LEVEL SECURITY`);
+            await client.query(`SELECT set_config('app.current_tenant_id', $1, true)`, [tenantA.id]);
+            const { rows } = await client.query(`SELECT id FROM shipments WHERE id = $1`, [tenantB.shipmentId]);
+            expect(rows).toEqual([{ id: tenantB.shipmentId }]);
+          } finally {
+            await client.query('ROLLBACK');
+            client.release();
+          }
+          const forced = await owner.query(`SELECT relforcerowsecurity FROM pg_class WHERE oid = 'shipments'::regclass`);
+          expect(forced.rows).toEqual([{ relforcerowsecurity: true }]);
+        });
+
+
         it("the same read inside tenant B's transaction finds B's row", async () => {
           const rows = await tenants.runFor(tenantB.id, (tx) => read(tx, tenantB.shipmentId));
           expect(rows).toEqual([expect.objectContaining({ id: tenantB.shipmentId })]);

@@ -2,13 +2,13 @@ import { postgresEndpoints } from '../../src/platform/database/adapters/postgres
 import { realServerOrSkip } from '../support/embedded-postgres';
 import { describeDatabaseContract } from './database.contract';
 
-// A real PostgreSQL: the application role's and the owner's URLs of a test database.
-const withPostgres = realServerOrSkip(['DATABASE_TEST_URL', 'DATABASE_TEST_OWNER_URL'], 'PostgreSQL (`npm run infra:up`)');
+// A real PostgreSQL: the application role's, the owner's and the engine role's URLs of a test database.
+const withPostgres = realServerOrSkip(['DATABASE_TEST_URL', 'DATABASE_TEST_OWNER_URL', 'DATABASE_TEST_ENGINE_URL'], 'PostgreSQL (`npm run infra:up`)');
 
 withPostgres('real PostgreSQL', (env) => {
   describeDatabaseContract('real PostgreSQL', () =>
     Promise.resolve({
-      endpoints: postgresEndpoints(env.DATABASE_TEST_URL, env.DATABASE_TEST_OWNER_URL),
+      endpoints: postgresEndpoints(env.DATABASE_TEST_URL, env.DATABASE_TEST_OWNER_URL, env.DATABASE_TEST_ENGINE_URL),
       // Provisioned NOSUPERUSER NOBYPASSRLS, and the tables FORCE row-level security.
       ownerBypassesRls: false,
       dispose: () => Promise.resolve(),

@@ -29,6 +29,13 @@ describe('loadConfig: real servers', () => {
     expect(config.temporal).toEqual({ address: '127.0.0.1:7233', namespace: 'default', taskQueue: 'logisynapse-shipments' });
   });
 
+  it('reads the three database roles, and refuses a role URL without DATABASE_URL', () => {
+    const config = loadConfig({ DATABASE_URL: 'postgres://app@db/x', DATABASE_OWNER_URL: 'postgres://owner@db/x', DATABASE_ENGINE_URL: 'postgres://engine@db/x' });
+    expect(config.database).toMatchObject({ url: 'postgres://app@db/x', ownerUrl: 'postgres://owner@db/x', engineUrl: 'postgres://engine@db/x' });
+    expect(() => loadConfig({ DATABASE_ENGINE_URL: 'postgres://engine@db/x' })).toThrow(/DATABASE_ENGINE_URL needs DATABASE_URL/);
+    expect(() => loadConfig({ DATABASE_OWNER_URL: 'postgres://owner@db/x' })).toThrow(/DATABASE_OWNER_URL needs DATABASE_URL/);
+  });
+
   it('rejects a malformed broker list', () => {
     expect(() => loadConfig({ KAFKA_BROKERS: 'http://broker' })).toThrow(/KAFKA_BROKERS/);
   });

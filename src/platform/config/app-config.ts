@@ -11,7 +11,7 @@ export interface AppConfig {
   host: string;
   dataDir: string;
   modules: string[];
-  database: { url: string | null; ownerUrl: string | null; poolSize: number };
+  database: { url: string | null; ownerUrl: string | null; engineUrl: string | null; poolSize: number };
   /** Real brokers; null selects the embedded pg-boss adapters. */
   messaging: { kafkaBrokers: string[] | null; kafkaTopicPrefix: string; amqpUrl: string | null };
   /** Temporal; null selects DBOS Transact on the platform database. */
@@ -116,6 +116,10 @@ export function loadConfig(env: Env = process.env): AppConfig {
   if (adminClientSecret !== null && adminClientSecret.length < 16) {
     throw new ConfigError('PLATFORM_ADMIN_CLIENT_SECRET must be at least 16 characters');
   }
+  for (const name of ['DATABASE_OWNER_URL', 'DATABASE_ENGINE_URL']) {
+    // Without DATABASE_URL the embedded database is used and these would be silently ignored.
+    if (optional(env, name) !== null && optional(env, 'DATABASE_URL') === null) throw new ConfigError(`${name} needs DATABASE_URL`);
+  }
   const port = int(env, 'PORT', 3000, 0, 65535);
   return {
     environment: nodeEnv,
@@ -127,6 +131,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     database: {
       url: optional(env, 'DATABASE_URL'),
       ownerUrl: optional(env, 'DATABASE_OWNER_URL'),
+      engineUrl: optional(env, 'DATABASE_ENGINE_URL'),
       poolSize: int(env, 'DATABASE_POOL_SIZE', 10, 1, 500),
     },
     messaging: {

@@ -6,7 +6,7 @@ import type { DatabaseEndpoints } from './database.types';
 import { MIGRATIONS } from '../../../migrations';
 
 export async function createDatabaseEndpoints(config: AppConfig): Promise<DatabaseEndpoints> {
-  if (config.database.url) return postgresEndpoints(config.database.url, config.database.ownerUrl);
+  if (config.database.url) return postgresEndpoints(config.database.url, config.database.ownerUrl, config.database.engineUrl);
   return startEmbeddedDatabase(config.dataDir);
 }
 

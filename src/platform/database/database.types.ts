@@ -26,3 +26,7 @@ export type AppDataSource = DataSource;
 
 /** The role tenant queries run as (created by the first migration). */
 export const APP_ROLE = 'logisynapse_app';
+
+/** The role that owns the embedded engines' schemas (DBOS, pg-boss); the application role has no grant on them. */
+export const ENGINE_ROLE = 'logisynapse_engine';
+export const ENGINE_SCHEMAS = ['dbos', 'pgboss'] as const;
