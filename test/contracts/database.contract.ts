@@ -162,8 +162,10 @@ export function describeDatabaseContract(
             table: table.relname, rls: true, forced: true, leadingIndex: true,
           });
           expect(table.policies).toHaveLength(1);
-          // As PostgreSQL prints `tenant_id = (SELECT current_setting('app.current_tenant_id', true))::uuid`.
-          expect(table.quals).toEqual([`(tenant_id = (( SELECT current_setting('app.current_tenant_id'::text, true) AS current_setting))::uuid)`]);
+          // As PostgreSQL prints `tenant_id = (SELECT nullif(current_setting('app.current_tenant_id', true), ''))::uuid`.
+          expect(table.quals).toEqual([
+            `(tenant_id = (( SELECT NULLIF(current_setting('app.current_tenant_id'::text, true), ''::text) AS "nullif"))::uuid)`,
+          ]);
           expect(table.checks[0]).toBe(table.quals[0]);
         }
       });
@@ -348,6 +350,24 @@ export function describeDatabaseContract(
         await expect(Promise.resolve().then(() => tenants.run(work))).rejects.toBeInstanceOf(MissingTenantContextError);
         expect(work).not.toHaveBeenCalled();
         expect(TenantContext.current()).toBeUndefined();
+      });
+
+      it('fail closed in the database too: the application role with no tenant set sees no row and can write none', async () => {
+        const pool = newPool(endpoints().appUrl, 1);
+        const client = await pool.connect();
+        try {
+          await client.query('BEGIN');
+          if (endpoints().switchRoleInTransactions) await client.query(`SET LOCAL ROLE ${APP_ROLE}`);
+          const { rows } = await client.query<{ n: string }>(`SELECT count(*) AS n FROM shipments`);
+          expect(rows).toEqual([{ n: '0' }]);
+          await expect(insertShipment(client, tenantA.id, randomUUID())).rejects.toThrow(/row-level security/);
+        } finally {
+          await client.query('ROLLBACK').catch(() => undefined);
+          client.release();
+        }
+        // Positive control: the same connection, with the tenant set, sees the tenant's row.
+        const seen = await tenants.runFor(tenantA.id, (tx) => read(tx, tenantA.shipmentId));
+        expect(seen).toHaveLength(1);
       });
 
       it("leave no tenant setting or role on a pooled connection after the tenant's transaction", async () => {
