@@ -38,5 +38,6 @@ module.exports = {
     { ...common, displayName: 'contract', testMatch: ['<rootDir>/test/contracts/**/*.spec.ts'], globalSetup: '<rootDir>/test/support/global-build.ts' },
     { ...common, displayName: 'integration', testMatch: ['<rootDir>/test/integration/**/*.spec.ts'] },
     { ...common, displayName: 'e2e', testMatch: ['<rootDir>/test/e2e/**/*.spec.ts'], globalSetup: '<rootDir>/test/support/global-build.ts' },
+    { ...common, displayName: 'security', testMatch: ['<rootDir>/test/security/**/*.spec.ts'], globalSetup: '<rootDir>/test/support/global-build.ts' },
   ],
 };

@@ -5,10 +5,11 @@ import { LoggerModule } from 'nestjs-pino';
 import type { AppConfig } from './platform/config/app-config';
 import { ConfigModule } from './platform/config/config.module';
 import { DatabaseModule } from './platform/database';
-import { DomainErrorHttpFilter } from './platform/errors/http-exception.filter';
+import { DomainErrorHttpFilter, HttpExceptionCodeFilter } from './platform/errors/http-exception.filter';
 import { HealthModule } from './platform/health/health.module';
 import { MessagingModule } from './platform/messaging';
 import { AuthModule } from './modules/auth';
+import { AuthorizationModule } from './modules/authorization';
 import { CarriersModule } from './modules/carriers';
 import { CommunicationsModule } from './modules/communications';
 import { GatewayModule } from './modules/gateway';
@@ -42,6 +43,7 @@ export class AppModule {
         HealthModule,
         TenancyModule,
         AuthModule,
+        AuthorizationModule,
         CarriersModule,
         ShipmentsModule,
         WorkflowOrchestratorModule,
@@ -49,7 +51,10 @@ export class AppModule {
         CommunicationsModule,
         GatewayModule,
       ],
-      providers: [{ provide: APP_FILTER, useClass: DomainErrorHttpFilter }],
+      providers: [
+        { provide: APP_FILTER, useClass: DomainErrorHttpFilter },
+        { provide: APP_FILTER, useClass: HttpExceptionCodeFilter },
+      ],
     };
   }
 }

@@ -9,6 +9,7 @@ import { Transport, type GrpcOptions } from '@nestjs/microservices';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { ConfigError, loadConfig } from './platform/config/app-config';
+import { AUTHORIZATION_GRPC_PACKAGE, AUTHORIZATION_PROTO_PATH } from './modules/authorization';
 import { SHIPMENTS_GRPC_PACKAGE, SHIPMENTS_PROTO_PATH } from './modules/shipments/api/grpc/shipments.grpc-controller';
 
 async function bootstrap(): Promise<void> {
@@ -27,13 +28,18 @@ async function bootstrap(): Promise<void> {
   app.useLogger(logger);
   app.enableShutdownHooks();
 
-  const grpcHealth = new HealthImplementation({ '': 'SERVING', [`${SHIPMENTS_GRPC_PACKAGE}.ShipmentService`]: 'SERVING' });
+  const grpcHealth = new HealthImplementation({
+    '': 'SERVING',
+    [`${SHIPMENTS_GRPC_PACKAGE}.ShipmentService`]: 'SERVING',
+    [`${AUTHORIZATION_GRPC_PACKAGE}.AuthorizationService`]: 'SERVING',
+  });
   app.connectMicroservice<GrpcOptions>({
     transport: Transport.GRPC,
     options: {
       url: `${config.host}:${config.grpcPort}`,
-      package: SHIPMENTS_GRPC_PACKAGE,
-      protoPath: SHIPMENTS_PROTO_PATH,
+      // One server, every service: reflection (below) lists them all.
+      package: [SHIPMENTS_GRPC_PACKAGE, AUTHORIZATION_GRPC_PACKAGE],
+      protoPath: [SHIPMENTS_PROTO_PATH, AUTHORIZATION_PROTO_PATH],
       loader: { keepCase: false, longs: String, enums: String, defaults: true, oneofs: true },
       onLoadPackageDefinition: (pkg, server) => {
         new ReflectionService(pkg).addToServer(server);

@@ -1,6 +1,6 @@
 # shellcheck shell=bash
 # Shared by scripts/infra/up.sh, down.sh and status.sh: settings, step runner, and one set of
-# functions per server (PostgreSQL, RabbitMQ, Kafka, Temporal). Sourced, never run.
+# functions per server (PostgreSQL, RabbitMQ, Kafka, Temporal, OPA). Sourced, never run.
 #
 # Everything listens on 127.0.0.1 only. Nothing here talks to the outside world except the
 # package installs (apt, Maven Central through mvn, the Go module proxy through go install).
@@ -63,6 +63,13 @@ TEMPORAL_PORT="${LOGISYNAPSE_TEMPORAL_PORT:-7233}"
 TEMPORAL_BIN="$CACHE_DIR/bin/temporal"
 TEMPORAL_DIR="$INFRA_DIR/temporal"
 TEMPORAL_PID_FILE="$INFRA_DIR/temporal.pid"
+
+# --- OPA (policy engine; REST API, policies from policies/ of this checkout) ---
+OPA_VERSION="${LOGISYNAPSE_OPA_VERSION:-v1.22.2}"
+OPA_PORT="${LOGISYNAPSE_OPA_PORT:-8181}"
+OPA_BIN="$CACHE_DIR/bin/opa"
+OPA_POLICY_DIR="$REPO_ROOT/policies"
+OPA_PID_FILE="$INFRA_DIR/opa.pid"
 
 if [ "$(id -u)" = 0 ]; then SUDO=(); else SUDO=(sudo -n); fi
 
@@ -735,6 +742,86 @@ temporal_stop() {
 }
 
 # ---------------------------------------------------------------------------------------------
+# OPA
+# ---------------------------------------------------------------------------------------------
+
+opa_installed() {
+  [ -x "$OPA_BIN" ] && [ "$(cat "$OPA_BIN.version" 2>/dev/null)" = "$OPA_VERSION" ]
+}
+
+opa_ensure_installed() {
+  if opa_installed; then note "opa $OPA_VERSION in $OPA_BIN"; return 0; fi
+  local go; go="$(go_cmd)" || { apt_install golang-go; go="$(go_cmd)"; }
+  mkdir -p "$(dirname "$OPA_BIN")"
+  GOBIN="$(dirname "$OPA_BIN")" GOFLAGS=-buildvcs=false \
+    "$go" install "github.com/open-policy-agent/opa@$OPA_VERSION"
+  echo "$OPA_VERSION" >"$OPA_BIN.version"
+  note "built opa $OPA_VERSION into $OPA_BIN"
+}
+
+opa_check_policies() {
+  "$OPA_BIN" check --strict "$OPA_POLICY_DIR"
+  "$OPA_BIN" test "$OPA_POLICY_DIR"
+  note "policies in $OPA_POLICY_DIR check and pass their tests"
+}
+
+# OPA answers a decision of our policy (not just /health): the policy is loaded.
+opa_answers() {
+  local out
+  out="$(curl -sS --max-time 3 -X POST "http://$BIND_IP:$OPA_PORT/v1/data/logisynapse/authz/decision" \
+    -H 'content-type: application/json' \
+    -d '{"input":{"subject":{"clientId":"infra-check","tenantId":null,"scopes":[]},"action":"tenant:create","object":{"type":"Tenant","tenantId":null}}}' 2>/dev/null)" || return 1
+  [[ $out == *'"reason":"missing-scope"'* ]]
+}
+
+opa_pid() { server_pid "$OPA_PID_FILE" "$OPA_PORT" 'opa run'; }
+
+opa_start() {
+  fail_log "$INFRA_DIR/opa.log"
+  if opa_answers; then
+    note "already running on $BIND_IP:$OPA_PORT"
+    return 0
+  fi
+  if port_open "$BIND_IP" "$OPA_PORT"; then
+    local pid; pid="$(pid_on_port "$OPA_PORT")"
+    if [ -n "$pid" ] && pid_cmdline_has "$pid" 'opa run'; then
+      wait_for 30 "OPA on $BIND_IP:$OPA_PORT" opa_answers \
+        || die "an OPA server (pid $pid) holds port $OPA_PORT but does not answer with policies/logisynapse/authz.rego"
+      note "already running on $BIND_IP:$OPA_PORT"
+      return 0
+    fi
+    die "port $OPA_PORT is taken by something that is not OPA (pid ${pid:-?})"
+  fi
+  # --skip-version-check (formerly --disable-telemetry) turns off OPA's only call home; no
+  # bundles or discovery are configured, so it loads nothing but policies/. --watch reloads a
+  # policy edit without a restart.
+  nohup "$OPA_BIN" run --server --addr "$BIND_IP:$OPA_PORT" --skip-version-check --watch \
+    --log-level error --log-format json "$OPA_POLICY_DIR" \
+    >>"$INFRA_DIR/opa.log" 2>&1 </dev/null &
+  local pid=$!
+  echo "$pid" >"$OPA_PID_FILE"
+  local deadline=$(( $(now_us) + 30 * 1000000 ))
+  until opa_answers; do
+    pid_alive "$pid" || die "OPA (pid $pid) exited during start"
+    [ "$(now_us)" -lt "$deadline" ] || die "OPA did not answer a decision on $BIND_IP:$OPA_PORT within 30s"
+    sleep 0.5
+  done
+  note "started opa $OPA_VERSION on $BIND_IP:$OPA_PORT (pid $pid)"
+}
+
+opa_stop() {
+  local pid
+  if ! pid="$(opa_pid)"; then
+    rm -f "$OPA_PID_FILE"
+    if port_open "$BIND_IP" "$OPA_PORT"; then die "port $OPA_PORT is open but no OPA server of ours holds it"; fi
+    note "already stopped"; return 0
+  fi
+  stop_pid "$pid" opa
+  rm -f "$OPA_PID_FILE"
+  note "stopped (pid $pid)"
+}
+
+# ---------------------------------------------------------------------------------------------
 # .env.infra
 # ---------------------------------------------------------------------------------------------
 
@@ -751,6 +838,8 @@ write_env_file() {
     echo "KAFKA_BROKERS=$BIND_IP:$KAFKA_PORT"
     echo "TEMPORAL_ADDRESS=$BIND_IP:$TEMPORAL_PORT"
     echo "TEMPORAL_NAMESPACE=default"
+    echo "OPA_URL=http://$BIND_IP:$OPA_PORT"
+    echo "OPA_BIN=$OPA_BIN"
   } >"$tmp"
   mv "$tmp" "$ENV_FILE"
   note "$(grep -c = "$ENV_FILE") settings in $ENV_FILE"

@@ -25,5 +25,9 @@ step "kafka: start (KRaft)"                              kafka_start
 step "temporal: install CLI $TEMPORAL_CLI_VERSION (go install)" temporal_ensure_installed
 step "temporal: start dev server"                        temporal_start
 
+step "opa: install $OPA_VERSION (go install)"            opa_ensure_installed
+step "opa: check and test policies/"                     opa_check_policies
+step "opa: start server"                                 opa_start
+
 step "write .env.infra"                                  write_env_file
 say "all servers up in $(elapsed_since "$T0"); settings in $ENV_FILE"

@@ -2,6 +2,7 @@ import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
 import { Module, RequestMethod, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
 import { GraphQLModule } from '@nestjs/graphql';
 import { AuthModule } from '../auth';
+import { AuthorizationModule } from '../authorization';
 import { CommunicationsModule } from '../communications';
 import { TenancyModule } from '../tenancy';
 import { formatGraphqlError } from '../../platform/errors/graphql-errors';
@@ -21,6 +22,7 @@ export const GRAPHQL_PATH = '/graphql';
 @Module({
   imports: [
     AuthModule,
+    AuthorizationModule,
     TenancyModule,
     CommunicationsModule,
     GraphQLModule.forRoot<ApolloDriverConfig>({

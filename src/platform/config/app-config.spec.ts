@@ -40,3 +40,21 @@ describe('loadConfig: real servers', () => {
     expect(() => loadConfig({ KAFKA_BROKERS: 'http://broker' })).toThrow(/KAFKA_BROKERS/);
   });
 });
+
+describe('loadConfig: authorization engine', () => {
+  it('uses CASL by default and OPA when OPA_URL is set', () => {
+    expect(loadConfig({}).authorization).toEqual({ engine: 'casl', opaUrl: null });
+    expect(loadConfig({ OPA_URL: 'http://127.0.0.1:8181' }).authorization).toEqual({ engine: 'opa', opaUrl: 'http://127.0.0.1:8181' });
+  });
+
+  it('lets AUTHORIZATION_ENGINE choose CASL even when OPA_URL is set', () => {
+    expect(loadConfig({ OPA_URL: 'http://opa:8181', AUTHORIZATION_ENGINE: 'casl' }).authorization).toEqual({ engine: 'casl', opaUrl: 'http://opa:8181' });
+    expect(loadConfig({ AUTHORIZATION_ENGINE: 'casl' }).authorization.engine).toBe('casl');
+  });
+
+  it('refuses opa without OPA_URL, an unknown engine and a malformed OPA_URL', () => {
+    expect(() => loadConfig({ AUTHORIZATION_ENGINE: 'opa' })).toThrow(/AUTHORIZATION_ENGINE=opa needs OPA_URL/);
+    expect(() => loadConfig({ AUTHORIZATION_ENGINE: 'cedar', OPA_URL: 'http://opa:8181' })).toThrow(/AUTHORIZATION_ENGINE must be casl or opa/);
+    expect(() => loadConfig({ OPA_URL: 'opa:8181' })).toThrow(/OPA_URL must be an http\(s\) URL/);
+  });
+});

@@ -32,6 +32,8 @@ export interface AppConfig {
     /** Seeds the sandbox's failure draws, so a test run fails the same calls every time. */
     sandboxSeed: number | null;
   };
+  /** The policy engine: CASL in-process, or OPA over its REST API at opaUrl. */
+  authorization: { engine: 'casl' | 'opa'; opaUrl: string | null };
   logLevel: string;
 }
 
@@ -82,6 +84,25 @@ function topicPrefix(env: Env): string {
   return raw;
 }
 
+function authorization(env: Env): AppConfig['authorization'] {
+  const opaUrl = optional(env, 'OPA_URL');
+  if (opaUrl !== null) {
+    let parsed: URL | null;
+    try {
+      parsed = new URL(opaUrl);
+    } catch {
+      parsed = null;
+    }
+    if (!parsed || (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')) {
+      throw new ConfigError(`OPA_URL must be an http(s) URL such as http://127.0.0.1:8181, got "${opaUrl}"`);
+    }
+  }
+  const engine = optional(env, 'AUTHORIZATION_ENGINE') ?? (opaUrl !== null ? 'opa' : 'casl');
+  if (engine !== 'casl' && engine !== 'opa') throw new ConfigError(`AUTHORIZATION_ENGINE must be casl or opa, got "${engine}"`);
+  if (engine === 'opa' && opaUrl === null) throw new ConfigError('AUTHORIZATION_ENGINE=opa needs OPA_URL');
+  return { engine, opaUrl };
+}
+
 export const ALL_MODULES = [
   'gateway',
   'auth',
@@ -90,6 +111,7 @@ export const ALL_MODULES = [
   'workflow-orchestrator',
   'carriers',
   'communications',
+  'authorization',
 ] as const;
 
 export function loadConfig(env: Env = process.env): AppConfig {
@@ -161,6 +183,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       sandboxJourneyStepMs: int(env, 'CARRIER_SANDBOX_JOURNEY_STEP_MS', 10_000, 0, 86_400_000),
       sandboxSeed: env.CARRIER_SANDBOX_SEED ? int(env, 'CARRIER_SANDBOX_SEED', 0, 0, 2 ** 31) : null,
     },
+    authorization: authorization(env),
     logLevel: optional(env, 'LOG_LEVEL') ?? 'info',
   };
 }

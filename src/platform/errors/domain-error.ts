@@ -3,7 +3,8 @@
  * transport (GraphQL, gRPC, HTTP) maps the code to its own status. Anything else is internal and
  * is masked.
  */
-export type ErrorCode = 'UNAUTHENTICATED' | 'FORBIDDEN' | 'BAD_USER_INPUT' | 'NOT_FOUND' | 'CONFLICT' | 'TOO_MANY_REQUESTS';
+/** `UNAVAILABLE`: a service this request depends on cannot answer now (retry later); never a grant. */
+export type ErrorCode = 'UNAUTHENTICATED' | 'FORBIDDEN' | 'BAD_USER_INPUT' | 'NOT_FOUND' | 'CONFLICT' | 'TOO_MANY_REQUESTS' | 'UNAVAILABLE';
 
 export class DomainError extends Error {
   constructor(
@@ -20,3 +21,4 @@ export const badInput = (message: string, details?: Record<string, unknown>) => 
 export const unauthenticated = (message = 'A valid access token is required') => new DomainError('UNAUTHENTICATED', message);
 export const forbidden = (message = 'Not allowed') => new DomainError('FORBIDDEN', message);
 export const notFound = (message: string) => new DomainError('NOT_FOUND', message);
+export const unavailable = (message: string) => new DomainError('UNAVAILABLE', message);

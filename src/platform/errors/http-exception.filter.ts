@@ -1,4 +1,4 @@
-import { Catch, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
+import { Catch, HttpException, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { Response } from 'express';
 import { DomainError, type ErrorCode } from './domain-error';
 
@@ -16,6 +16,8 @@ export function httpStatus(code: ErrorCode): number {
       return 409;
     case 'TOO_MANY_REQUESTS':
       return 429;
+    case 'UNAVAILABLE':
+      return 503;
   }
 }
 
@@ -27,6 +29,40 @@ export class DomainErrorHttpFilter implements ExceptionFilter {
     if (host.getType() !== 'http') return error;
     const res = host.switchToHttp().getResponse<Response>();
     res.status(httpStatus(error.code)).json({ code: error.code, message: error.message, ...(error.details ?? {}) });
+    return undefined;
+  }
+}
+
+function codeOfStatus(status: number): ErrorCode | 'INTERNAL_SERVER_ERROR' {
+  if (status === 401) return 'UNAUTHENTICATED';
+  if (status === 403) return 'FORBIDDEN';
+  if (status === 404) return 'NOT_FOUND';
+  if (status === 409) return 'CONFLICT';
+  if (status === 429) return 'TOO_MANY_REQUESTS';
+  if (status === 503) return 'UNAVAILABLE';
+  return status < 500 ? 'BAD_USER_INPUT' : 'INTERNAL_SERVER_ERROR';
+}
+
+/**
+ * Nest's own HTTP exceptions on plain HTTP routes, including the body parser's refusals
+ * (malformed JSON, a body over the limit), answered in the platform's shape: the status plus
+ * `{code, message}`, like every domain error. Server errors keep their status but say nothing.
+ */
+@Catch(HttpException)
+export class HttpExceptionCodeFilter implements ExceptionFilter {
+  catch(error: HttpException, host: ArgumentsHost): unknown {
+    if (host.getType() !== 'http') return error;
+    const status = error.getStatus();
+    const res = host.switchToHttp().getResponse<Response>();
+    const body = error.getResponse();
+    // Already in the platform's shape (the token endpoint's RFC 6749 errors carry their code).
+    if (typeof body === 'object' && body !== null && typeof (body as { code?: unknown }).code === 'string' && status < 500) {
+      res.status(status).json(body);
+      return undefined;
+    }
+    const code = codeOfStatus(status);
+    const message = code === 'INTERNAL_SERVER_ERROR' ? 'Internal server error' : error.message;
+    res.status(status).json({ code, message });
     return undefined;
   }
 }

@@ -16,6 +16,8 @@ function grpcStatus(code: ErrorCode): status {
       return status.ALREADY_EXISTS;
     case 'TOO_MANY_REQUESTS':
       return status.RESOURCE_EXHAUSTED;
+    case 'UNAVAILABLE':
+      return status.UNAVAILABLE;
   }
 }
 

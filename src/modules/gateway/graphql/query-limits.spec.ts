@@ -26,4 +26,19 @@ describe('queryLimitsRule', () => {
       'Query refused: 12 fields exceed 10',
     ]);
   });
+
+  it('measures a fragment bomb in linear time and still counts every use of a fragment', () => {
+    // Each fragment spreads the one below it twice: 2^39 fields once expanded, which expanding
+    // spreads one by one would never finish counting.
+    const levels = 40;
+    const fragments = Array.from({ length: levels }, (_, i) =>
+      i === levels - 1 ? `fragment F${i} on Node { id }` : `fragment F${i} on Node { ...F${i + 1} ...F${i + 1} }`,
+    ).join('\n');
+    const errors = errorsOf(`{ node { ...F0 } } ${fragments}`);
+    expect(errors).toEqual([`Query refused: ${2 ** (levels - 1) + 1} fields exceed 10`]);
+  });
+
+  it('survives a fragment cycle (reported by the standard rules, not by a stack overflow)', () => {
+    expect(() => errorsOf('{ node { ...A } } fragment A on Node { child { ...B } } fragment B on Node { child { ...A } }')).not.toThrow();
+  });
 });

@@ -3,8 +3,8 @@ import { Args, ID, Int, Mutation, Parent, Query, ResolveField, Resolver } from '
 import { NotificationsService } from '../../communications';
 import { encodeCursor, ShipmentRequestsService, ShipmentsService, SHIPMENT_STATUSES, type ShipmentStatus, type ShipmentView } from '../../shipments';
 import { badInput } from '../../../platform/errors/domain-error';
-import { RequireScopes } from './require-scopes.decorator';
-import { ScopesGuard } from './scopes.guard';
+import { RequireAction } from '../../authorization';
+import { AuthorizationGuard } from './authorization.guard';
 import {
   CreateShipmentInput,
   MAX_PAGE_SIZE,
@@ -17,7 +17,7 @@ import {
 import type { CreateShipmentCommand } from '../../shipments';
 
 @Resolver(() => Shipment)
-@UseGuards(ScopesGuard)
+@UseGuards(AuthorizationGuard)
 export class ShipmentsResolver {
   constructor(
     private readonly requests: ShipmentRequestsService,
@@ -26,19 +26,19 @@ export class ShipmentsResolver {
   ) {}
 
   @Mutation(() => Shipment, { description: 'Accepts a shipment and answers at once (PENDING); the label is bought by a durable workflow.' })
-  @RequireScopes('shipments:write')
+  @RequireAction('shipment:create')
   createShipment(@Args('input') input: CreateShipmentInput): Promise<ShipmentView> {
     return this.requests.create(input as unknown as CreateShipmentCommand);
   }
 
   @Query(() => Shipment, { nullable: true, description: 'Null when the shipment does not exist or the caller cannot see it.' })
-  @RequireScopes('shipments:read')
+  @RequireAction('shipment:read')
   shipment(@Args('id', { type: () => ID }) id: string): Promise<ShipmentView | null> {
     return this.requests.get(id);
   }
 
   @Query(() => ShipmentConnection)
-  @RequireScopes('shipments:read')
+  @RequireAction('shipment:list')
   async shipments(
     @Args('first', { type: () => Int, nullable: true, defaultValue: 20 }) first: number,
     @Args('after', { type: () => String, nullable: true }) after?: string,

@@ -3,9 +3,10 @@ import type { Metadata } from '@grpc/grpc-js';
 import { Controller } from '@nestjs/common';
 import { GrpcMethod } from '@nestjs/microservices';
 import { TokensService, type Principal } from '../../../auth';
+import { AuthorizationService, callerObject, RequireAction, requiredActionOf } from '../../../authorization';
 import { CARRIER_TRACKING_STATUSES, type CarrierTrackingStatus, type DistanceUnit, type MassUnit } from '../../../carriers';
 import { TenantContext } from '../../../tenancy';
-import { badInput, forbidden, notFound, unauthenticated } from '../../../../platform/errors/domain-error';
+import { badInput, DomainError, notFound, unauthenticated } from '../../../../platform/errors/domain-error';
 import { toRpcException } from '../../../../platform/grpc/grpc-errors';
 import { ShipmentRequestsService } from '../../application/shipment-requests.service';
 import { ShipmentsService } from '../../application/shipments.service';
@@ -13,6 +14,8 @@ import { SHIPMENT_STATUSES, type ShipmentStatus, type ShipmentView } from '../..
 
 export const SHIPMENTS_GRPC_PACKAGE = 'logisynapse.shipments.v1';
 export const SHIPMENTS_PROTO_PATH = `${__dirname}/shipments.proto`;
+
+type RpcMethod = 'createShipment' | 'getShipment' | 'listShipments' | 'updateShipmentStatus';
 
 type Address = Record<'name' | 'company' | 'street1' | 'street2' | 'city' | 'state' | 'zip' | 'country' | 'phone' | 'email', string>;
 interface CreateShipmentRequest {
@@ -43,8 +46,9 @@ function toMessage(view: ShipmentView, trackingEvents: unknown[] = []) {
 
 /**
  * gRPC `logisynapse.shipments.v1.ShipmentService`. Each call verifies the caller's token from
- * the `authorization` metadata itself and runs in that token's tenant; tenant metadata sent by
- * the caller (such as `x-tenant-id`) is never read.
+ * the `authorization` metadata itself, asks the authorization service whether the caller may
+ * perform the method's declared action (`@RequireAction`), and runs in that token's tenant;
+ * tenant metadata sent by the caller (such as `x-tenant-id`) is never read.
  */
 @Controller()
 export class ShipmentsGrpcController {
@@ -52,11 +56,13 @@ export class ShipmentsGrpcController {
     private readonly tokens: TokensService,
     private readonly requests: ShipmentRequestsService,
     private readonly shipments: ShipmentsService,
+    private readonly authorization: AuthorizationService,
   ) {}
 
   @GrpcMethod('ShipmentService', 'CreateShipment')
+  @RequireAction('shipment:create')
   createShipment(request: CreateShipmentRequest, metadata: Metadata) {
-    return this.call(metadata, 'shipments:write', async () => {
+    return this.call(metadata, 'createShipment', async () => {
       const view = await this.requests.create({
         idempotencyKey: request.idempotencyKey,
         fromAddress: address(request.fromAddress),
@@ -73,8 +79,9 @@ export class ShipmentsGrpcController {
   }
 
   @GrpcMethod('ShipmentService', 'GetShipment')
+  @RequireAction('shipment:read')
   getShipment(request: { id: string }, metadata: Metadata) {
-    return this.call(metadata, 'shipments:read', async () => {
+    return this.call(metadata, 'getShipment', async () => {
       const view = await this.requests.get(request.id);
       if (!view) throw notFound(`No shipment ${request.id}`);
       const events = view.status === 'PENDING' ? [] : await this.shipments.trackingEvents(view.id);
@@ -83,8 +90,9 @@ export class ShipmentsGrpcController {
   }
 
   @GrpcMethod('ShipmentService', 'ListShipments')
+  @RequireAction('shipment:list')
   listShipments(request: { first: number; after: string; status: string }, metadata: Metadata) {
-    return this.call(metadata, 'shipments:read', async () => {
+    return this.call(metadata, 'listShipments', async () => {
       const first = request.first || 20;
       if (first < 1 || first > 100) throw badInput('first must be between 1 and 100');
       const status = blank(request.status);
@@ -95,11 +103,12 @@ export class ShipmentsGrpcController {
   }
 
   @GrpcMethod('ShipmentService', 'UpdateShipmentStatus')
+  @RequireAction('shipment:update-status')
   updateShipmentStatus(
     request: { trackingNumber: string; status: string; substatus: string; occurredAt: string; location: string; statusDetails: string; eventId: string; carrier: string },
     metadata: Metadata,
   ) {
-    return this.call(metadata, 'shipments:write', async (principal) => {
+    return this.call(metadata, 'updateShipmentStatus', async (principal) => {
       if (!request.trackingNumber) throw badInput('trackingNumber is required');
       if (!CARRIER_TRACKING_STATUSES.includes(request.status as CarrierTrackingStatus)) {
         throw badInput(`status must be one of ${CARRIER_TRACKING_STATUSES.join(', ')}`);
@@ -124,11 +133,15 @@ export class ShipmentsGrpcController {
     });
   }
 
-  private async call<T>(metadata: Metadata, scope: string, work: (principal: Principal) => Promise<T>): Promise<T> {
+  /** Authenticates, authorizes the action `method` declares (refused when it declares none), then works in the caller's tenant. */
+  private async call<T>(metadata: Metadata, method: RpcMethod, work: (principal: Principal) => Promise<T>): Promise<T> {
     try {
+      const action = requiredActionOf(ShipmentsGrpcController.prototype[method]);
+      if (!action) throw new DomainError('FORBIDDEN', `${method} declares no action and is refused`);
       const principal = await this.authenticate(metadata);
-      if (!principal.scopes.includes(scope)) throw forbidden(`Missing scope: ${scope}`);
-      if (!principal.tenantId) throw forbidden('This operation needs a tenant token');
+      await this.authorization.assertAllowed(principal, action, callerObject(principal, action));
+      // Every shipment action is tenant-scoped: an allowed caller has a tenant.
+      if (!principal.tenantId) throw new DomainError('FORBIDDEN', `${action} needs a tenant token`);
       return await TenantContext.run(principal.tenantId, () => work(principal));
     } catch (error) {
       throw toRpcException(error);

@@ -1,0 +1,59 @@
+import type { Metadata } from '@grpc/grpc-js';
+import { Controller } from '@nestjs/common';
+import { GrpcMethod } from '@nestjs/microservices';
+import { TokensService, type Principal } from '../../../auth';
+import { unauthenticated } from '../../../../platform/errors/domain-error';
+import { toRpcException } from '../../../../platform/grpc/grpc-errors';
+import { AuthorizationService } from '../../application/authorization.service';
+import type { AuthorizationObject } from '../../contracts/authorization.contracts';
+import { AuthenticatedOnly } from '../require-action.decorator';
+
+export const AUTHORIZATION_GRPC_PACKAGE = 'logisynapse.authorization.v1';
+export const AUTHORIZATION_PROTO_PATH = `${__dirname}/authorization.proto`;
+
+interface AuthorizeRequest {
+  action: string;
+  object?: { type: string; tenantId: string };
+}
+
+/**
+ * gRPC `logisynapse.authorization.v1.AuthorizationService`. The subject is the caller's verified
+ * token, never something the request claims: a decision point on the network must not take a
+ * caller's word for who is asking. A denial is an answer (`allowed: false` with its reason), not
+ * an error; a missing or bad token is UNAUTHENTICATED, an engine that cannot decide UNAVAILABLE.
+ */
+@Controller()
+export class AuthorizationGrpcController {
+  constructor(
+    private readonly tokens: TokensService,
+    private readonly authorization: AuthorizationService,
+  ) {}
+
+  @GrpcMethod('AuthorizationService', 'Authorize')
+  @AuthenticatedOnly('decides for the verified caller itself; the answer is the decision')
+  async authorize(request: AuthorizeRequest, metadata: Metadata) {
+    try {
+      const subject = await this.authenticate(metadata);
+      const object: AuthorizationObject = {
+        type: (request.object?.type ?? '') as AuthorizationObject['type'],
+        tenantId: request.object?.tenantId ? request.object.tenantId : null,
+      };
+      const decision = await this.authorization.authorize(subject, request.action ?? '', object);
+      return {
+        allowed: decision.allowed,
+        reason: decision.reason,
+        engine: this.authorization.engineName,
+        subject: { clientId: subject.clientId, tenantId: subject.tenantId ?? '', scopes: subject.scopes },
+      };
+    } catch (error) {
+      throw toRpcException(error);
+    }
+  }
+
+  private async authenticate(metadata: Metadata): Promise<Principal> {
+    const header = metadata.get('authorization')[0];
+    const match = typeof header === 'string' ? /^Bearer\s+(\S+)$/i.exec(header) : null;
+    if (!match?.[1]) throw unauthenticated('authorization metadata must be "Bearer <token>"');
+    return this.tokens.verify(match[1]);
+  }
+}

@@ -1,0 +1,8 @@
+// Public surface of the authorization module.
+export { AuthorizationModule } from './authorization.module';
+export { AuthorizationService, callerObject } from './application/authorization.service';
+export * from './contracts/authorization.contracts';
+export { POLICY_ENGINE, type PolicyEngine, type PolicyEngineName } from './ports/policy-engine.port';
+export { createPolicyEngine } from './policy-engine.factory';
+export { RequireAction, AuthenticatedOnly, REQUIRED_ACTION, AUTHENTICATED_ONLY, requiredActionOf } from './api/require-action.decorator';
+export { AUTHORIZATION_GRPC_PACKAGE, AUTHORIZATION_PROTO_PATH } from './api/grpc/authorization.grpc-controller';

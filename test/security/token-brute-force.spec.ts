@@ -1,0 +1,108 @@
+import { randomUUID } from 'node:crypto';
+import { AppProcess, type DemoCredentials } from '../support/app-process';
+import { PROBE_QUERY, errorCodeOf, expectNoLeak, http, type HttpAnswer } from './security-support';
+
+/**
+ * Brute force on POST /oauth/token. The limiter (src/modules/auth/api/oauth.controller.ts) counts
+ * failed requests in memory, per process: 10 per client id and 30 per address in five minutes.
+ * This file has its own app, and the tests run in order: the last one locks the whole address.
+ */
+describe('security: brute force on the token endpoint (embedded defaults)', () => {
+  const CLIENT_LIMIT = 10;
+  const ADDRESS_LIMIT = 30;
+  const WINDOW_SECONDS = 300;
+  let app: AppProcess;
+  let victim: DemoCredentials;
+  let bystander: DemoCredentials;
+  /** Failed requests this file has made from 127.0.0.1 so far (the address counter). */
+  let addressFailures = 0;
+
+  beforeAll(async () => {
+    app = await AppProcess.start();
+    victim = await app.newTenant('Brute force victim');
+    bystander = await app.newTenant('Brute force bystander');
+  });
+
+  afterAll(async () => {
+    await app?.stop();
+    app?.dispose();
+  });
+
+  const form = (clientId: string, secret: string, headers: Record<string, string> = {}) =>
+    http(app, '/oauth/token', {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+      body: new URLSearchParams({ grant_type: 'client_credentials', client_id: clientId, client_secret: secret }),
+    });
+  const json = (clientId: string, secret: string) =>
+    http(app, '/oauth/token', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ grant_type: 'client_credentials', client_id: clientId, client_secret: secret }),
+    });
+  const basic = (clientId: string, secret: string) =>
+    http(app, '/oauth/token', {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        authorization: `Basic ${Buffer.from(`${encodeURIComponent(clientId)}:${encodeURIComponent(secret)}`).toString('base64')}`,
+      },
+      body: 'grant_type=client_credentials',
+    });
+  const secrets = () => [victim.clientSecret, bystander.clientSecret];
+
+  const expectFailure = (answer: HttpAnswer) => {
+    expect(answer.status).toBe(401);
+    expect(answer.json).toMatchObject({ error: 'invalid_client', code: 'UNAUTHENTICATED' });
+    addressFailures += 1;
+  };
+  const expectLocked = (answer: HttpAnswer) => {
+    expect(answer.status).toBe(429);
+    const retryAfter = Number(answer.headers.get('retry-after'));
+    expect(retryAfter).toBeGreaterThan(0);
+    expect(retryAfter).toBeLessThanOrEqual(WINDOW_SECONDS);
+    expect(errorCodeOf(answer.json)).toBe('TOO_MANY_REQUESTS');
+    expect(answer.text).not.toContain('access_token');
+    expectNoLeak(answer.text, secrets());
+  };
+
+  it('answers a wrong secret and an unknown client id alike (no client enumeration)', async () => {
+    const wrongSecret = await form(bystander.clientId, 'wrong-secret');
+    const unknownClient = await form(`cli_${randomUUID()}`, 'wrong-secret');
+    expectFailure(wrongSecret);
+    expectFailure(unknownClient);
+    expect(wrongSecret.json).toEqual(unknownClient.json);
+    expectNoLeak(wrongSecret.text, secrets());
+  });
+
+  it(`locks a client id after ${CLIENT_LIMIT} failures: 429 with Retry-After, even for the right secret, however it is sent`, async () => {
+    // Failures through every way of sending credentials count alike.
+    for (let i = 0; i < CLIENT_LIMIT; i++) {
+      const attempt = i % 3 === 0 ? form : i % 3 === 1 ? json : basic;
+      expectFailure(await attempt(victim.clientId, `guess-${i}`));
+    }
+    expectLocked(await form(victim.clientId, victim.clientSecret));
+    expectLocked(await json(victim.clientId, victim.clientSecret));
+    expectLocked(await basic(victim.clientId, victim.clientSecret));
+    expectLocked(await form(victim.clientId, 'guess-again'));
+  });
+
+  it('keeps other clients working while one client id is locked', async () => {
+    const answer = await form(bystander.clientId, bystander.clientSecret);
+    expect(answer.status).toBe(200);
+    const token = (answer.json as { access_token: string }).access_token;
+    expect((await app.graphql(token, PROBE_QUERY)).errors).toBeUndefined();
+  });
+
+  it(`locks the address after ${ADDRESS_LIMIT} failures across client ids, whatever X-Forwarded-For says`, async () => {
+    // Spraying: a different client id each time, and a different forwarded address each time.
+    let n = 0;
+    while (addressFailures < ADDRESS_LIMIT) {
+      n += 1;
+      expectFailure(await form(`cli_spray_${n}_${randomUUID()}`, 'wrong', { 'x-forwarded-for': `203.0.113.${n}`, 'x-real-ip': `198.51.100.${n}` }));
+    }
+    expectLocked(await form(`cli_spray_next_${randomUUID()}`, 'wrong', { 'x-forwarded-for': '203.0.113.250' }));
+    // From this address, even a client that never failed, with its right secret, must wait.
+    expectLocked(await form(bystander.clientId, bystander.clientSecret));
+  });
+});
