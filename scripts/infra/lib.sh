@@ -26,9 +26,10 @@ PG_DB=logisynapse
 PG_TEST_DB=logisynapse_test
 PG_OWNER=logisynapse_owner
 PG_APP=logisynapse_app
-# The workflow engine's and queues' own role: owns the schemas below, and nothing else.
+# The workflow engine's and queues' own role: owns the schemas dbos and pgboss, and nothing else.
 PG_ENGINE=logisynapse_engine
-PG_ENGINE_SCHEMAS="dbos pgboss"
+# The roles, databases and grants, shared with docker-compose (infra/docker/postgres-init.sh).
+PG_PROVISION_SQL="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/postgres/provision.sql"
 # Local, loopback-only development passwords. Fixed (not random) on purpose: the cluster is
 # shared by every checkout on the machine, and a random one per checkout would lock out the others.
 PG_OWNER_PASSWORD="${LOGISYNAPSE_PG_OWNER_PASSWORD:-logisynapse_owner_local}"
@@ -348,75 +349,21 @@ pg_stop() {
 # Roles and databases, idempotently. The owner role owns the databases and runs migrations;
 # the application role owns nothing and is neither superuser nor BYPASSRLS, so RLS applies to it.
 pg_provision() {
-  pg_psql -d postgres \
-    -v owner="$PG_OWNER" -v owner_pw="$PG_OWNER_PASSWORD" \
-    -v app="$PG_APP" -v app_pw="$PG_APP_PASSWORD" \
-    -v engine="$PG_ENGINE" -v engine_pw="$PG_ENGINE_PASSWORD" <<'SQL'
-SELECT format('CREATE ROLE %I LOGIN', :'owner')
- WHERE NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = :'owner') \gexec
-SELECT format('CREATE ROLE %I LOGIN', :'app')
- WHERE NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = :'app') \gexec
-SELECT format('ALTER ROLE %I WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS PASSWORD %L', :'owner', :'owner_pw') \gexec
-SELECT format('ALTER ROLE %I WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS PASSWORD %L', :'app', :'app_pw') \gexec
-SELECT format('CREATE ROLE %I LOGIN', :'engine')
- WHERE NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = :'engine') \gexec
-SELECT format('ALTER ROLE %I WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS PASSWORD %L', :'engine', :'engine_pw') \gexec
-SQL
   local db
   for db in "$PG_DB" "$PG_TEST_DB"; do
-    pg_psql -d postgres -v db="$db" -v owner="$PG_OWNER" -v app="$PG_APP" -v engine="$PG_ENGINE" <<'SQL'
-SELECT format('CREATE DATABASE %I OWNER %I', :'db', :'owner')
- WHERE NOT EXISTS (SELECT 1 FROM pg_database WHERE datname = :'db') \gexec
-SELECT format('ALTER DATABASE %I OWNER TO %I', :'db', :'owner') \gexec
-SELECT format('GRANT CONNECT, TEMPORARY ON DATABASE %I TO %I', :'db', :'app') \gexec
-SELECT format('GRANT CONNECT, CREATE ON DATABASE %I TO %I', :'db', :'engine') \gexec
-SQL
-    pg_psql -d "$db" -v owner="$PG_OWNER" -v app="$PG_APP" <<'SQL'
-CREATE EXTENSION IF NOT EXISTS vector;
-ALTER SCHEMA public OWNER TO :"owner";
-GRANT USAGE ON SCHEMA public TO :"app";
-ALTER DEFAULT PRIVILEGES FOR ROLE :"owner" IN SCHEMA public
-  GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO :"app";
-ALTER DEFAULT PRIVILEGES FOR ROLE :"owner" IN SCHEMA public
-  GRANT USAGE, SELECT ON SEQUENCES TO :"app";
-SQL
-    pg_provision_engine_schemas "$db"
+    pg_psql -d postgres -v db="$db" \
+      -v owner="$PG_OWNER" -v owner_pw="$PG_OWNER_PASSWORD" \
+      -v app="$PG_APP" -v app_pw="$PG_APP_PASSWORD" \
+      -v engine="$PG_ENGINE" -v engine_pw="$PG_ENGINE_PASSWORD" \
+      -f "$PG_PROVISION_SQL" >/dev/null
   done
-  # prove the URLs work: both roles log in over TCP with their passwords
+  # prove the URLs work: the three roles log in over TCP with their passwords
   local url
   for url in "$(pg_url "$PG_APP" "$PG_APP_PASSWORD" "$PG_DB")" "$(pg_url "$PG_OWNER" "$PG_OWNER_PASSWORD" "$PG_TEST_DB")" \
     "$(pg_url "$PG_ENGINE" "$PG_ENGINE_PASSWORD" "$PG_DB")"; do
     "$PG_BIN/psql" -X -q -At -v ON_ERROR_STOP=1 "$url" -c "SELECT extversion FROM pg_extension WHERE extname = 'vector'" >/dev/null
   done
   note "databases $PG_DB, $PG_TEST_DB; roles $PG_OWNER, $PG_APP, $PG_ENGINE; pgvector $(pg_psql -d "$PG_DB" -At -c "SELECT extversion FROM pg_extension WHERE extname='vector'")"
-}
-
-# The engines' schemas (DBOS, pg-boss) belong to the engine role; the application role has no
-# grant on them, so a tenant query can never read workflow inputs or queued payloads. Schemas and
-# objects an earlier version left to another owner are handed over, never dropped.
-pg_provision_engine_schemas() {
-  local db="$1" schema
-  for schema in $PG_ENGINE_SCHEMAS; do
-    pg_psql -d "$db" -v schema="$schema" -v engine="$PG_ENGINE" -v app="$PG_APP" <<'SQL'
-SELECT format('CREATE SCHEMA IF NOT EXISTS %I AUTHORIZATION %I', :'schema', :'engine') \gexec
-SELECT format('ALTER SCHEMA %I OWNER TO %I', :'schema', :'engine') \gexec
-SELECT format('ALTER %s %s OWNER TO %I',
-              CASE c.relkind WHEN 'v' THEN 'VIEW' WHEN 'm' THEN 'MATERIALIZED VIEW' WHEN 'S' THEN 'SEQUENCE' ELSE 'TABLE' END,
-              c.oid::regclass, :'engine')
-  FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
- WHERE n.nspname = :'schema' AND c.relkind IN ('r', 'p', 'v', 'm', 'S')
-   AND c.relowner <> (SELECT oid FROM pg_roles WHERE rolname = :'engine')
-   -- a sequence that belongs to a column follows its table
-   AND NOT (c.relkind = 'S' AND EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid = c.oid AND d.deptype IN ('a', 'i'))) \gexec
-SELECT format('ALTER ROUTINE %s OWNER TO %I', p.oid::regprocedure, :'engine')
-  FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
- WHERE n.nspname = :'schema' AND p.proowner <> (SELECT oid FROM pg_roles WHERE rolname = :'engine') \gexec
-SELECT format('ALTER TYPE %s OWNER TO %I', t.oid::regtype, :'engine')
-  FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
- WHERE n.nspname = :'schema' AND t.typtype IN ('e', 'd') AND t.typowner <> (SELECT oid FROM pg_roles WHERE rolname = :'engine') \gexec
-SELECT format('REVOKE ALL ON SCHEMA %I FROM PUBLIC, %I', :'schema', :'app') \gexec
-SQL
-  done
 }
 
 pg_url() { printf 'postgresql://%s:%s@%s:%s/%s' "$1" "$2" "$BIND_IP" "$(pg_port)" "$3"; }
