@@ -1,10 +1,11 @@
-import { Global, Module } from '@nestjs/common';
+import { Global, Inject, Module, type OnModuleInit } from '@nestjs/common';
+import { ReadinessChecks } from '../../platform/health/readiness';
 import { APP_CONFIG } from '../../platform/config/app-config';
 import { AuthModule } from '../auth';
 import { AuthorizationGrpcController } from './api/grpc/authorization.grpc-controller';
 import { AuthorizationService } from './application/authorization.service';
 import { createLoggedPolicyEngine } from './policy-engine.factory';
-import { POLICY_ENGINE } from './ports/policy-engine.port';
+import { POLICY_ENGINE, type PolicyEngine } from './ports/policy-engine.port';
 
 /**
  * Authorization as policy: `AuthorizationService` in-process, and
@@ -18,4 +19,14 @@ import { POLICY_ENGINE } from './ports/policy-engine.port';
   providers: [{ provide: POLICY_ENGINE, inject: [APP_CONFIG], useFactory: createLoggedPolicyEngine }, AuthorizationService],
   exports: [AuthorizationService, POLICY_ENGINE],
 })
-export class AuthorizationModule {}
+export class AuthorizationModule implements OnModuleInit {
+  constructor(
+    @Inject(POLICY_ENGINE) private readonly engine: PolicyEngine,
+    private readonly readiness: ReadinessChecks,
+  ) {}
+
+  /** Without its policy engine the process refuses every request, so it is not ready. */
+  onModuleInit(): void {
+    this.readiness.register({ name: `policy engine (${this.engine.name})`, check: () => this.engine.ping() });
+  }
+}

@@ -1,9 +1,14 @@
-import { Controller, Get, HttpException, Inject } from '@nestjs/common';
+import { Controller, Get, Inject, Res } from '@nestjs/common';
+import type { Response } from 'express';
 import { APP_DATA_SOURCE, type AppDataSource } from '../database';
+import { ReadinessChecks } from './readiness';
 
 @Controller('health')
 export class HealthController {
-  constructor(@Inject(APP_DATA_SOURCE) private readonly dataSource: AppDataSource) {}
+  constructor(
+    @Inject(APP_DATA_SOURCE) private readonly dataSource: AppDataSource,
+    private readonly readiness: ReadinessChecks,
+  ) {}
 
   /** The process is up. */
   @Get('live')
@@ -11,14 +16,18 @@ export class HealthController {
     return { status: 'ok' };
   }
 
-  /** The process can serve: its database answers. */
+  /** The process can serve: its database answers, and every registered dependency does. */
   @Get('ready')
-  async ready() {
-    try {
-      await this.dataSource.query('SELECT 1');
-      return { status: 'ok', checks: { database: 'up' } };
-    } catch {
-      throw new HttpException({ status: 'unavailable', checks: { database: 'down' } }, 503);
+  async ready(@Res({ passthrough: true }) res: Response) {
+    const checks = [{ name: 'database', check: () => this.dataSource.query('SELECT 1').then(() => undefined) }, ...this.readiness.all()];
+    const results = await Promise.all(
+      checks.map(async ({ name, check }) => [name, await check().then(() => 'up' as const, () => 'down' as const)] as const),
+    );
+    const report = Object.fromEntries(results);
+    if (results.some(([, state]) => state === 'down')) {
+      res.status(503);
+      return { status: 'unavailable', checks: report };
     }
+    return { status: 'ok', checks: report };
   }
 }

@@ -1,5 +1,8 @@
-import { Module } from '@nestjs/common';
+import { Global, Module } from '@nestjs/common';
 import { HealthController } from './health.controller';
+import { ReadinessChecks } from './readiness';
 
-@Module({ controllers: [HealthController] })
+/** Global, so any module can register a readiness check. */
+@Global()
+@Module({ controllers: [HealthController], providers: [ReadinessChecks], exports: [ReadinessChecks] })
 export class HealthModule {}

@@ -24,7 +24,7 @@ describe('AuthorizationService', () => {
   });
 
   it('propagates an engine that cannot decide (UNAVAILABLE), never allows', async () => {
-    const broken: PolicyEngine = { name: 'opa', decide: () => Promise.reject(unavailable('down')) };
+    const broken: PolicyEngine = { name: 'opa', decide: () => Promise.reject(unavailable('down')), ping: () => Promise.reject(unavailable('down')) };
     const failing = new AuthorizationService(broken);
     await expect(failing.assertAllowed(reader, 'shipment:read', { type: 'Shipment', tenantId: 't1' })).rejects.toMatchObject({ code: 'UNAVAILABLE' });
   });

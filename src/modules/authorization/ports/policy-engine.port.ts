@@ -12,4 +12,6 @@ export type PolicyEngineName = 'casl' | 'opa';
 export interface PolicyEngine {
   readonly name: PolicyEngineName;
   decide(subject: AuthorizationSubject, action: string, object: AuthorizationObject): Promise<AuthorizationDecision>;
+  /** Resolves when the engine can decide now (for readiness); rejects when it cannot. */
+  ping(): Promise<void>;
 }

@@ -1,5 +1,6 @@
 import { Module, type DynamicModule, type ModuleMetadata } from '@nestjs/common';
 import { AuthModule } from '../../auth';
+import { AuthorizationModule } from '../../authorization';
 import { ShipmentRequestsService } from '../application/shipment-requests.service';
 import { ShipmentsGrpcController } from './grpc/shipments.grpc-controller';
 import { ShipmentsModule } from '../shipments.module';
@@ -15,7 +16,7 @@ export class ShipmentsApiModule {
     return {
       module: ShipmentsApiModule,
       global: true,
-      imports: [ShipmentsModule, AuthModule, workflows],
+      imports: [ShipmentsModule, AuthModule, AuthorizationModule, workflows],
       controllers: [ShipmentsGrpcController],
       providers: [ShipmentRequestsService],
       exports: [ShipmentRequestsService, ShipmentsModule],

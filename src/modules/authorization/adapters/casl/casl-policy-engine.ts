@@ -32,6 +32,11 @@ export function abilityFor(subject: AuthorizationSubject): Ability {
 export class CaslPolicyEngine implements PolicyEngine {
   readonly name = 'casl' as const;
 
+  /** In-process: always able to decide. */
+  ping(): Promise<void> {
+    return Promise.resolve();
+  }
+
   decide(subject: AuthorizationSubject, action: string, object: AuthorizationObject): Promise<AuthorizationDecision> {
     return Promise.resolve(this.decideNow(subject, action, object));
   }

@@ -103,4 +103,12 @@ describe('OpaPolicyEngine (fails closed)', () => {
     await new Promise((resolve) => closed.close(resolve));
     await expectUnavailable(new OpaPolicyEngine({ url: `http://127.0.0.1:${port}`, timeoutMs: 1_000 }).decide(subject, 'shipment:read', object), /unreachable/);
   });
+
+  it("pings OPA's /health for readiness: resolves on 200, rejects on an error status", async () => {
+    answer = json(200, {});
+    await expect(engine().ping()).resolves.toBeUndefined();
+    expect(requests[0]).toMatchObject({ method: 'GET', url: '/health' });
+    answer = json(500, { code: 'internal_error' });
+    await expect(engine().ping()).rejects.toThrow(/HTTP 500/);
+  });
 });

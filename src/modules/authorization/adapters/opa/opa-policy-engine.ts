@@ -25,11 +25,21 @@ export class OpaUnavailableError extends Error {
 export class OpaPolicyEngine implements PolicyEngine {
   readonly name = 'opa' as const;
   private readonly endpoint: string;
+  private readonly healthEndpoint: string;
   private readonly timeoutMs: number;
 
   constructor(options: OpaPolicyEngineOptions) {
-    this.endpoint = `${options.url.replace(/\/+$/, '')}${OPA_DECISION_PATH}`;
+    const base = options.url.replace(/\/+$/, '');
+    this.endpoint = `${base}${OPA_DECISION_PATH}`;
+    this.healthEndpoint = `${base}/health`;
     this.timeoutMs = options.timeoutMs ?? 2000;
+  }
+
+  /** OPA's own health endpoint: 200 once the server is up with its policies loaded. */
+  async ping(): Promise<void> {
+    const res = await fetch(this.healthEndpoint, { signal: AbortSignal.timeout(this.timeoutMs) });
+    await res.body?.cancel().catch(() => undefined);
+    if (!res.ok) throw new OpaUnavailableError(`OPA health answered HTTP ${res.status}`);
   }
 
   async decide(subject: AuthorizationSubject, action: string, object: AuthorizationObject): Promise<AuthorizationDecision> {
