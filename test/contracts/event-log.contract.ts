@@ -115,6 +115,28 @@ export function describeEventLogContract(
       await second.close();
     });
 
+    it('with maxBatchSize, delivers every message in batches no larger than asked', async () => {
+      const topic = uniqueName('batches');
+      const sizes: number[] = [];
+      const inbox = new Inbox();
+      const collect = inbox.handler('batched');
+      await publisher.port.subscribe<Payload>(
+        topic,
+        'batched',
+        (messages) => {
+          sizes.push(messages.length);
+          return collect(messages);
+        },
+        { maxBatchSize: 4 },
+      );
+      const keys = Array.from({ length: 12 }, (_, n) => `b${String(n).padStart(2, '0')}`);
+      for (const [n, key] of keys.entries()) await publisher.port.publish(topic, message(key, n));
+      await waitFor('all twelve', () => new Set(inbox.keys()).size >= keys.length);
+      await quietPeriod(quietMs);
+      expect(inbox.keys().sort()).toEqual(keys);
+      expect(Math.max(...sizes)).toBeLessThanOrEqual(4);
+    });
+
     it('delivers a batch again when its handler throws (at least once)', async () => {
       const topic = uniqueName('redeliver');
       const attempts: string[][] = [];

@@ -11,7 +11,7 @@ import {
   type KafkaEventLogLogger,
   type KafkaEventLogOptions,
 } from '../../src/platform/messaging/adapters/kafka/kafka-event-log';
-import type { EventHandler, EventLogPort, EventMessage } from '../../src/platform/messaging/messaging.ports';
+import type { EventHandler, EventLogPort, EventMessage, SubscribeOptions } from '../../src/platform/messaging/messaging.ports';
 import { realServerOrSkip } from '../support/embedded-postgres';
 import { eventually } from '../support/poll';
 import { describeEventLogContract } from './event-log.contract';
@@ -61,11 +61,11 @@ function kafkaHarness(brokersSetting: string, log: TestLog): KafkaHarness {
       topics.add(topic);
       return port.publish(topic, message);
     },
-    subscribe<T>(topic: string, group: string, handler: EventHandler<T>) {
+    subscribe<T>(topic: string, group: string, handler: EventHandler<T>, options?: SubscribeOptions) {
       const groupId = `${group}.${run}`;
       topics.add(topic);
       groups.add(groupId);
-      return port.subscribe(topic, groupId, handler);
+      return port.subscribe(topic, groupId, handler, options);
     },
   });
 
@@ -210,6 +210,37 @@ withKafka('Kafka event log', (env) => {
         expect(header(message, DLQ_HEADERS.originalOffset)).toBe(offset);
         expect(header(message, DLQ_HEADERS.group)).toMatch(/^poison-readers\./);
       }
+      await consumer.close();
+    });
+
+    it('with maxBatchSize, hands over several messages per call; a failed batch comes again one message at a time', async () => {
+      const topic = uniqueName('batched');
+      const consumer = await harness.connect({ topicPartitions: 1 });
+      const keys = Array.from({ length: 30 }, (_, n) => `m${String(n).padStart(2, '0')}`);
+      // Published (on one partition) before the group starts, so the first fetch holds them all.
+      for (const [n, key] of keys.entries()) await consumer.port.publish(topic, event(key, n));
+      const calls: string[][] = [];
+      const handled: string[] = [];
+      await consumer.port.subscribe<Payload>(
+        topic,
+        'batched',
+        (messages) => {
+          calls.push(messages.map((m) => m.key));
+          if (messages.some((m) => m.key === 'm12')) return Promise.reject(new Error('cannot apply m12'));
+          handled.push(...messages.map((m) => m.key));
+          return Promise.resolve();
+        },
+        { maxBatchSize: 10 },
+      );
+      await waitFor('every good message', () => keys.filter((k) => k !== 'm12').every((k) => handled.includes(k)));
+      expect(Math.max(...calls.map((c) => c.length))).toBe(10);
+      // The chunk with m12 failed once as a whole, then each of its messages came on its own.
+      expect(calls.filter((c) => c.length === 1 && c[0] === 'm12')).toHaveLength(5);
+      expect(handled.filter((k) => k === 'm11')).toHaveLength(1);
+      expect([...handled].sort()).toEqual(keys.filter((k) => k !== 'm12'));
+      const dead = await readTopic(harness.brokers, deadLetterTopic(topic), 1);
+      expect(dead.map((m) => m.key?.toString())).toEqual(['m12']);
+      expect(header(dead[0]!, DLQ_HEADERS.reason)).toBe('cannot apply m12');
       await consumer.close();
     });
 

@@ -11,14 +11,25 @@ export interface EventMessage<T> {
 
 export type EventHandler<T> = (messages: EventMessage<T>[]) => Promise<void>;
 
+export interface SubscribeOptions {
+  /**
+   * The most messages one handler call may get. Without it the adapter chooses (Kafka: one at a
+   * time; pg-boss: up to 50). A handler that asks for more applies them in one unit of work; when
+   * such a call throws, the adapter hands the same messages over again one at a time (each with its
+   * own retries and dead-lettering), so one bad message cannot hold back or poison the others.
+   */
+  maxBatchSize?: number;
+}
+
 export interface EventLogPort {
   readonly adapterName: string;
   publish<T>(topic: string, message: EventMessage<T>): Promise<void>;
   /**
    * Delivers every message of `topic` to one member of `group`, at least once. A batch counts as
-   * handled when the handler resolves; if it throws, the batch is delivered again.
+   * handled when the handler resolves; if it throws, the batch is delivered again (possibly split
+   * into smaller batches). Handlers must be idempotent.
    */
-  subscribe<T>(topic: string, group: string, handler: EventHandler<T>): Promise<void>;
+  subscribe<T>(topic: string, group: string, handler: EventHandler<T>, options?: SubscribeOptions): Promise<void>;
 }
 
 export const EVENT_LOG = Symbol('EVENT_LOG');

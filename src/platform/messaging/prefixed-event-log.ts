@@ -1,4 +1,4 @@
-import type { EventHandler, EventLogPort, EventMessage } from './messaging.ports';
+import type { EventHandler, EventLogPort, EventMessage, SubscribeOptions } from './messaging.ports';
 
 /**
  * Puts every topic of an event log under a prefix (`staging.`, or one per test run), so several
@@ -18,7 +18,7 @@ export class PrefixedEventLog implements EventLogPort {
     return this.inner.publish(this.prefix + topic, message);
   }
 
-  subscribe<T>(topic: string, group: string, handler: EventHandler<T>): Promise<void> {
-    return this.inner.subscribe(this.prefix + topic, group, handler);
+  subscribe<T>(topic: string, group: string, handler: EventHandler<T>, options?: SubscribeOptions): Promise<void> {
+    return this.inner.subscribe(this.prefix + topic, group, handler, options);
   }
 }

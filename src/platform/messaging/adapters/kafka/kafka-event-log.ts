@@ -12,7 +12,7 @@ import {
   type LogEntry,
   type Producer,
 } from 'kafkajs';
-import type { EventHandler, EventLogPort, EventMessage } from '../../messaging.ports';
+import type { EventHandler, EventLogPort, EventMessage, SubscribeOptions } from '../../messaging.ports';
 import { subscriptionAwareAssigner } from './subscription-aware-assigner';
 
 /** Where the adapter and kafkajs (warn and above) write. Plain strings: fits console, pino, Nest. */
@@ -78,6 +78,8 @@ interface Subscription {
   readonly group: string;
   readonly consumer: Consumer;
   readonly handler: EventHandler<unknown>;
+  /** 1: one message per handler call. More: consecutive messages of a partition in one call. */
+  readonly maxBatchSize: number;
 }
 
 type Outcome = 'handled' | 'dead-lettered' | 'abandoned';
@@ -93,9 +95,13 @@ const MAX_REASON_LENGTH = 1_000;
  *
  * Delivery is at least once: a message's offset is committed only after its handler resolved, so
  * a process that dies in between gets the message again on the next member (handlers are
- * idempotent). Messages are handed to the handler one at a time (`[message]`), so a message that
- * cannot be processed neither blocks its partition nor makes the good ones run again: it is retried
- * with backoff, then published to `<topic>.dlq` with the reason, and the partition moves on.
+ * idempotent). By default messages are handed to the handler one at a time (`[message]`), so a
+ * message that cannot be processed neither blocks its partition nor makes the good ones run again:
+ * it is retried with backoff, then published to `<topic>.dlq` with the reason, and the partition
+ * moves on. A subscriber that asks for `maxBatchSize` > 1 gets up to that many consecutive messages
+ * of one partition per call; when such a call throws, the same messages are handed over again one
+ * at a time, with the retries and dead-lettering above (so a good message of a failed batch runs
+ * twice: handlers are idempotent).
  */
 export class KafkaEventLog implements EventLogPort {
   readonly adapterName: string;
@@ -190,7 +196,7 @@ export class KafkaEventLog implements EventLogPort {
     });
   }
 
-  async subscribe<T>(topic: string, group: string, handler: EventHandler<T>): Promise<void> {
+  async subscribe<T>(topic: string, group: string, handler: EventHandler<T>, options: SubscribeOptions = {}): Promise<void> {
     await this.start();
     const id = `${topic}\u0000${group}`;
     const duplicate = () => new Error(`already subscribed to ${topic} as group ${group} (one consumer per topic and group)`);
@@ -209,7 +215,8 @@ export class KafkaEventLog implements EventLogPort {
       ...(tuning.heartbeatInterval !== undefined && { heartbeatInterval: tuning.heartbeatInterval }),
       ...(tuning.maxWaitTimeInMs !== undefined && { maxWaitTimeInMs: tuning.maxWaitTimeInMs }),
     });
-    const subscription: Subscription = { topic, group, consumer, handler: handler as EventHandler<unknown> };
+    const maxBatchSize = Math.max(1, Math.floor(options.maxBatchSize ?? 1));
+    const subscription: Subscription = { topic, group, consumer, handler: handler as EventHandler<unknown>, maxBatchSize };
     // Registered before connecting, so a concurrent stop() disconnects it too.
     this.subscriptions.set(id, subscription);
     consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
@@ -239,9 +246,11 @@ export class KafkaEventLog implements EventLogPort {
   }
 
   /**
-   * Handles a batch message by message: each handled message's offset is resolved at once and
-   * committed at least every COMMIT_EVERY_* and at the end of the batch (a dead letter right away).
-   * On stop or when the partition is taken away, the unhandled rest is left uncommitted.
+   * Handles a fetched batch in chunks of `maxBatchSize` (1: message by message): each handled
+   * chunk's offsets are resolved at once and committed at least every COMMIT_EVERY_* and at the end
+   * of the batch (a dead letter right away). A chunk whose handler call fails is handled again
+   * message by message. On stop or when the partition is taken away, the unhandled rest is left
+   * uncommitted.
    */
   private async consumeBatch(subscription: Subscription, payload: EachBatchPayload): Promise<void> {
     const { batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, uncommittedOffsets, isRunning, isStale } = payload;
@@ -253,17 +262,34 @@ export class KafkaEventLog implements EventLogPort {
       sinceCommit = 0;
     };
     const live = () => isRunning() && !isStale();
+    /** One message on its own (retries, dead letter); false when abandoned. */
+    const one = async (message: KafkaMessage): Promise<boolean> => {
+      const outcome = await this.deliver(subscription, batch.partition, message, heartbeat, live);
+      if (outcome === 'abandoned') return false;
+      resolveOffset(message.offset);
+      sinceCommit += 1;
+      if (outcome === 'dead-lettered' || sinceCommit >= COMMIT_EVERY_MESSAGES || Date.now() - lastCommit >= COMMIT_EVERY_MS) {
+        await commit();
+      }
+      await heartbeat();
+      return true;
+    };
     try {
-      for (const message of batch.messages) {
+      const messages = batch.messages;
+      const size = subscription.maxBatchSize;
+      outer: for (let start = 0; start < messages.length; start += size) {
         if (!live()) break;
-        const outcome = await this.deliver(subscription, batch.partition, message, heartbeat, live);
-        if (outcome === 'abandoned') break;
-        resolveOffset(message.offset);
-        sinceCommit += 1;
-        if (outcome === 'dead-lettered' || sinceCommit >= COMMIT_EVERY_MESSAGES || Date.now() - lastCommit >= COMMIT_EVERY_MS) {
-          await commit();
+        const chunk = messages.slice(start, start + size);
+        if (chunk.length > 1 && (await this.deliverChunk(subscription, batch.partition, chunk))) {
+          resolveOffset(chunk[chunk.length - 1]!.offset);
+          sinceCommit += chunk.length;
+          if (sinceCommit >= COMMIT_EVERY_MESSAGES || Date.now() - lastCommit >= COMMIT_EVERY_MS) await commit();
+          await heartbeat();
+          continue;
         }
-        await heartbeat();
+        for (const message of chunk) {
+          if (!live() || !(await one(message))) break outer;
+        }
       }
       await commit();
     } catch (error) {
@@ -273,6 +299,32 @@ export class KafkaEventLog implements EventLogPort {
         this.logger.warn(`kafka group ${subscription.group} on ${subscription.topic}: commit after "${errorMessage(error)}" failed: ${errorMessage(commitError)}`),
       );
       throw isRunning() ? forKafkaJs(error) : error;
+    }
+  }
+
+  /**
+   * Calls the handler once with several messages; true when it resolved. False (nothing is retried
+   * here) when a message cannot be decoded or the handler threw: the caller then delivers the
+   * chunk message by message.
+   */
+  private async deliverChunk(subscription: Subscription, partition: number, raw: KafkaMessage[]): Promise<boolean> {
+    const { topic, group, handler } = subscription;
+    const decoded: EventMessage<unknown>[] = [];
+    for (const message of raw) {
+      try {
+        decoded.push(decode(message));
+      } catch {
+        return false;
+      }
+    }
+    try {
+      // Several publishers' trace contexts: the call runs in none of them (each message keeps its headers).
+      await handler(decoded);
+      return true;
+    } catch (error) {
+      const where = `${topic}[${partition}]@${raw[0]!.offset}..${raw[raw.length - 1]!.offset} (group ${group})`;
+      this.logger.warn(`kafka handler failed on the batch ${where}: ${errorMessage(error)}; handling its messages one at a time`);
+      return false;
     }
   }
 

@@ -1,12 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { PgBoss, type Job } from 'pg-boss';
-import type { EventHandler, EventLogPort, EventMessage, Task, TaskQueuePort } from '../../messaging.ports';
+import { PgBoss, type Job, type JobResult } from 'pg-boss';
+import type { EventHandler, EventLogPort, EventMessage, SubscribeOptions, Task, TaskQueuePort } from '../../messaging.ports';
 
 /** Queue names in pg-boss allow letters, digits, `-`, `_`, `.` and `/`. */
 const queueFor = (topic: string, group: string) => `${topic}/${group}`;
 
 const RETRY = { retryLimit: 10, retryDelay: 1, retryBackoff: true, retryDelayMax: 60 } as const;
 const POLL = { pollingIntervalSeconds: 0.5 } as const;
+const DEFAULT_EVENT_BATCH = 50;
+const TASK_BATCH = 20;
 
 export async function startPgBoss(connectionString: string, onError: (error: Error) => void): Promise<PgBoss> {
   const boss = new PgBoss({ connectionString, schema: 'pgboss', max: 4, application_name: 'logisynapse-pgboss' });
@@ -24,11 +26,14 @@ export class PgBossEventLog implements EventLogPort {
     await this.boss.publish(topic, message as unknown as object);
   }
 
-  async subscribe<T>(topic: string, group: string, handler: EventHandler<T>): Promise<void> {
+  async subscribe<T>(topic: string, group: string, handler: EventHandler<T>, options: SubscribeOptions = {}): Promise<void> {
     const queue = queueFor(topic, group);
     await this.ensureQueue(queue);
     await this.boss.subscribe(topic, queue);
-    await this.boss.work<EventMessage<T>>(queue, { ...POLL, batchSize: 50 }, async (jobs: Job<EventMessage<T>>[]) => {
+    // A failed batch: pg-boss retries each of its jobs (with backoff), so a redelivery may group them differently.
+    const batchSize = Math.max(1, options.maxBatchSize ?? DEFAULT_EVENT_BATCH);
+    // A full batch means more is waiting: fetch again at once instead of after the polling interval.
+    await this.boss.work<EventMessage<T>>(queue, { ...POLL, batchSize, burstWhenBatchFull: true }, async (jobs: Job<EventMessage<T>>[]) => {
       await handler(jobs.map((job) => job.data));
     });
   }
@@ -50,11 +55,29 @@ export class PgBossTaskQueue implements TaskQueuePort {
     await this.boss.send(queue, task as unknown as object, { singletonKey: options.dedupeKey ?? randomUUID() });
   }
 
+  /**
+   * Fetches up to TASK_BATCH tasks at a time (again at once while fetches come back full, so a
+   * backlog drains at the handler's pace, not one task per polling interval) and settles each on
+   * its own: a task whose handler throws is failed alone, retried, then dead-lettered.
+   */
   async consume<T>(queue: string, handler: (task: Task<T>) => Promise<void>): Promise<void> {
     await this.ensureQueue(queue);
-    await this.boss.work<Task<T>>(queue, { ...POLL, batchSize: 1 }, async ([job]: Job<Task<T>>[]) => {
-      if (job) await handler(job.data);
-    });
+    await this.boss.work<Task<T>>(
+      queue,
+      { ...POLL, batchSize: TASK_BATCH, burstWhenBatchFull: true, perJobResults: true },
+      async (jobs: Job<Task<T>>[]): Promise<JobResult[]> => {
+        const results: JobResult[] = [];
+        for (const job of jobs) {
+          try {
+            await handler(job.data);
+            results.push({ id: job.id, status: 'completed' });
+          } catch (error) {
+            results.push({ id: job.id, status: 'failed', output: { message: error instanceof Error ? error.message : String(error) } });
+          }
+        }
+        return results;
+      },
+    );
   }
 
   private ensureQueue(queue: string): Promise<void> {

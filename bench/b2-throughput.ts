@@ -1,0 +1,145 @@
+import { Pool } from 'pg';
+import { BenchApp } from './lib/app';
+import { cpuBetween, cpuSnapshot } from './lib/cpu';
+import { row, type Bench, type BenchRow } from './lib/context';
+import { realServerEnv } from './lib/env';
+import { ShipmentsClient, uniqueKey } from './lib/grpc';
+import { median, nowMs, round, sleep } from './lib/stats';
+
+const IN_FLIGHT = 64;
+const CARRIER_LATENCY_MS = 50;
+
+/** Which of these shipments are done (LABEL_CREATED with the welcome notification recorded). */
+type Probe = (ids: string[]) => Promise<Set<string>>;
+
+/**
+ * Over GraphQL, cheaply: the newest 100 LABEL_CREATED shipments (rows only), then the welcome
+ * notification of those still outstanding (20 per request). A shipment without its row is never
+ * asked for one by one (that would read its workflow's state on every look).
+ */
+function graphqlProbe(app: BenchApp, token: string): Probe {
+  return async (ids) => {
+    const done = new Set<string>();
+    const list = await app.graphql<{ shipments: { edges: { node: { id: string } }[] } }>(token, `{ shipments(first: 100, status: LABEL_CREATED) { edges { node { id } } } }`);
+    const labelled = new Set(list.data?.shipments.edges.map((e) => e.node.id) ?? []);
+    const candidates = ids.filter((id) => labelled.has(id));
+    for (let i = 0; i < candidates.length; i += 20) {
+      const chunk = candidates.slice(i, i + 20);
+      const query = `{ ${chunk.map((id, n) => `s${n}: shipment(id: "${id}") { notifications { template } }`).join(' ')} }`;
+      const res = await app.graphql<Record<string, { notifications: { template: string }[] } | null>>(token, query);
+      for (const [n, id] of chunk.entries()) if (res.data?.[`s${n}`]?.notifications.some((x) => x.template === 'welcome')) done.add(id);
+    }
+    return done;
+  };
+}
+
+/** On the real database, one query per look (the application role, in the tenant's transaction). */
+function databaseProbe(pool: Pool, tenantId: string): Probe {
+  return async (ids) => {
+    const client = await pool.connect();
+    try {
+      await client.query('BEGIN');
+      await client.query(`SELECT set_config('app.current_tenant_id', $1, true)`, [tenantId]);
+      const rows = await client.query<{ id: string }>(
+        `SELECT s.id FROM shipments s JOIN notifications n ON n.shipment_id = s.id AND n.template = 'welcome'
+         WHERE s.id = ANY($1::uuid[]) AND s.status <> 'PENDING'`,
+        [ids],
+      );
+      await client.query('COMMIT');
+      return new Set(rows.rows.map((r) => r.id));
+    } finally {
+      client.release();
+    }
+  };
+}
+
+/**
+ * Keeps IN_FLIGHT shipments in flight (created over gRPC, not yet LABEL_CREATED with the welcome
+ * email recorded) until `total` completed; completions per second from the first create to the
+ * last completion. Completion is read over GraphQL, 20 shipments per request, every 150 ms.
+ */
+async function completedPerSecond(probe: Probe, client: ShipmentsClient, total: number, timeoutMs: number): Promise<number> {
+  const outstanding = new Set<string>();
+  let inFlight = 0;
+  let started = 0;
+  let completed = 0;
+  let failed = 0;
+  const t0 = nowMs();
+  let last = t0;
+  const fill = () => {
+    while (started < total && inFlight < IN_FLIGHT) {
+      started += 1;
+      inFlight += 1;
+      client.createShipment(uniqueKey('b2')).then(
+        (s) => void outstanding.add(s.id),
+        () => {
+          failed += 1;
+          inFlight -= 1;
+        },
+      );
+    }
+  };
+  fill();
+  while (completed + failed < total) {
+    if (nowMs() - t0 > timeoutMs) throw new Error(`only ${completed} of ${total} shipments completed within ${timeoutMs / 1000} s`);
+    await sleep(200);
+    const ids = [...outstanding];
+    if (ids.length > 0) {
+      for (const id of await probe(ids)) {
+        outstanding.delete(id);
+        inFlight -= 1;
+        completed += 1;
+        last = nowMs();
+      }
+    }
+    fill();
+  }
+  if (failed > 0) throw new Error(`${failed} shipments failed`);
+  return completed / ((last - t0) / 1000);
+}
+
+async function variant(name: string, env: Record<string, string>, rounds: number, total: number, log: (m: string) => void, warmUp = Math.min(total, IN_FLIGHT)) {
+  const app = await BenchApp.start({ env: { CARRIER_SANDBOX_LATENCY_MS: String(CARRIER_LATENCY_MS), ...env } });
+  const pool = env.DATABASE_URL ? new Pool({ connectionString: env.DATABASE_URL, max: 1 }) : null;
+  try {
+    const { tenant, token } = await app.tenantToken(`Bench B2 ${name}`);
+    const client = new ShipmentsClient(app.grpcAddress, token);
+    const probe = pool ? databaseProbe(pool, tenant.tenantId) : graphqlProbe(app, token);
+    await completedPerSecond(probe, client, warmUp, 180_000);
+    const rates: number[] = [];
+    const before = cpuSnapshot();
+    const t0 = Date.now();
+    for (let r = 0; r < rounds; r += 1) {
+      rates.push(await completedPerSecond(probe, client, total, 300_000));
+      log(`B2 ${name} round ${r + 1}: ${rates.at(-1)!.toFixed(1)} shipments/s`);
+    }
+    const cpu = cpuBetween(before, cpuSnapshot(), { [app.pid]: 'app (node)', [process.pid]: 'bench (node)' });
+    const cpuLine = `CPU used during the ${Math.round((Date.now() - t0) / 1000)} s of rounds (2 cores = 2 s per s): ${cpu.join(', ')}`;
+    log(`B2 ${name}: ${cpuLine}`);
+    client.close();
+    return { rate: median(rates), rates, cpuLine };
+  } finally {
+    await pool?.end();
+    await app.close();
+  }
+}
+
+export const b2Throughput: Bench = {
+  id: 'B2',
+  title: 'shipments completed per second (created → LABEL_CREATED with the welcome email recorded), 64 in flight',
+  async run(ctx): Promise<BenchRow[]> {
+    const total = ctx.quick ? IN_FLIGHT : 5 * IN_FLIGHT;
+    const realEnv = realServerEnv('b2');
+    if (!realEnv) throw new Error('the real servers are not configured (npm run infra:up)');
+    const warmUp = ctx.quick ? IN_FLIGHT / 2 : IN_FLIGHT;
+    const real = await variant('real', realEnv, ctx.rounds, total, ctx.log, warmUp);
+    const embedded = await variant('embedded', {}, ctx.rounds, total, ctx.log, warmUp);
+    return [
+      row('B2', 'shipments/s completed, 64 in flight', round(real.rate, 1), round(embedded.rate, 1), 'both reported; real ≥ 100/s (carrier latency 50 ms)', (a) => a >= 100, {
+        variantA: 'real infrastructure: Temporal (own task queue), Kafka (own topic prefix), RabbitMQ, PostgreSQL (.env.infra)',
+        variantB: 'embedded defaults: DBOS Transact, pg-boss event log and task queue, PGlite',
+        detail: `${total} shipments per round, created over gRPC with ${IN_FLIGHT} in flight, done when LABEL_CREATED with the welcome notification recorded (real: read from PostgreSQL; embedded: over GraphQL, the LABEL_CREATED list then the notifications of those, every 200 ms); rounds real: ${real.rates.map((v) => v.toFixed(1)).join(', ')}/s, embedded: ${embedded.rates.map((v) => v.toFixed(1)).join(', ')}/s. All servers share the machine's 2 cores with the app and the load generator. Real: ${real.cpuLine}. Embedded: ${embedded.cpuLine}.`,
+      }),
+    ];
+  },
+};

@@ -1,0 +1,49 @@
+import { readdirSync, readFileSync } from 'node:fs';
+
+/** CPU ticks (user + system) per process, from /proc (Linux); empty elsewhere. */
+export function cpuSnapshot(): Map<number, { name: string; ticks: number }> {
+  const snapshot = new Map<number, { name: string; ticks: number }>();
+  let pids: string[];
+  try {
+    pids = readdirSync('/proc').filter((d) => /^\d+$/.test(d));
+  } catch {
+    return snapshot;
+  }
+  for (const pid of pids) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const close = stat.lastIndexOf(')');
+      const name = stat.slice(stat.indexOf('(') + 1, close);
+      const fields = stat.slice(close + 2).split(' ');
+      // After "pid (comm) ": state is field 0, utime 11, stime 12.
+      snapshot.set(Number(pid), { name, ticks: Number(fields[11]) + Number(fields[12]) });
+    } catch {
+      // the process ended meanwhile
+    }
+  }
+  return snapshot;
+}
+
+/**
+ * Where the machine's CPU went between two snapshots, by process name ("node" split into the app
+ * and the others by pid), as "name 12.3 s" strings, largest first.
+ */
+export function cpuBetween(
+  before: Map<number, { name: string; ticks: number }>,
+  after: Map<number, { name: string; ticks: number }>,
+  labels: Record<number, string> = {},
+  limit = 6,
+): string[] {
+  const ticksPerSecond = 100;
+  const byName = new Map<string, number>();
+  for (const [pid, { name, ticks }] of after) {
+    const delta = ticks - (before.get(pid)?.ticks ?? 0);
+    if (delta <= 0) continue;
+    const key = labels[pid] ?? name;
+    byName.set(key, (byName.get(key) ?? 0) + delta / ticksPerSecond);
+  }
+  return [...byName.entries()]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, limit)
+    .map(([name, seconds]) => `${name} ${seconds.toFixed(1)} s`);
+}

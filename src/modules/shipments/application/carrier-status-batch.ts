@@ -1,0 +1,139 @@
+import type { EntityManager } from 'typeorm';
+import type { CarrierStatusUpdate } from '../../carriers';
+import type { StatusUpdateOutcome } from '../contracts/shipment.contracts';
+import { shouldApply, statusFromCarrier, type ShipmentStatus } from '../domain/shipment-status';
+
+export interface LockedShipment {
+  id: string;
+  status: ShipmentStatus;
+}
+
+export interface PlannedTrackingEvent {
+  shipmentId: string;
+  eventId: string;
+  status: ShipmentStatus;
+  carrierStatus: string;
+  occurredAt: string;
+  location: string | null;
+  description: string | null;
+  applied: boolean;
+}
+
+export interface CarrierUpdatePlan {
+  /** One per update, in order. */
+  outcomes: StatusUpdateOutcome[];
+  /** Tracking events to record (each event id once). */
+  events: PlannedTrackingEvent[];
+  /** The status each changed shipment ends with. */
+  statuses: Map<string, ShipmentStatus>;
+}
+
+/**
+ * What a batch of one tenant's carrier updates does, decided in memory, in delivery order, with
+ * the same rules as applying them one by one: an update is recorded once (by event id; also when
+ * the batch holds it twice), and moves its shipment's status only forward, from the status the
+ * earlier updates of the batch left.
+ */
+export function planCarrierUpdates(
+  updates: CarrierStatusUpdate[],
+  shipments: ReadonlyMap<string, LockedShipment>,
+  recordedEventIds: ReadonlySet<string>,
+): CarrierUpdatePlan {
+  const seen = new Set(recordedEventIds);
+  const current = new Map<string, ShipmentStatus>();
+  const plan: CarrierUpdatePlan = { outcomes: [], events: [], statuses: new Map() };
+  for (const update of updates) {
+    const shipment = shipments.get(update.trackingNumber);
+    if (!shipment) {
+      plan.outcomes.push('unknown_tracking_number');
+      continue;
+    }
+    if (seen.has(update.eventId)) {
+      plan.outcomes.push('duplicate');
+      continue;
+    }
+    seen.add(update.eventId);
+    const status = current.get(shipment.id) ?? shipment.status;
+    const next = statusFromCarrier(update);
+    const applies = next !== null && shouldApply(status, next);
+    plan.events.push({
+      shipmentId: shipment.id,
+      eventId: update.eventId,
+      status: next ?? status,
+      carrierStatus: update.substatus ? `${update.status}/${update.substatus}` : update.status,
+      occurredAt: update.occurredAt,
+      location: update.location ?? null,
+      description: update.statusDetails ?? null,
+      applied: applies,
+    });
+    if (applies && next !== null) {
+      current.set(shipment.id, next);
+      plan.statuses.set(shipment.id, next);
+      plan.outcomes.push('applied');
+    } else {
+      plan.outcomes.push('recorded');
+    }
+  }
+  return plan;
+}
+
+/**
+ * Applies one tenant's batch of carrier updates inside the caller's tenant transaction, in four
+ * statements whatever the batch size: lock the shipments (in id order, so two batches never
+ * deadlock), read which event ids are already recorded, insert the new tracking events, update
+ * the statuses. Row-level security scopes every statement to the transaction's tenant. Holding
+ * the shipments' locks makes the "already recorded" read safe against a concurrent delivery of
+ * the same events (every applier locks the shipment first).
+ */
+export async function applyCarrierUpdatesIn(tx: EntityManager, tenantId: string, updates: CarrierStatusUpdate[]): Promise<StatusUpdateOutcome[]> {
+  if (updates.length === 0) return [];
+  const trackingNumbers = [...new Set(updates.map((u) => u.trackingNumber))];
+  const rows: { id: string; status: ShipmentStatus; tracking_number: string }[] = await tx.query(
+    `SELECT id, status, tracking_number FROM shipments WHERE tracking_number = ANY($1::text[]) ORDER BY id FOR UPDATE`,
+    [trackingNumbers],
+  );
+  const shipments = new Map(rows.map((r) => [r.tracking_number, { id: r.id, status: r.status }]));
+  const known = updates.filter((u) => shipments.has(u.trackingNumber)).map((u) => u.eventId);
+  const recorded: { event_id: string }[] = known.length
+    ? await tx.query(`SELECT event_id FROM tracking_events WHERE event_id = ANY($1::text[])`, [[...new Set(known)]])
+    : [];
+  const plan = planCarrierUpdates(updates, shipments, new Set(recorded.map((r) => r.event_id)));
+  if (plan.events.length > 0) {
+    const e = plan.events;
+    await tx.query(
+      `INSERT INTO tracking_events (tenant_id, shipment_id, event_id, status, carrier_status, occurred_at, location, description, applied)
+       SELECT $1::uuid, * FROM unnest($2::uuid[], $3::text[], $4::text[], $5::text[], $6::timestamptz[], $7::text[], $8::text[], $9::boolean[])
+       ON CONFLICT (tenant_id, event_id) DO NOTHING`,
+      [
+        tenantId,
+        e.map((x) => x.shipmentId),
+        e.map((x) => x.eventId),
+        e.map((x) => x.status),
+        e.map((x) => x.carrierStatus),
+        e.map((x) => x.occurredAt),
+        e.map((x) => x.location),
+        e.map((x) => x.description),
+        e.map((x) => x.applied),
+      ],
+    );
+  }
+  if (plan.statuses.size > 0) {
+    await tx.query(
+      `UPDATE shipments AS s SET status = v.status, updated_at = now()
+       FROM unnest($1::uuid[], $2::text[]) AS v(id, status) WHERE s.id = v.id`,
+      [[...plan.statuses.keys()], [...plan.statuses.values()]],
+    );
+  }
+  return plan.outcomes;
+}
+
+/** Valid updates grouped by tenant, in delivery order within each tenant. */
+export function groupByTenant<T extends { update: CarrierStatusUpdate }>(items: T[]): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const group = groups.get(item.update.tenantId);
+    if (group) group.push(item);
+    else groups.set(item.update.tenantId, [item]);
+  }
+  return groups;
+}
