@@ -113,8 +113,9 @@ function fakes() {
       return Promise.resolve();
     },
   } as unknown as DeadLetterRecorder;
-  const consumer = new CarrierStatusConsumer({} as EventLogPort, tx, deadLetters);
-  return { consumer, byTracking, events, transactions, deadLettered };
+  // No real pauses: the retries of unknown tracking numbers happen at once, twice.
+  const consumer = new CarrierStatusConsumer({} as EventLogPort, tx, deadLetters, [0, 0]);
+  return { consumer, shipments, byTracking, events, transactions, deadLettered };
 }
 
 describe('CarrierStatusConsumer (batched)', () => {
@@ -156,5 +157,23 @@ describe('CarrierStatusConsumer (batched)', () => {
     expect(deadLettered).toEqual(['malformed: tenantId is not a UUID', 'unknown tracking number TN-UNKNOWN', 'unknown tracking number TN-B1']);
     expect(byTracking('TN-A1')!.status).toBe('IN_TRANSIT');
     expect(byTracking('TN-B1')!.status).toBe('LABEL_CREATED');
+  });
+
+  it('looks an unknown tracking number up again before dead-lettering it: a label recorded meanwhile gets its update', async () => {
+    const { consumer, shipments, byTracking, deadLettered, transactions } = fakes();
+    let lookups = 0;
+    const original = transactions.push.bind(transactions);
+    // The label is recorded while the consumer pauses, after its first lookup.
+    transactions.push = (...entries) => {
+      lookups += 1;
+      if (lookups === 2) shipments.push({ id: 'a3', tenantId: TENANT_A, trackingNumber: 'TN-LATE', status: 'LABEL_CREATED' });
+      return original(...entries);
+    };
+    await consumer.handleBatch([message(update(TENANT_A, 'TN-LATE', 'e1', 'PRE_TRANSIT')), message(update(TENANT_A, 'TN-A1', 'e2'))]);
+    expect(deadLettered).toEqual([]);
+    expect(byTracking('TN-LATE')!.status).toBe('PRE_TRANSIT');
+    expect(byTracking('TN-A1')!.status).toBe('IN_TRANSIT');
+    // One transaction for the batch, one retry for the unknown number only, then nothing more.
+    expect(lookups).toBe(2);
   });
 });

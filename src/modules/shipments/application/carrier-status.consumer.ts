@@ -1,4 +1,5 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Inject, Injectable, Logger, Optional, type OnApplicationBootstrap } from '@nestjs/common';
 import { CARRIER_TRACKING_STATUSES, type CarrierStatusUpdate } from '../../carriers';
 import { TenantTransactions } from '../../tenancy';
 import { DeadLetterRecorder, EVENT_LOG, TOPICS, type EventLogPort, type EventMessage } from '../../../platform/messaging';
@@ -12,6 +13,15 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  * save round trips but hold the shipments' row locks longer; 100 keeps a batch well under 100 ms.
  */
 export const CARRIER_STATUS_BATCH_SIZE = 100;
+
+/**
+ * A carrier may report a label's first tracking step before the workflow has recorded the label
+ * (the purchase and the record are two steps). An unknown tracking number is looked up again
+ * after these pauses (3.75 s in all) before it is dead-lettered. The pauses hold this consumer's
+ * partition, so a tenant that sends unknown numbers slows its own updates by that much each.
+ */
+export const UNKNOWN_TRACKING_RETRY_DELAYS_MS = Symbol('UNKNOWN_TRACKING_RETRY_DELAYS_MS');
+const DEFAULT_UNKNOWN_TRACKING_RETRY_DELAYS_MS: readonly number[] = [250, 500, 1000, 2000];
 
 /** Checks the shape of a `carrier.status.updates` payload; returns the problem, or null. */
 export function problemWithUpdate(value: unknown): string | null {
@@ -43,6 +53,9 @@ export class CarrierStatusConsumer implements OnApplicationBootstrap {
     @Inject(EVENT_LOG) private readonly eventLog: EventLogPort,
     private readonly tx: TenantTransactions,
     private readonly deadLetters: DeadLetterRecorder,
+    @Optional()
+    @Inject(UNKNOWN_TRACKING_RETRY_DELAYS_MS)
+    private readonly unknownRetryDelaysMs: readonly number[] = DEFAULT_UNKNOWN_TRACKING_RETRY_DELAYS_MS,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -60,6 +73,7 @@ export class CarrierStatusConsumer implements OnApplicationBootstrap {
     }
     for (const [tenantId, items] of groupByTenant(valid)) {
       const outcomes = await this.tx.runFor(tenantId, (tx) => applyCarrierUpdatesIn(tx, tenantId, items.map((i) => i.update)));
+      await this.retryUnknown(tenantId, items, outcomes);
       const counts: Partial<Record<StatusUpdateOutcome, number>> = {};
       for (const [index, outcome] of outcomes.entries()) {
         counts[outcome] = (counts[outcome] ?? 0) + 1;
@@ -74,6 +88,21 @@ export class CarrierStatusConsumer implements OnApplicationBootstrap {
       } else {
         this.logger.log({ tenantId, updates: items.length, ...counts }, 'carrier status updates');
       }
+    }
+  }
+
+  /**
+   * Looks unknown tracking numbers up again after short pauses (see UNKNOWN_TRACKING_RETRY_DELAYS_MS),
+   * updating `outcomes` in place. Only the updates still unknown are applied again; updates of a
+   * tracking number that was unknown were not applied at all, so delivery order is kept.
+   */
+  private async retryUnknown(tenantId: string, items: { update: CarrierStatusUpdate }[], outcomes: StatusUpdateOutcome[]): Promise<void> {
+    for (const delayMs of this.unknownRetryDelaysMs) {
+      const pending = [...outcomes.keys()].filter((i) => outcomes[i] === 'unknown_tracking_number');
+      if (pending.length === 0) return;
+      await sleep(delayMs);
+      const again = await this.tx.runFor(tenantId, (tx) => applyCarrierUpdatesIn(tx, tenantId, pending.map((i) => items[i]!.update)));
+      for (const [k, index] of pending.entries()) outcomes[index] = again[k]!;
     }
   }
 }
