@@ -1,6 +1,7 @@
 import { HttpException, Logger } from '@nestjs/common';
 import type { GraphQLFormattedError } from 'graphql';
 import { DomainError } from './domain-error';
+import { codeOfStatus } from './http-exception.filter';
 
 const logger = new Logger('GraphQL');
 
@@ -15,14 +16,6 @@ const REQUEST_ERRORS = new Set([
   'OPERATION_RESOLUTION_FAILURE',
 ]);
 
-function httpCode(status: number): string {
-  if (status === 401) return 'UNAUTHENTICATED';
-  if (status === 403) return 'FORBIDDEN';
-  if (status === 404) return 'NOT_FOUND';
-  if (status === 429) return 'TOO_MANY_REQUESTS';
-  if (status === 503) return 'UNAVAILABLE';
-  return status < 500 ? 'BAD_USER_INPUT' : 'INTERNAL_SERVER_ERROR';
-}
 
 /**
  * Every GraphQL error leaves with `extensions.code` from the public contract; anything that is
@@ -35,7 +28,7 @@ export function formatGraphqlError(formatted: GraphQLFormattedError, error: unkn
     return { ...base, message: original.message, extensions: { code: original.code, ...(original.details ?? {}) } };
   }
   if (original instanceof HttpException) {
-    return { ...base, message: original.message, extensions: { code: httpCode(original.getStatus()) } };
+    return { ...base, message: original.message, extensions: { code: codeOfStatus(original.getStatus()) } };
   }
   const code = formatted.extensions?.code;
   if (typeof code === 'string' && REQUEST_ERRORS.has(code)) return { ...base, extensions: { code: 'BAD_USER_INPUT' } };

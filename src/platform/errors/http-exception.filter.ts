@@ -33,7 +33,8 @@ export class DomainErrorHttpFilter implements ExceptionFilter {
   }
 }
 
-function codeOfStatus(status: number): ErrorCode | 'INTERNAL_SERVER_ERROR' {
+/** The platform's error code for an HTTP status (GraphQL and plain HTTP answer the same). */
+export function codeOfStatus(status: number): ErrorCode | 'INTERNAL_SERVER_ERROR' {
   if (status === 401) return 'UNAUTHENTICATED';
   if (status === 403) return 'FORBIDDEN';
   if (status === 404) return 'NOT_FOUND';

@@ -66,4 +66,15 @@ export class TokensService {
       throw error;
     }
   }
+
+  /**
+   * The caller of a gRPC method, from its `authorization` metadata ("Bearer <token>"), verified
+   * here: each receiving module checks the token itself, and trusts no other metadata.
+   */
+  verifyMetadata(metadata: { get(key: string): unknown[] }): Promise<Principal> {
+    const header = metadata.get('authorization')[0];
+    const match = typeof header === 'string' ? /^Bearer\s+(\S+)$/i.exec(header) : null;
+    if (!match?.[1]) return Promise.reject(unauthenticated('authorization metadata must be "Bearer <token>"'));
+    return this.verify(match[1]);
+  }
 }

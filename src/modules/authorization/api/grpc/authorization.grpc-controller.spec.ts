@@ -1,15 +1,16 @@
 import { Metadata, status } from '@grpc/grpc-js';
 import type { RpcException } from '@nestjs/microservices';
-import type { TokensService } from '../../../auth';
+import { TokensService } from '../../../auth';
 import { unauthenticated } from '../../../../platform/errors/domain-error';
 import { CaslPolicyEngine } from '../../adapters/casl/casl-policy-engine';
 import { AuthorizationService } from '../../application/authorization.service';
 import { AuthorizationGrpcController } from './authorization.grpc-controller';
 
 const principal = { clientId: 'client-a', tenantId: 'tenant-a', scopes: ['shipments:read'] };
-const tokens = {
+// The real metadata parsing (TokensService.verifyMetadata) over a fake verification.
+const tokens: TokensService = Object.assign(Object.create(TokensService.prototype) as TokensService, {
   verify: (token: string) => (token === 'good' ? Promise.resolve(principal) : Promise.reject(unauthenticated('bad token'))),
-} as unknown as TokensService;
+});
 
 const bearer = (token?: string) => {
   const metadata = new Metadata();

@@ -1,8 +1,7 @@
 import type { Metadata } from '@grpc/grpc-js';
 import { Controller } from '@nestjs/common';
 import { GrpcMethod } from '@nestjs/microservices';
-import { TokensService, type Principal } from '../../../auth';
-import { unauthenticated } from '../../../../platform/errors/domain-error';
+import { TokensService } from '../../../auth';
 import { toRpcException } from '../../../../platform/grpc/grpc-errors';
 import { AuthorizationService } from '../../application/authorization.service';
 import type { AuthorizationObject } from '../../contracts/authorization.contracts';
@@ -33,7 +32,7 @@ export class AuthorizationGrpcController {
   @AuthenticatedOnly('decides for the verified caller itself; the answer is the decision')
   async authorize(request: AuthorizeRequest, metadata: Metadata) {
     try {
-      const subject = await this.authenticate(metadata);
+      const subject = await this.tokens.verifyMetadata(metadata);
       const object: AuthorizationObject = {
         type: (request.object?.type ?? '') as AuthorizationObject['type'],
         tenantId: request.object?.tenantId ? request.object.tenantId : null,
@@ -50,10 +49,4 @@ export class AuthorizationGrpcController {
     }
   }
 
-  private async authenticate(metadata: Metadata): Promise<Principal> {
-    const header = metadata.get('authorization')[0];
-    const match = typeof header === 'string' ? /^Bearer\s+(\S+)$/i.exec(header) : null;
-    if (!match?.[1]) throw unauthenticated('authorization metadata must be "Bearer <token>"');
-    return this.tokens.verify(match[1]);
-  }
 }

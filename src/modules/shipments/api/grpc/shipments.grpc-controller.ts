@@ -6,7 +6,7 @@ import { TokensService, type Principal } from '../../../auth';
 import { AuthorizationService, callerObject, RequireAction, requiredActionOf } from '../../../authorization';
 import { CARRIER_TRACKING_STATUSES, type CarrierTrackingStatus, type DistanceUnit, type MassUnit } from '../../../carriers';
 import { TenantContext } from '../../../tenancy';
-import { badInput, DomainError, notFound, unauthenticated } from '../../../../platform/errors/domain-error';
+import { badInput, DomainError, notFound } from '../../../../platform/errors/domain-error';
 import { toRpcException } from '../../../../platform/grpc/grpc-errors';
 import { ShipmentRequestsService } from '../../application/shipment-requests.service';
 import { ShipmentsService } from '../../application/shipments.service';
@@ -138,7 +138,7 @@ export class ShipmentsGrpcController {
     try {
       const action = requiredActionOf(ShipmentsGrpcController.prototype[method]);
       if (!action) throw new DomainError('FORBIDDEN', `${method} declares no action and is refused`);
-      const principal = await this.authenticate(metadata);
+      const principal = await this.tokens.verifyMetadata(metadata);
       await this.authorization.assertAllowed(principal, action, callerObject(principal, action));
       // Every shipment action is tenant-scoped: an allowed caller has a tenant.
       if (!principal.tenantId) throw new DomainError('FORBIDDEN', `${action} needs a tenant token`);
@@ -148,10 +148,4 @@ export class ShipmentsGrpcController {
     }
   }
 
-  private async authenticate(metadata: Metadata): Promise<Principal> {
-    const header = metadata.get('authorization')[0];
-    const match = typeof header === 'string' ? /^Bearer\s+(\S+)$/i.exec(header) : null;
-    if (!match?.[1]) throw unauthenticated('authorization metadata must be "Bearer <token>"');
-    return this.tokens.verify(match[1]);
-  }
 }
