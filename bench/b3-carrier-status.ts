@@ -9,7 +9,8 @@ import type { CarrierStatusUpdate } from '../src/modules/carriers';
 import { BenchApp } from './lib/app';
 import { row, type Bench, type BenchRow } from './lib/context';
 import { infraSettings, realServerEnv } from './lib/env';
-import { median, round, sleep, until } from './lib/stats';
+import { eventually } from '../test/support/poll';
+import { median, round, sleep } from './lib/stats';
 
 const TOPIC = 'carrier.status.updates';
 const SHIPMENTS = 500;
@@ -133,14 +134,13 @@ async function produce(setup: Setup, topic: string, count: number, round: string
  * database's clock): a late look only makes the figure smaller.
  */
 async function timeApply(setup: Setup, count: number, timeoutMs: number): Promise<number> {
-  const done = await until(
+  const done = await eventually(
     `${count} updates to be applied`,
     async () => {
       const p = await progress(setup);
       return p.n >= count && p.first ? p : undefined;
     },
-    timeoutMs,
-    20,
+    { timeoutMs, intervalMs: 20 },
   );
   return count / ((done.now.getTime() - done.first!.getTime()) / 1000);
 }

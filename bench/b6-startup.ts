@@ -5,7 +5,8 @@ import { BenchApp } from './lib/app';
 import { row, type Bench, type BenchRow } from './lib/context';
 import { ShipmentsClient, uniqueKey } from './lib/grpc';
 import { topCosts } from './lib/profile';
-import { median, round, until } from './lib/stats';
+import { eventually } from '../test/support/poll';
+import { median, round } from './lib/stats';
 
 const SHIPMENTS = 1000;
 
@@ -62,7 +63,10 @@ export const b6Startup: Bench = {
           }
         }),
       );
-      await until('1,000 shipments to be LABEL_CREATED', async () => ((await countCompleted(client)) >= SHIPMENTS ? true : undefined), 600_000, 1000);
+      await eventually('1,000 shipments to be LABEL_CREATED', async () => ((await countCompleted(client)) >= SHIPMENTS ? true : undefined), {
+        timeoutMs: 600_000,
+        intervalMs: 1000,
+      });
       client.close();
       rss = round(app.rssMb(), 0);
       breakdown = app.memoryBreakdown();

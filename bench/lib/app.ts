@@ -1,10 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { appDistDir, ROOT } from './env';
-import { nowMs, sleep, until } from './stats';
+import { eventually } from '../../test/support/poll';
+import { freePort } from '../../test/support/ports';
+import { nowMs, sleep } from './stats';
 
 export interface TenantCredentials {
   tenantId: string;
@@ -24,18 +25,6 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
     for (const child of running) child.kill('SIGKILL');
     process.exit(130);
-  });
-}
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
   });
 }
 
@@ -122,15 +111,14 @@ export class BenchApp {
     let exited = false;
     child.once('exit', () => (exited = true));
     try {
-      const outcome = await until(
+      const outcome = await eventually(
         'the app to be ready',
         async () => {
           if (exited) return 'exited';
           const res = await fetch(`${this.baseUrl}/health/ready`).catch(() => null);
           return res?.ok ? 'ready' : undefined;
         },
-        options.timeoutMs ?? 120_000,
-        25,
+        { timeoutMs: options.timeoutMs ?? 120_000, intervalMs: 25 },
       );
       if (outcome === 'exited') throw new Error(`app exited during start: ${this.logs.slice(-15).join(' | ')}`);
     } catch (error) {

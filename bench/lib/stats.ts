@@ -20,19 +20,3 @@ export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(r
 
 /** High-resolution milliseconds. */
 export const nowMs = (): number => Number(process.hrtime.bigint()) / 1e6;
-
-/** Waits until `check` returns a value, polling; throws after `timeoutMs`. */
-export async function until<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 60_000, intervalMs = 200): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let lastError: unknown;
-  for (;;) {
-    try {
-      const value = await check();
-      if (value !== undefined) return value;
-    } catch (error) {
-      lastError = error;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${lastError ? `: ${String(lastError)}` : ''}`);
-    await sleep(intervalMs);
-  }
-}
