@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { Module, type DynamicModule } from '@nestjs/common';
+import { Module, type DynamicModule, type ModuleMetadata } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { LoggerModule } from 'nestjs-pino';
-import type { AppConfig } from './platform/config/app-config';
+import type { AppConfig, ModuleName } from './platform/config/app-config';
 import { ConfigModule } from './platform/config/config.module';
 import { DatabaseModule } from './platform/database';
 import { DomainErrorHttpFilter, HttpExceptionCodeFilter } from './platform/errors/http-exception.filter';
@@ -16,6 +16,21 @@ import { GatewayModule } from './modules/gateway';
 import { ShipmentsApiModule, ShipmentsModule } from './modules/shipments';
 import { TenancyModule } from './modules/tenancy';
 import { WorkflowOrchestratorModule } from './modules/workflow-orchestrator';
+
+/** The business modules this process hosts (LOGISYNAPSE_MODULES), in dependency order. */
+function hostedModules(config: AppConfig): NonNullable<ModuleMetadata['imports']> {
+  const hosts = (name: ModuleName) => config.modules.includes(name);
+  return [
+    ...(hosts('tenancy') ? [TenancyModule] : []),
+    ...(hosts('auth') ? [AuthModule] : []),
+    ...(hosts('authorization') ? [AuthorizationModule] : []),
+    ...(hosts('carriers') ? [CarriersModule] : []),
+    // Config keeps these three together: the API needs the workflows, the workflows the records.
+    ...(hosts('shipments') ? [ShipmentsModule, WorkflowOrchestratorModule, ShipmentsApiModule.register(WorkflowOrchestratorModule)] : []),
+    ...(hosts('communications') ? [CommunicationsModule] : []),
+    ...(hosts('gateway') ? [GatewayModule.forRoot(config)] : []),
+  ];
+}
 
 /** The composition root: platform services, then the business modules this process hosts. */
 @Module({})
@@ -41,15 +56,7 @@ export class AppModule {
         DatabaseModule,
         MessagingModule,
         HealthModule,
-        TenancyModule,
-        AuthModule,
-        AuthorizationModule,
-        CarriersModule,
-        ShipmentsModule,
-        WorkflowOrchestratorModule,
-        ShipmentsApiModule.register(WorkflowOrchestratorModule),
-        CommunicationsModule,
-        GatewayModule,
+        ...hostedModules(config),
       ],
       providers: [
         { provide: APP_FILTER, useClass: DomainErrorHttpFilter },

@@ -10,7 +10,7 @@ import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { ConfigError, loadConfig } from './platform/config/app-config';
 import { AUTHORIZATION_GRPC_PACKAGE, AUTHORIZATION_PROTO_PATH } from './modules/authorization';
-import { SHIPMENTS_GRPC_PACKAGE, SHIPMENTS_PROTO_PATH } from './modules/shipments/api/grpc/shipments.grpc-controller';
+import { SHIPMENTS_GRPC_PACKAGE, SHIPMENTS_PROTO_PATH } from './modules/shipments';
 
 async function bootstrap(): Promise<void> {
   let config;
@@ -28,30 +28,39 @@ async function bootstrap(): Promise<void> {
   app.useLogger(logger);
   app.enableShutdownHooks();
 
+  // The gRPC services of the modules this process hosts, on one server (reflection lists them all).
+  const services = [
+    ...(config.modules.includes('shipments') ? [{ pkg: SHIPMENTS_GRPC_PACKAGE, proto: SHIPMENTS_PROTO_PATH, service: 'ShipmentService' }] : []),
+    ...(config.modules.includes('authorization')
+      ? [{ pkg: AUTHORIZATION_GRPC_PACKAGE, proto: AUTHORIZATION_PROTO_PATH, service: 'AuthorizationService' }]
+      : []),
+  ];
   const grpcHealth = new HealthImplementation({
     '': 'SERVING',
-    [`${SHIPMENTS_GRPC_PACKAGE}.ShipmentService`]: 'SERVING',
-    [`${AUTHORIZATION_GRPC_PACKAGE}.AuthorizationService`]: 'SERVING',
+    ...Object.fromEntries(services.map((s) => [`${s.pkg}.${s.service}`, 'SERVING' as const])),
   });
-  app.connectMicroservice<GrpcOptions>({
-    transport: Transport.GRPC,
-    options: {
-      url: `${config.host}:${config.grpcPort}`,
-      // One server, every service: reflection (below) lists them all.
-      package: [SHIPMENTS_GRPC_PACKAGE, AUTHORIZATION_GRPC_PACKAGE],
-      protoPath: [SHIPMENTS_PROTO_PATH, AUTHORIZATION_PROTO_PATH],
-      loader: { keepCase: false, longs: String, enums: String, defaults: true, oneofs: true },
-      onLoadPackageDefinition: (pkg, server) => {
-        new ReflectionService(pkg).addToServer(server);
-        grpcHealth.addToServer(server);
+  if (services.length > 0) {
+    app.connectMicroservice<GrpcOptions>({
+      transport: Transport.GRPC,
+      options: {
+        url: `${config.host}:${config.grpcPort}`,
+        package: services.map((s) => s.pkg),
+        protoPath: services.map((s) => s.proto),
+        loader: { keepCase: false, longs: String, enums: String, defaults: true, oneofs: true },
+        onLoadPackageDefinition: (pkg, server) => {
+          new ReflectionService(pkg).addToServer(server);
+          grpcHealth.addToServer(server);
+        },
       },
-    },
-  });
+    });
+  }
   await app.startAllMicroservices();
   await app.listen(config.port, config.host);
 
   const base = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${config.port}`;
-  logger.log(`Logisynapse ready: GraphQL and playground ${base}/graphql, health ${base}/health/ready, gRPC ${config.host}:${config.grpcPort}`, 'Bootstrap');
+  const graphql = config.modules.includes('gateway') ? `GraphQL and playground ${base}/graphql, ` : '';
+  const grpc = services.length > 0 ? `, gRPC ${config.host}:${config.grpcPort} (${services.map((s) => s.service).join(', ')})` : '';
+  logger.log(`Logisynapse ready (modules: ${config.modules.join(', ')}): ${graphql}health ${base}/health/ready${grpc}`, 'Bootstrap');
 
   const shutdown = async () => {
     await telemetry?.shutdown().catch(() => undefined);

@@ -1,5 +1,7 @@
-import { e2eTargets } from '../support/e2e-targets';
-import { AppProcess, type DemoCredentials } from '../support/app-process';
+import { status, type ServiceError } from '@grpc/grpc-js';
+import type { DemoCredentials } from '../support/app-process';
+import { shipmentServiceClient } from '../support/grpc-client';
+import { deploymentTargets, type PlatformUnderTest, type SplitDeployment } from '../support/split-deployment';
 import { eventually } from '../support/poll';
 import { CREATE_SHIPMENT, GET_SHIPMENT, shipmentInput, trackUpdated } from '../support/shipment-fixtures';
 
@@ -15,14 +17,14 @@ interface ShipmentData {
   notifications: { template: string; to: string; sentAt: string }[];
 }
 
-for (const target of e2eTargets()) {
+for (const target of deploymentTargets()) {
   target.describe(`shipment flow (${target.name})`, () => {
-    let app: AppProcess;
+    let app: PlatformUnderTest;
     let creds: DemoCredentials;
     let token: string;
 
     beforeAll(async () => {
-      app = await AppProcess.start(target.env);
+      app = await target.start();
       creds = await app.newTenant();
       token = await app.token(creds.clientId, creds.clientSecret);
     });
@@ -86,11 +88,13 @@ for (const target of e2eTargets()) {
         trackUpdated(tn, 'DELIVERED', '2026-11-21T15:00:00Z'),
       ];
       for (const body of steps) expect((await postWebhook(body)).status).toBe(202);
-      // Updates may be applied in any order; wait for all four, then check the outcome.
-      const delivered = await eventually('all four updates to be recorded', async () => {
+      // Updates may be applied in any order; wait for all four, then read again: a status and its
+      // event commit together, but one read takes the status before the events (two look-ups).
+      await eventually('all four updates to be recorded', async () => {
         const s = await getShipment(shipment.id);
         return s && s.trackingEvents.length === 4 ? s : undefined;
       });
+      const delivered = (await getShipment(shipment.id))!;
       expect(delivered.status).toBe('DELIVERED');
       expect(delivered.trackingEvents.map((e) => e.status)).toEqual(['PRE_TRANSIT', 'IN_TRANSIT', 'OUT_FOR_DELIVERY', 'DELIVERED']);
       expect(delivered.trackingEvents[0]!.location).toContain('San Jose');
@@ -301,6 +305,42 @@ for (const target of e2eTargets()) {
       );
     });
 
+    if (target.name === 'real servers, split into two processes') {
+      it("reaches the shipments process over gRPC with the caller's token, which that process verifies itself", async () => {
+        const split = app as SplitDeployment;
+        expect(split.edge.logs.some((l) => l.includes(`shipments api: grpc (127.0.0.1:${split.core.grpcPort}`))).toBe(true);
+        const codeOf = (call: Promise<unknown>) => call.then(() => null, (e: ServiceError) => e.code);
+        // The edge hosts no ShipmentService: its shipment operations all went over the wire.
+        const edgeClient = shipmentServiceClient(`127.0.0.1:${split.edge.grpcPort}`);
+        expect(await codeOf(edgeClient.call('ListShipments', {}, token))).toBe(status.UNIMPLEMENTED);
+        edgeClient.close();
+
+        const created = await app.graphql<{ createShipment: ShipmentData }>(token, CREATE_SHIPMENT, { input: shipmentInput('split-1') });
+        expect(created.errors).toBeUndefined();
+        const id = created.data!.createShipment.id;
+        const core = shipmentServiceClient(`127.0.0.1:${split.core.grpcPort}`);
+        try {
+          // Recorded in the caller's tenant, as the token says.
+          await expect(core.call('GetShipment', { id }, token)).resolves.toMatchObject({ id, tenantId: creds.tenantId });
+          // The shipments process trusts no caller: no token, a forged one, or another tenant's
+          // token naming this tenant in metadata get nothing.
+          expect(await codeOf(core.call('GetShipment', { id }))).toBe(status.UNAUTHENTICATED);
+          expect(await codeOf(core.call('GetShipment', { id }, `${token.slice(0, -4)}AAAA`))).toBe(status.UNAUTHENTICATED);
+          const other = await app.newTenant('Split B');
+          const tokenB = await app.token(other.clientId, other.clientSecret);
+          expect(await codeOf(core.call('GetShipment', { id }, tokenB, { 'x-tenant-id': creds.tenantId }))).toBe(status.NOT_FOUND);
+          expect(await getShipment(id, tokenB)).toBeNull();
+        } finally {
+          core.close();
+        }
+        // Errors of the shipments process come back through the gateway with their codes.
+        const invalid = await app.graphql(token, CREATE_SHIPMENT, { input: { ...shipmentInput('split-bad'), customerEmail: 'nope' } });
+        expect(invalid.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+        const badCursor = await app.graphql(token, `{ shipments(first: 5, after: "bm90LWEtY3Vyc29y") { edges { cursor } } }`);
+        expect(badCursor.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+      });
+    }
+
     it('serves a GraphiQL playground that needs no CDN, and the JWKS', async () => {
       const page = await fetch(`${app.baseUrl}/graphql`, { headers: { accept: 'text/html' } });
       expect(page.status).toBe(200);
@@ -311,5 +351,21 @@ for (const target of e2eTargets()) {
       const jwks = (await (await fetch(`${app.baseUrl}/.well-known/jwks.json`)).json()) as { keys: { kid: string; alg: string }[] };
       expect(jwks.keys[0]).toMatchObject({ alg: 'ES256', kid: expect.any(String) });
     });
+
+    if (target.name === 'real servers, split into two processes') {
+      // Last: it stops the shipments process.
+      it('is not ready without the shipments process, and answers UNAVAILABLE rather than a 500', async () => {
+        const split = app as SplitDeployment;
+        expect((await fetch(`${split.edge.baseUrl}/health/ready`)).status).toBe(200);
+        await split.core.stop();
+        const ready = await eventually('the edge to report the shipments module down', async () => {
+          const res = await fetch(`${split.edge.baseUrl}/health/ready`);
+          return res.status === 503 ? ((await res.json()) as Record<string, unknown>) : undefined;
+        });
+        expect(JSON.stringify(ready)).toContain(`shipments module (grpc 127.0.0.1:${split.core.grpcPort})`);
+        const list = await app.graphql(token, `{ shipments(first: 5) { edges { cursor } } }`);
+        expect(list.errors?.[0]?.extensions?.code).toBe('UNAVAILABLE');
+      });
+    }
   });
 }

@@ -5,3 +5,4 @@ export { ApiClientsService, type ClientCredentials } from './application/api-cli
 export { TenantOnboardingService, type TenantCredentials } from './application/tenant-onboarding.service';
 export { SigningKeysService } from './application/signing-keys.service';
 export { TENANT_SCOPES, ADMIN_SCOPES, type Principal } from './domain/scopes';
+export { CallerCredentials, MissingCallerCredentialsError } from './domain/caller-credentials';

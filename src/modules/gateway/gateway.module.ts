@@ -1,10 +1,12 @@
 import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
-import { Module, RequestMethod, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
+import { Module, RequestMethod, type DynamicModule, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
 import { GraphQLModule } from '@nestjs/graphql';
 import { AuthModule } from '../auth';
 import { AuthorizationModule } from '../authorization';
 import { CommunicationsModule } from '../communications';
+import { ShipmentsClientModule } from '../shipments';
 import { TenancyModule } from '../tenancy';
+import type { AppConfig } from '../../platform/config/app-config';
 import { formatGraphqlError } from '../../platform/errors/graphql-errors';
 import { queryLimitsRule } from './graphql/query-limits';
 import { ShipmentsResolver } from './graphql/shipments.resolver';
@@ -16,8 +18,9 @@ import { graphiqlMiddleware } from './http/graphiql.middleware';
 export const GRAPHQL_PATH = '/graphql';
 
 /**
- * The public GraphQL API. Shipment operations come from the shipments module's front door
- * (ShipmentsApiModule, registered globally by the composition root).
+ * The public GraphQL API. Shipment operations go to the shipments module through its
+ * `SHIPMENTS_API` port: in-process when this process hosts that module, over gRPC otherwise
+ * (ShipmentsClientModule decides from the config).
  */
 @Module({
   imports: [
@@ -43,6 +46,10 @@ export const GRAPHQL_PATH = '/graphql';
   providers: [ShipmentsResolver, TenantsResolver, SigningKeysResolver],
 })
 export class GatewayModule implements NestModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return { module: GatewayModule, imports: [ShipmentsClientModule.forRoot(config)] };
+  }
+
   configure(consumer: MiddlewareConsumer): void {
     consumer.apply(graphiqlMiddleware(GRAPHQL_PATH), AuthenticationMiddleware).forRoutes({ path: 'graphql', method: RequestMethod.ALL });
   }

@@ -13,12 +13,35 @@ describe('loadConfig', () => {
     [{ CARRIER_SANDBOX_FAILURE_RATE: '1.5' }, /CARRIER_SANDBOX_FAILURE_RATE must be a number between 0 and 1/],
     [{ NODE_ENV: 'staging' }, /NODE_ENV/],
     [{ LOGISYNAPSE_MODULES: 'shipments,warehouse' }, /unknown module "warehouse"/],
-    [{ LOGISYNAPSE_MODULES: 'shipments' }, /subset/],
+    [{ LOGISYNAPSE_MODULES: 'shipments', DATABASE_URL: 'postgres://app@db/x' }, /module "shipments" needs "tenancy", "auth", "authorization", "workflow-orchestrator" in the same process/],
+    [{ LOGISYNAPSE_MODULES: 'gateway,auth,tenancy,authorization,communications', DATABASE_URL: 'postgres://app@db/x' }, /needs SHIPMENTS_GRPC_URL/],
+    [{ LOGISYNAPSE_MODULES: 'gateway,auth,tenancy,authorization,communications', SHIPMENTS_GRPC_URL: '127.0.0.1:50052' }, /needs the shared real servers/],
+    [{ SHIPMENTS_GRPC_URL: '127.0.0.1:50052' }, /hosts the shipments module itself/],
+    [{ LOGISYNAPSE_MODULES: 'gateway,auth,tenancy,authorization,communications', SHIPMENTS_GRPC_URL: 'http://core', DATABASE_URL: 'postgres://app@db/x' }, /SHIPMENTS_GRPC_URL must be host:port/],
     [{ PLATFORM_ADMIN_CLIENT_ID: 'admin' }, /must be set together/],
     [{ PLATFORM_ADMIN_CLIENT_ID: 'admin', PLATFORM_ADMIN_CLIENT_SECRET: 'short' }, /at least 16/],
   ])('fails fast on %j', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);
+  });
+});
+
+describe('loadConfig: split deployment', () => {
+  it('hosts a subset when its in-process needs are met, reaching shipments over gRPC', () => {
+    const edge = loadConfig({
+      LOGISYNAPSE_MODULES: 'gateway, auth, tenancy, authorization, communications, carriers',
+      SHIPMENTS_GRPC_URL: 'shipments-core:50051',
+      DATABASE_URL: 'postgres://app@db/x',
+    });
+    expect(edge.modules).toEqual(['gateway', 'auth', 'tenancy', 'authorization', 'communications', 'carriers']);
+    expect(edge.grpcClients).toEqual({ shipments: 'shipments-core:50051' });
+    const core = loadConfig({ LOGISYNAPSE_MODULES: 'shipments,workflow-orchestrator,carriers,auth,tenancy,authorization', DATABASE_URL: 'postgres://app@db/x' });
+    expect(core.modules).not.toContain('gateway');
+    expect(core.grpcClients).toEqual({ shipments: null });
+  });
+
+  it('hosts everything in-process by default', () => {
+    expect(loadConfig({}).grpcClients).toEqual({ shipments: null });
   });
 });
 

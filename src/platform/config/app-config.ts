@@ -10,7 +10,10 @@ export interface AppConfig {
   grpcPort: number;
   host: string;
   dataDir: string;
-  modules: string[];
+  /** The modules this process hosts (LOGISYNAPSE_MODULES). */
+  modules: ModuleName[];
+  /** Where a module this process does not host answers over gRPC (`<MODULE>_GRPC_URL`). */
+  grpcClients: { shipments: string | null };
   database: { url: string | null; ownerUrl: string | null; engineUrl: string | null; poolSize: number };
   /** Real brokers; null selects the embedded pg-boss adapters. */
   messaging: { kafkaBrokers: string[] | null; kafkaTopicPrefix: string; amqpUrl: string | null };
@@ -114,22 +117,66 @@ export const ALL_MODULES = [
   'authorization',
 ] as const;
 
+export type ModuleName = (typeof ALL_MODULES)[number];
+
+/**
+ * Which modules a module needs in its own process. The gateway reaches the shipments module
+ * either in-process or over gRPC (`SHIPMENTS_GRPC_URL`); every other dependency between modules
+ * is in-process in this build, so a process hosting a module must host these too (they may be
+ * hosted by several processes: they share their state through the database).
+ */
+export const MODULES_NEEDED_IN_PROCESS: Record<ModuleName, readonly ModuleName[]> = {
+  gateway: ['auth', 'tenancy', 'authorization', 'communications'],
+  auth: ['tenancy'],
+  tenancy: [],
+  shipments: ['tenancy', 'auth', 'authorization', 'workflow-orchestrator'],
+  'workflow-orchestrator': ['shipments', 'carriers', 'tenancy'],
+  carriers: ['tenancy'],
+  communications: ['tenancy'],
+  authorization: ['auth'],
+};
+
+const GRPC_TARGET = /^(dns:(\/\/\/)?)?[\w.-]+:\d{1,5}$/;
+
+function hostedModules(env: Env): { modules: ModuleName[]; grpcClients: AppConfig['grpcClients'] } {
+  const raw = optional(env, 'LOGISYNAPSE_MODULES') ?? 'all';
+  const names = raw === 'all' ? [...ALL_MODULES] : [...new Set(raw.split(',').map((m) => m.trim()))];
+  for (const name of names) {
+    if (!(ALL_MODULES as readonly string[]).includes(name)) {
+      throw new ConfigError(`LOGISYNAPSE_MODULES names an unknown module "${name}" (known: ${ALL_MODULES.join(', ')})`);
+    }
+  }
+  const modules = names as ModuleName[];
+  for (const name of modules) {
+    const missing = MODULES_NEEDED_IN_PROCESS[name].filter((needed) => !modules.includes(needed));
+    if (missing.length > 0) {
+      throw new ConfigError(`LOGISYNAPSE_MODULES: module "${name}" needs ${missing.map((m) => `"${m}"`).join(', ')} in the same process`);
+    }
+  }
+  const shipmentsUrl = optional(env, 'SHIPMENTS_GRPC_URL');
+  if (shipmentsUrl !== null && !GRPC_TARGET.test(shipmentsUrl)) {
+    throw new ConfigError(`SHIPMENTS_GRPC_URL must be host:port (or dns:///host:port), got "${shipmentsUrl}"`);
+  }
+  if (modules.includes('shipments') && shipmentsUrl !== null) {
+    // Silently preferring one of the two would hide a deployment mistake.
+    throw new ConfigError('SHIPMENTS_GRPC_URL is set, but this process hosts the shipments module itself');
+  }
+  if (modules.includes('gateway') && !modules.includes('shipments') && shipmentsUrl === null) {
+    throw new ConfigError('LOGISYNAPSE_MODULES: the gateway without the shipments module needs SHIPMENTS_GRPC_URL (where ShipmentService answers)');
+  }
+  if (modules.length !== ALL_MODULES.length && optional(env, 'DATABASE_URL') === null) {
+    // The embedded database, event log and workflow engine live inside one process.
+    throw new ConfigError('LOGISYNAPSE_MODULES: hosting a subset of the modules needs the shared real servers (DATABASE_URL at least); the embedded defaults serve one process');
+  }
+  return { modules, grpcClients: { shipments: shipmentsUrl } };
+}
+
 export function loadConfig(env: Env = process.env): AppConfig {
   const nodeEnv = env.NODE_ENV ?? 'development';
   if (nodeEnv !== 'development' && nodeEnv !== 'test' && nodeEnv !== 'production') {
     throw new ConfigError(`NODE_ENV must be development, test or production, got "${nodeEnv}"`);
   }
-  const modulesRaw = optional(env, 'LOGISYNAPSE_MODULES') ?? 'all';
-  const modules = modulesRaw === 'all' ? [...ALL_MODULES] : modulesRaw.split(',').map((m) => m.trim());
-  for (const name of modules) {
-    if (!(ALL_MODULES as readonly string[]).includes(name)) {
-      throw new ConfigError(`LOGISYNAPSE_MODULES names an unknown module "${name}" (known: ${ALL_MODULES.join(', ')})`);
-    }
-  }
-  if (modules.length !== ALL_MODULES.length) {
-    // A subset needs the gRPC adapters between modules; refuse rather than start half a platform.
-    throw new ConfigError('LOGISYNAPSE_MODULES: hosting a subset of the modules is not supported by this build yet; use "all"');
-  }
+  const { modules, grpcClients } = hostedModules(env);
   const adminClientId = optional(env, 'PLATFORM_ADMIN_CLIENT_ID');
   const adminClientSecret = optional(env, 'PLATFORM_ADMIN_CLIENT_SECRET');
   if ((adminClientId === null) !== (adminClientSecret === null)) {
@@ -150,6 +197,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     host: optional(env, 'HOST') ?? '0.0.0.0',
     dataDir: resolve(optional(env, 'LOGISYNAPSE_DATA_DIR') ?? '.data'),
     modules,
+    grpcClients,
     database: {
       url: optional(env, 'DATABASE_URL'),
       ownerUrl: optional(env, 'DATABASE_OWNER_URL'),

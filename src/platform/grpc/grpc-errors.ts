@@ -26,3 +26,50 @@ export function toRpcException(error: unknown): RpcException {
   if (error instanceof DomainError) return new RpcException({ code: grpcStatus(error.code), message: `${error.code}: ${error.message}` });
   return new RpcException({ code: status.INTERNAL, message: 'Internal error' });
 }
+
+function domainCode(code: status): ErrorCode | null {
+  switch (code) {
+    case status.UNAUTHENTICATED:
+      return 'UNAUTHENTICATED';
+    case status.PERMISSION_DENIED:
+      return 'FORBIDDEN';
+    case status.INVALID_ARGUMENT:
+    case status.OUT_OF_RANGE:
+      return 'BAD_USER_INPUT';
+    case status.NOT_FOUND:
+      return 'NOT_FOUND';
+    case status.ALREADY_EXISTS:
+      return 'CONFLICT';
+    case status.RESOURCE_EXHAUSTED:
+      return 'TOO_MANY_REQUESTS';
+    case status.UNAVAILABLE:
+    case status.DEADLINE_EXCEEDED:
+    case status.CANCELLED:
+      return 'UNAVAILABLE';
+    case status.OK:
+    case status.UNKNOWN:
+    case status.FAILED_PRECONDITION:
+    case status.ABORTED:
+    case status.UNIMPLEMENTED:
+    case status.INTERNAL:
+    case status.DATA_LOSS:
+      return null;
+  }
+}
+
+/**
+ * The inverse of toRpcException, for a client of another module: a status with a domain meaning
+ * becomes that DomainError again (its message without the code prefix the server added), so a
+ * caller answers the same code whether the module ran in-process or not. Anything else stays an
+ * internal error, masked by the transport.
+ */
+export function fromRpcError(error: unknown, what: string): Error {
+  const grpcError = error as { code?: unknown; details?: unknown };
+  if (typeof grpcError?.code !== 'number') return error instanceof Error ? error : new Error(String(error));
+  const code = domainCode(grpcError.code as status);
+  const details = typeof grpcError.details === 'string' ? grpcError.details : '';
+  if (code === null) return new Error(`${what} failed with gRPC status ${grpcError.code}: ${details}`);
+  const message = details.startsWith(`${code}: `) ? details.slice(code.length + 2) : details;
+  if (code === 'UNAVAILABLE') return new DomainError(code, `${what} is unavailable: ${message || 'no answer'}`);
+  return new DomainError(code, message || code);
+}

@@ -1,7 +1,7 @@
-import { UseGuards } from '@nestjs/common';
+import { Inject, UseGuards } from '@nestjs/common';
 import { Args, ID, Int, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { NotificationsService } from '../../communications';
-import { encodeCursor, ShipmentRequestsService, ShipmentsService, SHIPMENT_STATUSES, type ShipmentStatus, type ShipmentView } from '../../shipments';
+import { encodeCursor, SHIPMENTS_API, SHIPMENT_STATUSES, type ShipmentsApi, type ShipmentStatus, type ShipmentView } from '../../shipments';
 import { badInput } from '../../../platform/errors/domain-error';
 import { RequireAction } from '../../authorization';
 import { AuthorizationGuard } from './authorization.guard';
@@ -20,21 +20,20 @@ import type { CreateShipmentCommand } from '../../shipments';
 @UseGuards(AuthorizationGuard)
 export class ShipmentsResolver {
   constructor(
-    private readonly requests: ShipmentRequestsService,
-    private readonly shipmentsService: ShipmentsService,
+    @Inject(SHIPMENTS_API) private readonly shipmentsApi: ShipmentsApi,
     private readonly notificationsService: NotificationsService,
   ) {}
 
   @Mutation(() => Shipment, { description: 'Accepts a shipment and answers at once (PENDING); the label is bought by a durable workflow.' })
   @RequireAction('shipment:create')
   createShipment(@Args('input') input: CreateShipmentInput): Promise<ShipmentView> {
-    return this.requests.create(input as unknown as CreateShipmentCommand);
+    return this.shipmentsApi.create(input as unknown as CreateShipmentCommand);
   }
 
   @Query(() => Shipment, { nullable: true, description: 'Null when the shipment does not exist or the caller cannot see it.' })
   @RequireAction('shipment:read')
   shipment(@Args('id', { type: () => ID }) id: string): Promise<ShipmentView | null> {
-    return this.requests.get(id);
+    return this.shipmentsApi.get(id);
   }
 
   @Query(() => ShipmentConnection)
@@ -46,7 +45,7 @@ export class ShipmentsResolver {
   ): Promise<ShipmentConnection> {
     if (!Number.isInteger(first) || first < 1 || first > MAX_PAGE_SIZE) throw badInput(`first must be between 1 and ${MAX_PAGE_SIZE}`);
     if (status !== undefined && status !== null && !SHIPMENT_STATUSES.includes(status as ShipmentStatus)) throw badInput('Unknown status');
-    const page = await this.shipmentsService.list({ first, after: after ?? undefined, status: (status as ShipmentStatus | null) ?? undefined });
+    const page = await this.shipmentsApi.list({ first, after: after ?? undefined, status: (status as ShipmentStatus | null) ?? undefined });
     return {
       edges: page.items.map((node) => ({ cursor: encodeCursor(node), node })),
       pageInfo: { hasNextPage: page.hasNextPage, endCursor: page.endCursor },
@@ -55,7 +54,7 @@ export class ShipmentsResolver {
 
   @ResolveField(() => [TrackingEvent])
   trackingEvents(@Parent() shipment: ShipmentView) {
-    return shipment.status === 'PENDING' ? [] : this.shipmentsService.trackingEvents(shipment.id);
+    return shipment.status === 'PENDING' ? [] : this.shipmentsApi.trackingEvents(shipment.id);
   }
 
   @ResolveField(() => [Notification])

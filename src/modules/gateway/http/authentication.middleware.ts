@@ -1,7 +1,7 @@
 import { Injectable, type NestMiddleware } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
 import passport from 'passport';
-import { BEARER_STRATEGY, type Principal } from '../../auth';
+import { BEARER_STRATEGY, CallerCredentials, type Principal } from '../../auth';
 import { TenantContext } from '../../tenancy';
 import { DomainError } from '../../../platform/errors/domain-error';
 
@@ -13,7 +13,8 @@ export interface AuthenticatedRequest extends Request {
 /**
  * Verifies the bearer token of a request (Passport, with the auth module's strategy) and, for a
  * tenant's token, runs the rest of the request inside that tenant's context. The tenant comes
- * from the verified token only, never from a header. A middleware rather than a guard, because
+ * from the verified token only, never from a header. The verified token itself is kept for the
+ * request too (CallerCredentials), for calls to modules hosted by another process. A middleware rather than a guard, because
  * the tenant context must wrap the whole execution; resolvers decide with a guard whether a
  * missing or bad token matters.
  */
@@ -31,9 +32,11 @@ export class AuthenticationMiddleware implements NestMiddleware {
       else if (error) return next(error);
       else if (principal) req.principal = principal;
       else req.authError = new DomainError('UNAUTHENTICATED', 'A valid access token is required');
-      const tenantId = req.principal?.tenantId;
-      if (tenantId) TenantContext.run(tenantId, next);
-      else next();
+      if (!req.principal) return next();
+      // The verified token travels on with the request: a module in another process verifies it again.
+      const token = header.replace(/^Bearer\s+/i, '');
+      const tenantId = req.principal.tenantId;
+      CallerCredentials.run(token, () => (tenantId ? TenantContext.run(tenantId, next) : next()));
     }) as (req: Request, res: Response, next: NextFunction) => void;
     authenticate(req, res, next);
   }

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { PurchasedLabel } from '../../../carriers';
 import type { ShipmentStatus } from '../../domain/shipment-status';
+import { badInput } from '../../../../platform/errors/domain-error';
 import type { ListShipmentsQuery, NewShipmentRecord, ShipmentPage, ShipmentView, TrackingEventView } from '../../contracts/shipment.contracts';
 
 interface ShipmentRow {
@@ -45,7 +46,7 @@ export function decodeCursor(cursor: string): [string, string] | null {
   try {
     const value: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
     if (Array.isArray(value) && value.length === 2 && typeof value[0] === 'string' && typeof value[1] === 'string') {
-      if (Number.isNaN(Date.parse(value[0]))) return null;
+      if (Number.isNaN(Date.parse(value[0])) || !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value[1])) return null;
       return [value[0], value[1]];
     }
   } catch {
@@ -104,10 +105,10 @@ export class ShipmentsRepository {
     }
     if (query.after) {
       const cursor = decodeCursor(query.after);
-      if (cursor) {
-        params.push(cursor[0], cursor[1]);
-        where.push(`(created_at, id) < ($${params.length - 1}::timestamptz, $${params.length}::uuid)`);
-      }
+      // A cursor this API did not hand out is the caller's mistake, not a request for page one.
+      if (!cursor) throw badInput('after is not a cursor from this API');
+      params.push(cursor[0], cursor[1]);
+      where.push(`(created_at, id) < ($${params.length - 1}::timestamptz, $${params.length}::uuid)`);
     }
     params.push(query.first + 1);
     const rows: ShipmentRow[] = await tx.query(

@@ -40,7 +40,7 @@ function toMessage(view: ShipmentView, trackingEvents: unknown[] = []) {
   return {
     id: view.id, status: view.status, carrier: view.carrier ?? '', trackingNumber: view.trackingNumber ?? '',
     labelUrl: view.labelUrl ?? '', workflowId: view.workflowId, createdAt: view.createdAt, updatedAt: view.updatedAt,
-    failureReason: view.failureReason ?? '', trackingEvents,
+    failureReason: view.failureReason ?? '', trackingEvents, tenantId: view.tenantId, customerEmail: view.customerEmail,
   };
 }
 

@@ -1,0 +1,30 @@
+import { Injectable } from '@nestjs/common';
+import { ShipmentRequestsService } from '../../application/shipment-requests.service';
+import { ShipmentsService } from '../../application/shipments.service';
+import type { CreateShipmentCommand, ListShipmentsQuery, ShipmentPage, ShipmentView, TrackingEventView } from '../../contracts/shipment.contracts';
+import type { ShipmentsApi } from '../../ports/shipments-api.port';
+
+/** The shipments module in this process: the tenant comes from the caller's TenantContext. */
+@Injectable()
+export class InProcessShipmentsApi implements ShipmentsApi {
+  constructor(
+    private readonly requests: ShipmentRequestsService,
+    private readonly shipments: ShipmentsService,
+  ) {}
+
+  create(command: CreateShipmentCommand): Promise<ShipmentView> {
+    return this.requests.create(command);
+  }
+
+  get(id: string): Promise<ShipmentView | null> {
+    return this.requests.get(id);
+  }
+
+  list(query: ListShipmentsQuery): Promise<ShipmentPage> {
+    return this.shipments.list(query);
+  }
+
+  trackingEvents(shipmentId: string): Promise<TrackingEventView[]> {
+    return this.shipments.trackingEvents(shipmentId);
+  }
+}

@@ -1,0 +1,41 @@
+import { status } from '@grpc/grpc-js';
+import { DomainError, type ErrorCode } from '../errors/domain-error';
+import { fromRpcError, toRpcException } from './grpc-errors';
+
+/** What a grpc-js client sees for a server's RpcException: its code and its message as details. */
+function overTheWire(error: unknown): { code: number; details: string } {
+  const payload = toRpcException(error).getError() as { code: number; message: string };
+  return { code: payload.code, details: payload.message };
+}
+
+describe('gRPC errors between modules', () => {
+  it.each<ErrorCode>(['UNAUTHENTICATED', 'FORBIDDEN', 'BAD_USER_INPUT', 'NOT_FOUND', 'CONFLICT', 'TOO_MANY_REQUESTS'])(
+    '%s comes back as the same domain error with the same message',
+    (code) => {
+      const back = fromRpcError(overTheWire(new DomainError(code, 'the reason')), 'ShipmentService/GetShipment');
+      expect(back).toBeInstanceOf(DomainError);
+      expect(back).toMatchObject({ code, message: 'the reason' });
+    },
+  );
+
+  it('UNAVAILABLE and an expired deadline become UNAVAILABLE naming the call', () => {
+    expect(fromRpcError(overTheWire(new DomainError('UNAVAILABLE', 'opa down')), 'ShipmentService/CreateShipment')).toMatchObject({
+      code: 'UNAVAILABLE',
+      message: 'ShipmentService/CreateShipment is unavailable: opa down',
+    });
+    expect(fromRpcError({ code: status.DEADLINE_EXCEEDED, details: 'Deadline exceeded' }, 'ShipmentService/ListShipments')).toMatchObject({
+      code: 'UNAVAILABLE',
+    });
+  });
+
+  it('a masked internal error stays internal: no domain code is invented', () => {
+    const back = fromRpcError(overTheWire(new Error('SELECT * FROM secrets')), 'ShipmentService/GetShipment');
+    expect(back).not.toBeInstanceOf(DomainError);
+    expect(back.message).toBe(`ShipmentService/GetShipment failed with gRPC status ${status.INTERNAL}: Internal error`);
+  });
+
+  it('an error without a gRPC status passes through', () => {
+    const original = new TypeError('boom');
+    expect(fromRpcError(original, 'x')).toBe(original);
+  });
+});
