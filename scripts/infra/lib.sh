@@ -35,6 +35,13 @@ PG_PROVISION_SQL="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/postgres/provisi
 PG_OWNER_PASSWORD="${LOGISYNAPSE_PG_OWNER_PASSWORD:-logisynapse_owner_local}"
 PG_APP_PASSWORD="${LOGISYNAPSE_PG_APP_PASSWORD:-logisynapse_app_local}"
 PG_ENGINE_PASSWORD="${LOGISYNAPSE_PG_ENGINE_PASSWORD:-logisynapse_engine_local}"
+# A superuser for tests only: the database contract's negative control shows that row-level
+# security does not bind a superuser (so the app-role tests would see a leak if the app connected
+# as one). Written to .env.infra as DATABASE_TEST_SUPERUSER_URL, never in a variable the app reads.
+# Its own role, not `postgres` (whose peer-only login this leaves untouched); loopback only, as the cluster.
+PG_TEST_SUPERUSER=logisynapse_test_superuser
+PG_TEST_SUPERUSER_PASSWORD="${LOGISYNAPSE_PG_TEST_SUPERUSER_PASSWORD:-logisynapse_test_superuser_local}"
+PG_TEST_SUPERUSER_SQL="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/postgres/test-superuser.sql"
 # Where pgvector's Debian source package comes from when no binary package exists for this
 # PostgreSQL (Debian 12 has none): a newer Debian release, from the mirror apt already uses.
 PGVECTOR_SOURCE_SUITE="${LOGISYNAPSE_PGVECTOR_SOURCE_SUITE:-trixie}"
@@ -357,13 +364,19 @@ pg_provision() {
       -v engine="$PG_ENGINE" -v engine_pw="$PG_ENGINE_PASSWORD" \
       -f "$PG_PROVISION_SQL" >/dev/null
   done
-  # prove the URLs work: the three roles log in over TCP with their passwords
+  pg_psql -d postgres -v su="$PG_TEST_SUPERUSER" -v su_pw="$PG_TEST_SUPERUSER_PASSWORD" -f "$PG_TEST_SUPERUSER_SQL" >/dev/null
+  # prove the URLs work: the four roles log in over TCP with their passwords
   local url
   for url in "$(pg_url "$PG_APP" "$PG_APP_PASSWORD" "$PG_DB")" "$(pg_url "$PG_OWNER" "$PG_OWNER_PASSWORD" "$PG_TEST_DB")" \
-    "$(pg_url "$PG_ENGINE" "$PG_ENGINE_PASSWORD" "$PG_DB")"; do
+    "$(pg_url "$PG_ENGINE" "$PG_ENGINE_PASSWORD" "$PG_DB")" "$(pg_url "$PG_TEST_SUPERUSER" "$PG_TEST_SUPERUSER_PASSWORD" "$PG_TEST_DB")"; do
     "$PG_BIN/psql" -X -q -At -v ON_ERROR_STOP=1 "$url" -c "SELECT extversion FROM pg_extension WHERE extname = 'vector'" >/dev/null
   done
-  note "databases $PG_DB, $PG_TEST_DB; roles $PG_OWNER, $PG_APP, $PG_ENGINE; pgvector $(pg_psql -d "$PG_DB" -At -c "SELECT extversion FROM pg_extension WHERE extname='vector'")"
+  # and the test superuser is one (the contract's control depends on it), the application role is not
+  local su
+  su="$("$PG_BIN/psql" -X -q -At -v ON_ERROR_STOP=1 "$(pg_url "$PG_TEST_SUPERUSER" "$PG_TEST_SUPERUSER_PASSWORD" "$PG_TEST_DB")" \
+    -c "SELECT string_agg(rolname || '=' || (rolsuper OR rolbypassrls)::text, ',' ORDER BY rolname) FROM pg_roles WHERE rolname IN ('$PG_APP', '$PG_TEST_SUPERUSER')")"
+  [ "$su" = "$PG_APP=false,$PG_TEST_SUPERUSER=true" ] || die "unexpected role attributes (superuser or bypassrls): $su"
+  note "databases $PG_DB, $PG_TEST_DB; roles $PG_OWNER, $PG_APP, $PG_ENGINE, $PG_TEST_SUPERUSER (tests only); pgvector $(pg_psql -d "$PG_DB" -At -c "SELECT extversion FROM pg_extension WHERE extname='vector'")"
 }
 
 pg_url() { printf 'postgresql://%s:%s@%s:%s/%s' "$1" "$2" "$BIND_IP" "$(pg_port)" "$3"; }
@@ -781,6 +794,8 @@ write_env_file() {
     echo "DATABASE_TEST_OWNER_URL=$(pg_url "$PG_OWNER" "$PG_OWNER_PASSWORD" "$PG_TEST_DB")"
     echo "DATABASE_ENGINE_URL=$(pg_url "$PG_ENGINE" "$PG_ENGINE_PASSWORD" "$PG_DB")"
     echo "DATABASE_TEST_ENGINE_URL=$(pg_url "$PG_ENGINE" "$PG_ENGINE_PASSWORD" "$PG_TEST_DB")"
+    # tests only (the superuser negative control of test/contracts/database.contract.ts)
+    echo "DATABASE_TEST_SUPERUSER_URL=$(pg_url "$PG_TEST_SUPERUSER" "$PG_TEST_SUPERUSER_PASSWORD" "$PG_TEST_DB")"
     echo "AMQP_URL=amqp://guest:guest@$BIND_IP:$AMQP_PORT/%2F"
     echo "KAFKA_BROKERS=$BIND_IP:$KAFKA_PORT"
     echo "TEMPORAL_ADDRESS=$BIND_IP:$TEMPORAL_PORT"

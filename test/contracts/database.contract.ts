@@ -22,6 +22,14 @@ export interface DatabaseHarness {
    * NOBYPASSRLS and `FORCE ROW LEVEL SECURITY` applies to it too.
    */
   readonly ownerBypassesRls: boolean;
+  /**
+   * A superuser's connection to the same database, for the superuser negative control only: on
+   * PGlite its one user (the owner URL); on a real server the test-only superuser of
+   * `npm run infra:up` (`DATABASE_TEST_SUPERUSER_URL`). Never what the app connects as. Read only
+   * inside the control, which `DatabaseContractOptions.superuserDescribe` registers (empty when
+   * that describe skips it).
+   */
+  readonly superuserUrl: string;
   dispose(): Promise<void>;
 }
 
@@ -30,6 +38,12 @@ export type DescribeFn = (name: string, body: () => void) => void;
 export interface DatabaseContractOptions {
   /** `describe`, or the one `realServerOrSkip` returns. */
   describe?: DescribeFn;
+  /**
+   * Registers the superuser negative control: `describe` (default) where the harness always has a
+   * superuser, or the one `realServerOrSkip` returns for the variable naming it, so a missing
+   * superuser skips only that control (and fails it under `LOGISYNAPSE_REQUIRE_INFRA=1`).
+   */
+  superuserDescribe?: DescribeFn;
 }
 
 const SHIPMENT_TABLES = ['shipments', 'tracking_events', 'notifications'] as const;
@@ -45,6 +59,7 @@ export function describeDatabaseContract(
   options: DatabaseContractOptions = {},
 ): void {
   const describeFn = options.describe ?? describe;
+  const superuserDescribe = options.superuserDescribe ?? describe;
 
   describeFn(`database port contract: ${adapterName}`, () => {
     let harness: DatabaseHarness | undefined;
@@ -452,6 +467,41 @@ export function describeDatabaseContract(
           expect(forced.rows).toEqual([{ relforcerowsecurity: true }]);
         });
 
+        superuserDescribe('superuser negative control', () => {
+          it('a superuser reads across tenants even with FORCE, and the role of tenant transactions is neither superuser nor BYPASSRLS', async () => {
+            // Tenant A set, B's row read: RLS does not bind a superuser, so the app-role tests above
+            // would see this very leak if the app connected as one. Rolled back: nothing is written.
+            const superuser = newPool(harness!.superuserUrl, 1);
+            const client = await superuser.connect();
+            try {
+              await client.query('BEGIN');
+              await client.query(`SELECT set_config('app.current_tenant_id', $1, true)`, [tenantA.id]);
+              const { rows } = await client.query(`SELECT id, tenant_id FROM shipments WHERE id = $1`, [tenantB.shipmentId]);
+              expect(rows).toEqual([{ id: tenantB.shipmentId, tenant_id: tenantB.id }]);
+              // ... with the table forced, and as a role that is a superuser (else this control proves nothing).
+              const context = await client.query<{ forced: boolean; tenant: string; rolsuper: boolean }>(
+                `SELECT (SELECT relforcerowsecurity FROM pg_class WHERE oid = 'shipments'::regclass) AS forced,
+                        current_setting('app.current_tenant_id', true) AS tenant,
+                        (SELECT rolsuper FROM pg_roles WHERE rolname = current_user) AS rolsuper`,
+              );
+              expect(context.rows).toEqual([{ forced: true, tenant: tenantA.id, rolsuper: true }]);
+            } finally {
+              await client.query('ROLLBACK').catch(() => undefined);
+              client.release();
+            }
+
+            // The role tenant transactions actually run as (after SET LOCAL ROLE on PGlite) is
+            // the application role, and neither attribute that would lift RLS is set on it.
+            const roles = await tenants.runFor(tenantA.id, (tx) =>
+              tx.query(`SELECT rolname, rolsuper, rolbypassrls FROM pg_roles WHERE rolname = current_user`) as Promise<
+                { rolname: string; rolsuper: boolean; rolbypassrls: boolean }[]
+              >,
+            );
+            expect(roles).toEqual([{ rolname: APP_ROLE, rolsuper: false, rolbypassrls: false }]);
+            const appRole = await owner.query(`SELECT rolsuper, rolbypassrls FROM pg_roles WHERE rolname = $1`, [APP_ROLE]);
+            expect(appRole.rows).toEqual([{ rolsuper: false, rolbypassrls: false }]);
+          });
+        });
 
         it("the same read inside tenant B's transaction finds B's row", async () => {
           const rows = await tenants.runFor(tenantB.id, (tx) => read(tx, tenantB.shipmentId));
