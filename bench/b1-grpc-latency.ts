@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BenchApp } from './lib/app';
@@ -10,6 +10,25 @@ import { fixedRate } from './lib/load';
 import { median, percentile, round, sleep } from './lib/stats';
 
 const CARRIER_LATENCY_MS = 200;
+
+/**
+ * `--cpu-prof` writes one profile per thread (`CPU.<date>.<time>.<pid>.<thread>.<seq>.cpuprofile`):
+ * the app's main thread (0) and the embedded database's worker thread. Self time by package for
+ * each, labelled, main thread first.
+ */
+export function topCostsByThread(profileDir: string): string[] {
+  const files = readdirSync(profileDir)
+    .filter((f) => f.endsWith('.cpuprofile'))
+    .map((f) => ({ file: f, thread: Number(/\.(\d+)\.\d+\.cpuprofile$/.exec(f)?.[1] ?? 0) }))
+    .sort((a, b) => a.thread - b.thread);
+  return files.map(({ file, thread }) => {
+    const own = join(profileDir, `thread-${thread}`);
+    mkdirSync(own, { recursive: true });
+    renameSync(join(profileDir, file), join(own, file));
+    const label = thread === 0 ? 'main thread' : `worker thread ${thread}`;
+    return `[${label}] ${topCosts(own).join('; ')}`;
+  });
+}
 
 interface Variant {
   name: 'A' | 'B';
@@ -68,7 +87,7 @@ export const b1GrpcLatency: Bench = {
       const dir = mkdtempSync(join(tmpdir(), 'logisynapse-bench-prof-'));
       try {
         await measure({ name: 'A' }, 1, rate, perRound, ctx.log, dir);
-        profile = topCosts(dir);
+        profile = topCostsByThread(dir);
         ctx.log(`B1 A profile (self time by package): ${profile.join('; ')}`);
       } finally {
         rmSync(dir, { recursive: true, force: true });

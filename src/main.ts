@@ -2,15 +2,9 @@
 import { telemetry } from './platform/telemetry/register';
 
 import 'reflect-metadata';
-import { ReflectionService } from '@grpc/reflection';
-import { HealthImplementation } from 'grpc-health-check';
-import { NestFactory } from '@nestjs/core';
-import { Transport, type GrpcOptions } from '@nestjs/microservices';
-import { Logger } from 'nestjs-pino';
-import { AppModule } from './app.module';
+import type { GrpcOptions } from '@nestjs/microservices';
 import { ConfigError, loadConfig } from './platform/config/app-config';
-import { AUTHORIZATION_GRPC_PACKAGE, AUTHORIZATION_PROTO_PATH } from './modules/authorization';
-import { SHIPMENTS_GRPC_PACKAGE, SHIPMENTS_PROTO_PATH } from './modules/shipments';
+import { startDatabaseEarly } from './platform/database/database.factory';
 
 async function bootstrap(): Promise<void> {
   let config;
@@ -23,6 +17,22 @@ async function bootstrap(): Promise<void> {
     }
     throw error;
   }
+  // The embedded database opens (or creates) its cluster in its own thread while the app's
+  // modules load below: they are imported only now, after it was started. (Relative paths name
+  // the compiled `.js` files; TypeScript maps them to the sources.)
+  startDatabaseEarly(config);
+  const [{ ReflectionService }, { HealthImplementation }, { NestFactory }, { Transport }, { Logger }, { AppModule }, authorization, shipments] = await Promise.all([
+    import('@grpc/reflection'),
+    import('grpc-health-check'),
+    import('@nestjs/core'),
+    import('@nestjs/microservices'),
+    import('nestjs-pino'),
+    import('./app.module.js'),
+    import('./modules/authorization/index.js'),
+    import('./modules/shipments/api/grpc/shipments.grpc-controller.js'),
+  ]);
+  const { AUTHORIZATION_GRPC_PACKAGE, AUTHORIZATION_PROTO_PATH } = authorization;
+  const { SHIPMENTS_GRPC_PACKAGE, SHIPMENTS_PROTO_PATH } = shipments;
   const app = await NestFactory.create(AppModule.forRoot(config), { bufferLogs: true });
   const logger = app.get(Logger);
   app.useLogger(logger);

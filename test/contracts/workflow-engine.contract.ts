@@ -233,12 +233,13 @@ export function describeWorkflowEngineContract(
       const id = workflowId();
       const other = { ...input, customerEmail: 'someone-else@example.com' };
 
-      await engine().startCreateShipment(id, input);
+      // The start says whether it started a run: the caller reads nothing first.
+      await expect(engine().startCreateShipment(id, input)).resolves.toBe(true);
       await gate.reached;
-      await Promise.all([engine().startCreateShipment(id, input), engine().startCreateShipment(id, other)]);
+      await expect(Promise.all([engine().startCreateShipment(id, input), engine().startCreateShipment(id, other)])).resolves.toEqual([false, false]);
       gate.release();
       const run = await finished(id);
-      await engine().startCreateShipment(id, other);
+      await expect(engine().startCreateShipment(id, other)).resolves.toBe(false);
       await quietPeriod();
 
       expect(run.status).toBe('COMPLETED');

@@ -58,10 +58,11 @@ describeWithPostgres('shipments on PostgreSQL', () => {
     const runs = new Map<string, CreateShipmentRun>();
     const workflows: ShipmentWorkflows = {
       async startCreateShipment(workflowId, input) {
-        if (runs.has(workflowId)) return;
+        if (runs.has(workflowId)) return false;
         runs.set(workflowId, { workflowId, status: 'RUNNING', input });
         const result = await createShipmentWorkflow(input, activities);
         runs.set(workflowId, { workflowId, status: 'COMPLETED', input, result });
+        return true;
       },
       describeCreateShipment: async (workflowId) => runs.get(workflowId) ?? null,
     };

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { TenantContext } from '../../tenancy';
-import { DomainError, badInput } from '../../../platform/errors/domain-error';
+import { DomainError } from '../../../platform/errors/domain-error';
 import type { CreateShipmentCommand, ShipmentRequest, ShipmentView } from '../contracts/shipment.contracts';
 import { validateCreateShipment } from '../domain/shipment-request.validation';
 import { shipmentIdFor, workflowIdFor } from '../domain/shipment-identity';
@@ -43,16 +43,6 @@ export class ShipmentRequestsService {
     const shipmentId = shipmentIdFor(tenantId, command.idempotencyKey);
     const workflowId = workflowIdFor(shipmentId);
     const hash = requestHash(command);
-
-    const existing = await this.findRun(tenantId, workflowId);
-    if (existing) {
-      if (existing.input.requestHash !== hash) {
-        throw new DomainError('BAD_USER_INPUT', 'idempotencyKey was already used for a different shipment request', {
-          idempotencyKey: command.idempotencyKey,
-        });
-      }
-      return (await this.get(shipmentId)) ?? pendingView(existing);
-    }
     const request: ShipmentRequest = {
       shipmentId,
       tenantId,
@@ -64,11 +54,20 @@ export class ShipmentRequestsService {
       customerEmail: command.customerEmail,
       requestedAt: new Date().toISOString(),
     };
-    await this.workflows.startCreateShipment(workflowId, request);
-    // A concurrent request with the same key may have won the start: show whichever run exists.
-    const run = await this.workflows.describeCreateShipment(workflowId);
-    if (run && run.input.requestHash !== hash) throw badInput('idempotencyKey was already used for a different shipment request');
-    return pendingView(run ?? { workflowId, status: 'RUNNING', input: request });
+    // One round trip for a new request: the start itself says whether this key was used before
+    // (the workflow id derives from tenant and key), so there is nothing to read first.
+    if (await this.workflows.startCreateShipment(workflowId, request)) {
+      return pendingView({ workflowId, status: 'RUNNING', input: request });
+    }
+    // A run with this id exists: an earlier request with this key, or a concurrent one that won
+    // the start. The same request answers that shipment; another request under the key is refused.
+    const existing = await this.findRun(tenantId, workflowId);
+    if (!existing || existing.input.requestHash !== hash) {
+      throw new DomainError('BAD_USER_INPUT', 'idempotencyKey was already used for a different shipment request', {
+        idempotencyKey: command.idempotencyKey,
+      });
+    }
+    return (await this.shipments.get(shipmentId)) ?? pendingView(existing);
   }
 
   async get(id: string): Promise<ShipmentView | null> {

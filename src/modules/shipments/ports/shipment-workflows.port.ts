@@ -14,8 +14,12 @@ export interface CreateShipmentRun {
  * workflow-orchestrator module): start a shipment's workflow, and see it while it runs.
  */
 export interface ShipmentWorkflows {
-  /** Starts CreateShipmentWorkflow under `workflowId`; a second start with that id starts nothing. */
-  startCreateShipment(workflowId: string, input: ShipmentRequest): Promise<void>;
+  /**
+   * Starts CreateShipmentWorkflow under `workflowId`; a second start with that id starts nothing.
+   * Resolves `true` when this call started the run, `false` when a run with that id already
+   * existed (running or finished, whatever its input), so the caller reads the run only then.
+   */
+  startCreateShipment(workflowId: string, input: ShipmentRequest): Promise<boolean>;
   /** The run's input and state, or null when no run has that id. */
   describeCreateShipment(workflowId: string): Promise<CreateShipmentRun | null>;
 }

@@ -1,4 +1,4 @@
-import { DBOS } from '@dbos-inc/dbos-sdk';
+import { DBOS, Error as DBOSErrors } from '@dbos-inc/dbos-sdk';
 import {
   ACTIVITY_RETRY_POLICY,
   CREATE_SHIPMENT_WORKFLOW,
@@ -59,9 +59,17 @@ export class DbosWorkflowEngine implements WorkflowEnginePort {
     this.workflow = null;
   }
 
-  async startCreateShipment(workflowId: string, input: CreateShipmentInput): Promise<void> {
+  async startCreateShipment(workflowId: string, input: CreateShipmentInput): Promise<boolean> {
     if (!this.workflow) throw new Error('DBOS workflow engine is not launched');
-    await DBOS.startWorkflow(this.workflow, { workflowID: workflowId })(input);
+    try {
+      // 'reject': a row with this id (running or finished) fails the insert's transaction, which
+      // is rolled back, instead of attaching to the existing run; one round trip either way.
+      await DBOS.startWorkflow(this.workflow, { workflowID: workflowId, workflowIDReusePolicy: 'reject' })(input);
+      return true;
+    } catch (error) {
+      if (DBOSErrors.isWorkflowIDInUseError(error)) return false;
+      throw error;
+    }
   }
 
   async describeCreateShipment(workflowId: string): Promise<CreateShipmentRun | null> {

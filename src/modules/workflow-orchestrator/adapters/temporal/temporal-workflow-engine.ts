@@ -140,7 +140,7 @@ export class TemporalWorkflowEngine implements WorkflowEnginePort {
     }
   }
 
-  async startCreateShipment(workflowId: string, input: CreateShipmentInput): Promise<void> {
+  async startCreateShipment(workflowId: string, input: CreateShipmentInput): Promise<boolean> {
     try {
       await this.requireClient().workflow.start(CREATE_SHIPMENT_WORKFLOW, {
         workflowId,
@@ -148,11 +148,12 @@ export class TemporalWorkflowEngine implements WorkflowEnginePort {
         args: [input],
         // Closed run with this id (completed, failed, ...): start nothing.
         workflowIdReusePolicy: 'REJECT_DUPLICATE',
-        // Running run with this id: start nothing, no error.
-        workflowIdConflictPolicy: 'USE_EXISTING',
+        // Running run with this id: start nothing; the error below says a run existed.
+        workflowIdConflictPolicy: 'FAIL',
       });
+      return true;
     } catch (error) {
-      if (error instanceof WorkflowExecutionAlreadyStartedError) return; // that id has run: nothing to do
+      if (error instanceof WorkflowExecutionAlreadyStartedError) return false; // that id has run: nothing to do
       throw error;
     }
   }

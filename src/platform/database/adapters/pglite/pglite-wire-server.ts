@@ -68,8 +68,14 @@ export class PgliteWireServer {
     next?.grant();
   }
 
-  async execute(message: Uint8Array, onData: (chunk: Uint8Array) => void): Promise<void> {
-    await this.db.runExclusive(() => this.db.execProtocolRawStream(message, { onRawData: onData }));
+  /**
+   * Runs protocol messages (one, or a run of them ending at a Sync or Query) in one call into
+   * PostgreSQL, which reads them in order as a server would from its socket. `syncToFs: false`:
+   * the data directory is PGlite's Node file system, written through as PostgreSQL writes (its
+   * sync step does nothing), so the step would only add a lock round per call.
+   */
+  async execute(messages: Uint8Array, onData: (chunk: Uint8Array) => void): Promise<void> {
+    await this.db.runExclusive(() => this.db.execProtocolRawStream(messages, { onRawData: onData, syncToFs: false }));
   }
 
   isIdle(): boolean {
@@ -116,10 +122,51 @@ class Connection {
 
   private async drain(): Promise<void> {
     for (;;) {
-      const message = this.nextMessage();
-      if (!message) return;
-      await this.handle(message);
+      if (!this.started) {
+        const startup = this.nextMessage();
+        if (!startup) return;
+        await this.handleStartup(startup);
+        continue;
+      }
+      const batch = this.nextBatch();
+      if (!batch) return;
+      await this.handle(batch.messages, batch.boundary);
+      if (batch.terminate) {
+        this.socket.end();
+        return;
+      }
     }
+  }
+
+  /**
+   * The complete messages buffered so far, up to and including the first Sync or Query (the
+   * points where a client waits for an answer, and where the session may pass to another
+   * client): a client's Parse, Bind, Describe, Execute and Sync go to PostgreSQL in one call,
+   * and its answers go back in one write, instead of one of each per message.
+   */
+  private nextBatch(): { messages: Buffer; boundary: boolean; terminate: boolean } | null {
+    const start = this.buffer;
+    let offset = 0;
+    let boundary = false;
+    let terminate = false;
+    while (start.length - offset >= 5) {
+      const type = start[offset]!;
+      const length = 1 + start.readInt32BE(offset + 1);
+      if (start.length - offset < length) break;
+      if (type === TERMINATE) {
+        terminate = true;
+        this.buffer = start.subarray(offset + length);
+        break;
+      }
+      offset += length;
+      if (type === SYNC || type === QUERY) {
+        boundary = true;
+        break;
+      }
+    }
+    if (!terminate) this.buffer = start.subarray(offset);
+    if (offset === 0 && !terminate) return null;
+    return { messages: start.subarray(0, offset), boundary, terminate };
   }
 
   private nextMessage(): Buffer | null {
@@ -141,28 +188,30 @@ class Connection {
     return message;
   }
 
-  private async handle(message: Buffer): Promise<void> {
-    const isStartup = !this.started;
-    if (isStartup) {
-      const code = message.readInt32BE(4);
-      if (code === SSL_REQUEST_CODE || code === GSSENC_REQUEST_CODE) {
-        this.socket.write('N');
-        return;
-      }
-      if (code === CANCEL_REQUEST_CODE) {
-        this.socket.end();
-        return;
-      }
-      this.started = true;
-    } else if (message[0] === TERMINATE) {
+  private async handleStartup(message: Buffer): Promise<void> {
+    const code = message.readInt32BE(4);
+    if (code === SSL_REQUEST_CODE || code === GSSENC_REQUEST_CODE) {
+      this.socket.write('N');
+      return;
+    }
+    if (code === CANCEL_REQUEST_CODE) {
       this.socket.end();
       return;
     }
+    this.started = true;
+    await this.handle(message, true);
+  }
+
+  private async handle(messages: Buffer, boundary: boolean): Promise<void> {
+    if (messages.length === 0) return;
     await this.server.acquire(this);
-    await this.server.execute(new Uint8Array(message), (chunk) => {
-      if (this.socket.writable) this.socket.write(Buffer.from(chunk));
-    });
-    const boundary = isStartup || message[0] === SYNC || message[0] === QUERY;
+    const answers: Uint8Array[] = [];
+    try {
+      // PGlite reuses its output buffer: copy each chunk before the next call overwrites it.
+      await this.server.execute(new Uint8Array(messages), (chunk) => void answers.push(Buffer.from(chunk)));
+    } finally {
+      if (answers.length > 0 && this.socket.writable) this.socket.write(answers.length === 1 ? answers[0]! : Buffer.concat(answers));
+    }
     if (boundary && this.server.isIdle()) this.server.release(this);
   }
 }
