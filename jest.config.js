@@ -28,6 +28,9 @@ const common = {
   transformIgnorePatterns,
   testEnvironment: 'node',
   moduleFileExtensions: ['ts', 'js', 'mjs', 'json'],
+  // A relative `./x.js` in our sources (a dynamic import under nodenext) names the compiled file;
+  // under Jest the source `./x.ts` is meant. Files that are really `.js` still resolve to it.
+  moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   setupFiles: ['<rootDir>/test/support/load-env-infra.ts'],
 };
 

@@ -49,6 +49,8 @@ withTemporal('Temporal', (env) => {
     adapterName: engine.adapterName,
     startCreateShipment: (id, input) => (started.add(id), engine.startCreateShipment(id, input)),
     describeCreateShipment: (id) => engine.describeCreateShipment(id),
+    launch: () => engine.launch(),
+    shutdown: () => engine.shutdown(),
   });
 
   describeWorkflowEngineContract('Temporal', async (activities) => {

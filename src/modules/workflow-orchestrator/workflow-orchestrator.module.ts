@@ -5,35 +5,42 @@ import { EVENT_LOG, TASK_QUEUE, type EventLogPort, type TaskQueuePort } from '..
 import { CARRIER, CarriersModule, type CarrierPort } from '../carriers';
 import { SHIPMENT_WORKFLOWS, ShipmentsModule, ShipmentsService } from '../shipments';
 import { createShipmentActivities } from './activities/create-shipment.activities';
-import { DbosWorkflowEngine } from './adapters/dbos/dbos-workflow-engine';
-import { TemporalWorkflowEngine, prebuiltWorkflowBundlePath } from './adapters/temporal/temporal-workflow-engine';
 import { WORKFLOW_ENGINE, type WorkflowEnginePort } from './ports/workflow-engine.port';
 
 const logger = new Logger('Ports');
 
-/** Temporal when TEMPORAL_ADDRESS is set; otherwise DBOS Transact on the platform database. */
-export function createWorkflowEngine(
+/**
+ * Temporal when TEMPORAL_ADDRESS is set; otherwise DBOS Transact on the platform database. Only
+ * the chosen adapter's SDK is loaded (Temporal's client and worker alone take about 50 MB).
+ */
+export async function createWorkflowEngine(
   config: AppConfig,
   endpoints: DatabaseEndpoints,
   carrier: CarrierPort,
   shipments: ShipmentsService,
   eventLog: EventLogPort,
   taskQueue: TaskQueuePort,
-): WorkflowEnginePort {
+): Promise<WorkflowEnginePort> {
   const activities = createShipmentActivities({ carrier, shipments, eventLog, taskQueue });
   const engine: WorkflowEnginePort = config.temporal
-    ? new TemporalWorkflowEngine(
-        { ...config.temporal, workflowBundlePath: prebuiltWorkflowBundlePath(), logger: new Logger('Temporal') },
-        activities,
+    ? await import('./adapters/temporal/temporal-workflow-engine.js').then(
+        ({ TemporalWorkflowEngine, prebuiltWorkflowBundlePath }) =>
+          new TemporalWorkflowEngine(
+            { ...config.temporal!, workflowBundlePath: prebuiltWorkflowBundlePath(), logger: new Logger('Temporal') },
+            activities,
+          ),
       )
-    : new DbosWorkflowEngine(
-        {
-          systemDatabaseUrl: endpoints.engineUrl,
-          useListenNotify: endpoints.supportsListenNotify,
-          onRetry: (activity, attempt, error) =>
-            logger.warn(`${activity} attempt ${attempt} failed, retrying: ${error instanceof Error ? error.message : String(error)}`),
-        },
-        activities,
+    : await import('./adapters/dbos/dbos-workflow-engine.js').then(
+        ({ DbosWorkflowEngine }) =>
+          new DbosWorkflowEngine(
+            {
+              systemDatabaseUrl: endpoints.engineUrl,
+              useListenNotify: endpoints.supportsListenNotify,
+              onRetry: (activity, attempt, error) =>
+                logger.warn(`${activity} attempt ${attempt} failed, retrying: ${error instanceof Error ? error.message : String(error)}`),
+            },
+            activities,
+          ),
       );
   logger.log(`workflow engine: ${engine.adapterName}`);
   return engine;
@@ -56,19 +63,16 @@ export class WorkflowOrchestratorModule implements OnApplicationBootstrap, OnMod
 
   // Launched after every module is ready, so recovered workflows find their dependencies.
   async onApplicationBootstrap(): Promise<void> {
-    if (this.engine instanceof DbosWorkflowEngine) await this.engine.launch();
-    if (this.engine instanceof TemporalWorkflowEngine) {
-      await this.engine.launch();
-      // A worker that dies leaves shipments unprocessed: stop the process so it is restarted.
-      this.engine.whenStopped.catch(() => {
-        logger.error('Temporal worker stopped unexpectedly; exiting');
-        process.exitCode = 1;
-        process.kill(process.pid, 'SIGTERM');
-      });
-    }
+    await this.engine.launch();
+    // A worker that dies leaves shipments unprocessed: stop the process so it is restarted.
+    this.engine.whenStopped?.catch(() => {
+      logger.error(`workflow engine (${this.engine.adapterName}) stopped unexpectedly; exiting`);
+      process.exitCode = 1;
+      process.kill(process.pid, 'SIGTERM');
+    });
   }
 
   async onModuleDestroy(): Promise<void> {
-    if (this.engine instanceof DbosWorkflowEngine || this.engine instanceof TemporalWorkflowEngine) await this.engine.shutdown();
+    await this.engine.shutdown();
   }
 }

@@ -5,8 +5,6 @@ import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { DATABASE_ENDPOINTS, type DatabaseEndpoints } from '../database';
 import { DeadLetterRecorder } from './dead-letter.recorder';
 import { PgBossEventLog, PgBossTaskQueue, startPgBoss } from './adapters/pg-boss/pg-boss-messaging';
-import { KafkaEventLog } from './adapters/kafka/kafka-event-log';
-import { RabbitMqTaskQueue } from './adapters/rabbitmq';
 import { PrefixedEventLog } from './prefixed-event-log';
 import { EVENT_LOG, TASK_QUEUE, TOPICS, type EventLogPort, type TaskQueuePort } from './messaging.ports';
 
@@ -37,6 +35,8 @@ const adapterLogger = (name: string) => {
       useFactory: async (boss: PgBoss, config: AppConfig): Promise<EventLogPort> => {
         let port: EventLogPort;
         if (config.messaging.kafkaBrokers) {
+          // The real adapters' clients load only when selected (kafkajs alone is about 13 MB).
+          const { KafkaEventLog } = await import('./adapters/kafka/kafka-event-log.js');
           const kafka = new KafkaEventLog({
             brokers: config.messaging.kafkaBrokers,
             clientId: `logisynapse-${hostname()}-${process.pid}`,
@@ -58,6 +58,7 @@ const adapterLogger = (name: string) => {
       useFactory: async (boss: PgBoss, config: AppConfig): Promise<TaskQueuePort> => {
         let port: TaskQueuePort;
         if (config.messaging.amqpUrl) {
+          const { RabbitMqTaskQueue } = await import('./adapters/rabbitmq/index.js');
           const rabbit = new RabbitMqTaskQueue({ url: config.messaging.amqpUrl, logger: adapterLogger('RabbitMQ') });
           await rabbit.start();
           port = rabbit;
@@ -82,8 +83,8 @@ export class MessagingModule implements OnModuleDestroy {
   // Consumers stop first (they finish in-flight handlers, which may use the database).
   async onModuleDestroy(): Promise<void> {
     const eventLog = this.eventLog instanceof PrefixedEventLog ? this.eventLog.inner : this.eventLog;
-    if (eventLog instanceof KafkaEventLog) await eventLog.stop();
-    if (this.taskQueue instanceof RabbitMqTaskQueue) await this.taskQueue.stop();
+    await eventLog.stop?.();
+    await this.taskQueue.stop?.();
     await this.boss.stop({ graceful: true, timeout: 5000 });
   }
 }
