@@ -68,13 +68,23 @@ async function migrate(endpoints: DatabaseEndpoints): Promise<string[]> {
     logging: false,
   });
   await owner.initialize();
+  // Processes of a split deployment (or replicas) may start together: one migrates while the
+  // others wait on this session lock, then find nothing pending.
+  const lock = owner.createQueryRunner();
   try {
+    await lock.connect();
+    await lock.query(`SELECT pg_advisory_lock(${MIGRATIONS_LOCK_KEY})`);
     const applied = await owner.runMigrations();
     return applied.map((m) => m.name);
   } finally {
+    await lock.query(`SELECT pg_advisory_unlock(${MIGRATIONS_LOCK_KEY})`).catch(() => undefined);
+    await lock.release();
     await owner.destroy();
   }
 }
+
+/** The advisory lock key the migrations hold (an arbitrary constant: "logisynapse migrations"). */
+export const MIGRATIONS_LOCK_KEY = 7_406_118_021;
 
 export async function createAppDataSource(endpoints: DatabaseEndpoints, poolSize: number): Promise<DataSource> {
   const { DataSource } = await typeorm();
