@@ -1,10 +1,18 @@
 import { randomBytes } from 'node:crypto';
-import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { exportJWK, generateKeyPair, importJWK, type CryptoKey, type JWK } from 'jose';
 import { APP_DATA_SOURCE, type AppDataSource } from '../../../platform/database';
 import { badInput, notFound } from '../../../platform/errors/domain-error';
 
 export const SIGNING_ALGORITHM = 'ES256';
+
+/**
+ * How often a process reads the keys again (milliseconds). Another process (a replica, the other
+ * half of a split deployment) may rotate or retire a key: within this time every process signs
+ * with the newest key and refuses a retired one.
+ */
+export const SIGNING_KEYS_REFRESH_MS = Symbol('SIGNING_KEYS_REFRESH_MS');
+const DEFAULT_REFRESH_MS = 10_000;
 
 interface StoredKey {
   kid: string;
@@ -16,18 +24,41 @@ interface StoredKey {
 
 /**
  * Token signing keys. The newest active key signs; every unretired key verifies, so a rotation
- * does not invalidate tokens already issued. Keys live in the platform database.
+ * does not invalidate tokens already issued. Keys live in the platform database; each process
+ * keeps a copy, read again every `SIGNING_KEYS_REFRESH_MS` and whenever a token names a kid it
+ * does not know.
  */
 @Injectable()
-export class SigningKeysService implements OnModuleInit {
+export class SigningKeysService implements OnModuleInit, OnModuleDestroy {
+  private readonly logger = new Logger('SigningKeys');
   private keys: StoredKey[] = [];
+  private refreshTimer: NodeJS.Timeout | null = null;
 
-  constructor(@Inject(APP_DATA_SOURCE) private readonly dataSource: AppDataSource) {}
+  constructor(
+    @Inject(APP_DATA_SOURCE) private readonly dataSource: AppDataSource,
+    @Optional() @Inject(SIGNING_KEYS_REFRESH_MS) private readonly refreshMs: number = DEFAULT_REFRESH_MS,
+  ) {}
 
   async onModuleInit(): Promise<void> {
     await this.load();
     if (!this.keys.some((k) => !k.retired)) {
       await this.addKey();
+    }
+    this.refreshTimer = setInterval(() => void this.refresh(), this.refreshMs);
+    this.refreshTimer.unref();
+  }
+
+  onModuleDestroy(): void {
+    if (this.refreshTimer) clearInterval(this.refreshTimer);
+    this.refreshTimer = null;
+  }
+
+  /** Reads the keys again; on a failure keeps the ones it has (the database may be briefly away). */
+  async refresh(): Promise<void> {
+    try {
+      await this.load();
+    } catch (error) {
+      this.logger.warn(`could not read the signing keys again, keeping ${this.keys.length}: ${error instanceof Error ? error.message : String(error)}`);
     }
   }
 
