@@ -1,5 +1,6 @@
 import { InitialSchema1732420000000 } from './1732420000000-initial-schema';
 import { TenantPolicyEmptySetting1732500000000 } from './1732500000000-tenant-policy-empty-setting';
+import { TokenRequestFailures1732600000000 } from './1732600000000-token-request-failures';
 
 /** Every migration, in order. Listed explicitly so the bundle and the tests need no glob. */
-export const MIGRATIONS = [InitialSchema1732420000000, TenantPolicyEmptySetting1732500000000];
+export const MIGRATIONS = [InitialSchema1732420000000, TenantPolicyEmptySetting1732500000000, TokenRequestFailures1732600000000];

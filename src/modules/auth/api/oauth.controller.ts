@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Headers, HttpCode, HttpException, Post, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { FailureLimiter } from '../domain/failure-limiter';
+import { TokenRequestLimiter } from '../application/token-request-limiter';
 import { ApiClientsService } from '../application/api-clients.service';
 import { SigningKeysService } from '../application/signing-keys.service';
 import { TokensService } from '../application/tokens.service';
@@ -36,16 +36,11 @@ export class TooManyAttemptsError extends HttpException {
   }
 }
 
-const FAILURE_WINDOW_MS = 5 * 60_000;
-
 /** OAuth2 client credentials grant (RFC 6749 §4.4) and the public keys that verify its tokens. */
 @Controller()
 export class OAuthController {
-  /** Failed token requests: 10 per client id and 30 per address in five minutes. */
-  private readonly clientFailures = new FailureLimiter(10, FAILURE_WINDOW_MS);
-  private readonly addressFailures = new FailureLimiter(30, FAILURE_WINDOW_MS);
-
   constructor(
+    private readonly limiter: TokenRequestLimiter,
     private readonly clients: ApiClientsService,
     private readonly tokens: TokensService,
     private readonly keys: SigningKeysService,
@@ -71,7 +66,7 @@ export class OAuthController {
     const clientSecret = basic?.secret ?? field(params, 'client_secret');
     if (!clientId || !clientSecret) throw new OAuthError('invalid_request', 'client_id and client_secret are required');
     const clientKey = `client:${clientId.slice(0, 200)}`;
-    const waitMs = Math.max(this.clientFailures.retryAfterMs(clientKey), this.addressFailures.retryAfterMs(address));
+    const { retryAfterMs: waitMs, clientHasFailures } = await this.limiter.check(clientKey, address);
     if (waitMs > 0) {
       const seconds = Math.ceil(waitMs / 1000);
       response.setHeader('Retry-After', String(seconds));
@@ -79,11 +74,10 @@ export class OAuthController {
     }
     const principal = clientId.length <= 200 && clientSecret.length <= 500 ? await this.clients.authenticate(clientId, clientSecret) : null;
     if (!principal) {
-      this.clientFailures.recordFailure(clientKey);
-      this.addressFailures.recordFailure(address);
+      await this.limiter.recordFailure(clientKey, address);
       throw new OAuthError('invalid_client', 'Client authentication failed');
     }
-    this.clientFailures.reset(clientKey);
+    if (clientHasFailures) await this.limiter.forgive(clientKey);
     const scopes = narrowScopes(principal.scopes, field(params, 'scope'));
     if (!scopes) throw new OAuthError('invalid_scope', `Requested scope exceeds what the client was granted (${principal.scopes.join(' ')})`);
     return this.tokens.issue({ ...principal, scopes });
