@@ -1,10 +1,6 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { DataSource } from 'typeorm';
-import { createAppDataSource, runMigrations } from '../../../platform/database/database.factory';
-import { startEmbeddedDatabase } from '../../../platform/database/adapters/pglite/embedded-database';
-import type { DatabaseEndpoints } from '../../../platform/database/database.types';
+import { startMigratedEmbeddedDatabase } from '../../../../test/support/migrated-embedded-database';
+import { eventually } from '../../../../test/support/poll';
 import { SigningKeysService } from './signing-keys.service';
 
 /**
@@ -12,23 +8,18 @@ import { SigningKeysService } from './signing-keys.service';
  * deployment): a rotation or a retirement made by one reaches the other within its refresh time.
  */
 describe('SigningKeysService across processes', () => {
-  let dataDir: string;
-  let endpoints: DatabaseEndpoints;
+  let db: Awaited<ReturnType<typeof startMigratedEmbeddedDatabase>>;
   let dataSource: DataSource;
   const services: SigningKeysService[] = [];
 
   beforeAll(async () => {
-    dataDir = mkdtempSync(join(tmpdir(), 'logisynapse-keys-'));
-    endpoints = await startEmbeddedDatabase(dataDir);
-    await runMigrations(endpoints);
-    dataSource = await createAppDataSource(endpoints, 4);
+    db = await startMigratedEmbeddedDatabase('logisynapse-keys-');
+    dataSource = db.dataSource;
   });
 
   afterAll(async () => {
     for (const service of services) service.onModuleDestroy();
-    await dataSource?.destroy();
-    await endpoints?.close();
-    rmSync(dataDir, { recursive: true, force: true });
+    await db?.dispose();
   });
 
   const start = async (refreshMs: number) => {
@@ -37,14 +28,6 @@ describe('SigningKeysService across processes', () => {
     await service.onModuleInit();
     return service;
   };
-
-  async function until(what: string, check: () => Promise<boolean> | boolean, timeoutMs = 5_000): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while (!(await check())) {
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-  }
 
   it('refuses a key another process retired, and signs with the key another process added', async () => {
     const a = await start(60_000);
@@ -57,8 +40,9 @@ describe('SigningKeysService across processes', () => {
     await a.retireKey(oldKid);
     await expect(a.publicKeyFor(oldKid)).resolves.toBeNull();
 
-    await until('the other process to refuse the retired key', async () => (await b.publicKeyFor(oldKid)) === null);
-    await until('the other process to sign with the new key', () => b.current().kid === newKid);
+    const quickly = { timeoutMs: 5_000, intervalMs: 20 };
+    await eventually('the other process to refuse the retired key', async () => ((await b.publicKeyFor(oldKid)) === null ? true : undefined), quickly);
+    await eventually('the other process to sign with the new key', () => Promise.resolve(b.current().kid === newKid ? true : undefined), quickly);
     expect(b.jwks().keys.map((k) => k.kid)).toEqual([newKid]);
   });
 

@@ -1,30 +1,21 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { DataSource } from 'typeorm';
-import { createAppDataSource, runMigrations } from '../../../platform/database/database.factory';
-import { startEmbeddedDatabase } from '../../../platform/database/adapters/pglite/embedded-database';
-import type { DatabaseEndpoints } from '../../../platform/database/database.types';
+import { startMigratedEmbeddedDatabase } from '../../../../test/support/migrated-embedded-database';
+import { eventually } from '../../../../test/support/poll';
 import { TokenRequestLimiter } from './token-request-limiter';
 
 /** Two limiters on one database stand for two processes serving `/oauth/token`. */
 describe('TokenRequestLimiter (shared by every process)', () => {
-  let dataDir: string;
-  let endpoints: DatabaseEndpoints;
+  let db: Awaited<ReturnType<typeof startMigratedEmbeddedDatabase>>;
   let dataSource: DataSource;
   const limits = { perClient: 3, perAddress: 5, windowMs: 1_500 };
 
   beforeAll(async () => {
-    dataDir = mkdtempSync(join(tmpdir(), 'logisynapse-limiter-'));
-    endpoints = await startEmbeddedDatabase(dataDir);
-    await runMigrations(endpoints);
-    dataSource = await createAppDataSource(endpoints, 4);
+    db = await startMigratedEmbeddedDatabase('logisynapse-limiter-');
+    dataSource = db.dataSource;
   });
 
   afterAll(async () => {
-    await dataSource?.destroy();
-    await endpoints?.close();
-    rmSync(dataDir, { recursive: true, force: true });
+    await db?.dispose();
   });
 
   it('counts the failures of every process: the limit is not multiplied by the number of processes', async () => {
@@ -55,12 +46,10 @@ describe('TokenRequestLimiter (shared by every process)', () => {
     for (let i = 0; i < limits.perClient; i++) await limiter.recordFailure('client:slow', `ip:w${i}`);
     const { retryAfterMs } = await limiter.check('client:slow', 'ip:w9');
     expect(retryAfterMs).toBeGreaterThan(0);
-    const deadline = Date.now() + 5_000;
-    let wait = retryAfterMs;
-    while (wait > 0 && Date.now() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, 100));
-      wait = (await limiter.check('client:slow', 'ip:w9')).retryAfterMs;
-    }
-    expect(wait).toBe(0);
+    await eventually(
+      'the failures to leave the window',
+      async () => ((await limiter.check('client:slow', 'ip:w9')).retryAfterMs === 0 ? true : undefined),
+      { timeoutMs: 5_000, intervalMs: 100 },
+    );
   });
 });

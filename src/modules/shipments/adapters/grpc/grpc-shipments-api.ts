@@ -3,6 +3,7 @@ import { loadSync } from '@grpc/proto-loader';
 import { protoPath as healthProtoPath } from 'grpc-health-check';
 import type { OnModuleDestroy } from '@nestjs/common';
 import { CallerCredentials } from '../../../auth';
+import { DomainError } from '../../../../platform/errors/domain-error';
 import { fromRpcError } from '../../../../platform/grpc/grpc-errors';
 import { SHIPMENTS_PROTO_PATH } from '../../api/grpc/shipments.grpc-controller';
 import type {
@@ -99,13 +100,8 @@ export class GrpcShipmentsApi implements ShipmentsApi, OnModuleDestroy {
   }
 
   async get(id: string): Promise<ShipmentView | null> {
-    try {
-      return toView(await this.call<ShipmentMessage>('getShipment', 'GetShipment', { id }));
-    } catch (error) {
-      // The service answers NOT_FOUND for a shipment that is missing or another tenant's alike.
-      if (error instanceof Error && 'code' in error && error.code === 'NOT_FOUND') return null;
-      throw error;
-    }
+    const message = await this.getShipment(id);
+    return message ? toView(message) : null;
   }
 
   async list(query: ListShipmentsQuery): Promise<ShipmentPage> {
@@ -118,16 +114,23 @@ export class GrpcShipmentsApi implements ShipmentsApi, OnModuleDestroy {
   }
 
   async trackingEvents(shipmentId: string): Promise<TrackingEventView[]> {
-    const shipment = await this.call<ShipmentMessage>('getShipment', 'GetShipment', { id: shipmentId }).catch((error: unknown) => {
-      if (error instanceof Error && 'code' in error && error.code === 'NOT_FOUND') return null;
-      throw error;
-    });
+    const shipment = await this.getShipment(shipmentId);
     return (shipment?.trackingEvents ?? []).map((e) => ({
       status: e.status as ShipmentStatus,
       occurredAt: e.occurredAt,
       location: orNull(e.location),
       description: orNull(e.description),
     }));
+  }
+
+  /** The service answers NOT_FOUND for a shipment that is missing or another tenant's alike: null. */
+  private async getShipment(id: string): Promise<ShipmentMessage | null> {
+    try {
+      return await this.call<ShipmentMessage>('getShipment', 'GetShipment', { id });
+    } catch (error) {
+      if (error instanceof DomainError && error.code === 'NOT_FOUND') return null;
+      throw error;
+    }
   }
 
   /** Nest calls this at shutdown: the channel is closed, no call is left pending. */
