@@ -1,6 +1,7 @@
 import { status, type ServiceError } from '@grpc/grpc-js';
 import type { DemoCredentials } from '../support/app-process';
 import { shipmentServiceClient } from '../support/grpc-client';
+import { ownLoopbackAddress, postFrom } from '../support/loopback-source';
 import { deploymentTargets, type PlatformUnderTest, type SplitDeployment } from '../support/split-deployment';
 import { eventually } from '../support/poll';
 import { CREATE_SHIPMENT, GET_SHIPMENT, shipmentInput, trackUpdated } from '../support/shipment-fixtures';
@@ -216,11 +217,13 @@ for (const target of deploymentTargets()) {
       expect(malformed.status).toBe(400);
       expect(await malformed.json()).toMatchObject({ code: 'BAD_USER_INPUT' });
 
-      const wrongSecret = await fetch(`${app.baseUrl}/oauth/token`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ grant_type: 'client_credentials', client_id: creds.clientId, client_secret: 'wrong' }),
-      });
+      // From an address of its own: failures count per address in the database other test files share.
+      const wrongSecret = await postFrom(
+        ownLoopbackAddress(),
+        `${app.baseUrl}/oauth/token`,
+        { 'content-type': 'application/json' },
+        JSON.stringify({ grant_type: 'client_credentials', client_id: creds.clientId, client_secret: 'wrong' }),
+      );
       expect(wrongSecret.status).toBe(401);
       expect(await wrongSecret.json()).toMatchObject({ error: 'invalid_client', code: 'UNAUTHENTICATED' });
       const wrongGrant = await fetch(`${app.baseUrl}/oauth/token`, {
@@ -255,12 +258,15 @@ for (const target of deploymentTargets()) {
 
     it('slows brute force on the token endpoint: 429 with Retry-After after ten failures', async () => {
       const victim = await app.newTenant('Brute force target');
+      // One attacker address (not 127.0.0.1, which the other test files' apps share the failure counts of).
+      const attacker = ownLoopbackAddress();
       const attempt = (secret: string) =>
-        fetch(`${app.baseUrl}/oauth/token`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/x-www-form-urlencoded' },
-          body: new URLSearchParams({ grant_type: 'client_credentials', client_id: victim.clientId, client_secret: secret }),
-        });
+        postFrom(
+          attacker,
+          `${app.baseUrl}/oauth/token`,
+          { 'content-type': 'application/x-www-form-urlencoded' },
+          new URLSearchParams({ grant_type: 'client_credentials', client_id: victim.clientId, client_secret: secret }).toString(),
+        );
       for (let i = 0; i < 10; i++) expect((await attempt(`guess-${i}`)).status).toBe(401);
       const limited = await attempt(victim.clientSecret);
       expect(limited.status).toBe(429);
