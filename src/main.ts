@@ -29,7 +29,7 @@ async function bootstrap(): Promise<void> {
     import('nestjs-pino'),
     import('./app.module.js'),
     import('./modules/authorization/index.js'),
-    import('./modules/shipments/api/grpc/shipments.grpc-controller.js'),
+    import('./modules/shipments/index.js'),
   ]);
   const { AUTHORIZATION_GRPC_PACKAGE, AUTHORIZATION_PROTO_PATH } = authorization;
   const { SHIPMENTS_GRPC_PACKAGE, SHIPMENTS_PROTO_PATH } = shipments;

@@ -84,7 +84,7 @@ async function migrate(endpoints: DatabaseEndpoints): Promise<string[]> {
 }
 
 /** The advisory lock key the migrations hold (an arbitrary constant: "logisynapse migrations"). */
-export const MIGRATIONS_LOCK_KEY = 7_406_118_021;
+const MIGRATIONS_LOCK_KEY = 7_406_118_021;
 
 export async function createAppDataSource(endpoints: DatabaseEndpoints, poolSize: number): Promise<DataSource> {
   const { DataSource } = await typeorm();

@@ -51,10 +51,12 @@ export class TokenRequestLimiter {
 
   /** Records one failure for each key, and drops failures that have left the window. */
   async recordFailure(clientKey: string, addressKey: string): Promise<void> {
-    await this.dataSource.query(`INSERT INTO token_request_failures (key) VALUES ($1), ($2)`, [clientKey, addressKey]);
-    await this.dataSource.query(`DELETE FROM token_request_failures WHERE failed_at < clock_timestamp() - make_interval(secs => $1)`, [
-      this.limits.windowMs / 1000,
-    ]);
+    // One round trip: the expired rows go in the same statement.
+    await this.dataSource.query(
+      `WITH expired AS (DELETE FROM token_request_failures WHERE failed_at < clock_timestamp() - make_interval(secs => $3))
+       INSERT INTO token_request_failures (key) VALUES ($1), ($2)`,
+      [clientKey, addressKey, this.limits.windowMs / 1000],
+    );
   }
 
   /** A client id that authenticated starts again from zero (its address does not). */
