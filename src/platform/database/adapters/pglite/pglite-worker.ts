@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { parentPort, workerData } from 'node:worker_threads';
@@ -52,12 +52,13 @@ const SERVER_SETTINGS = ['-c', 'shared_buffers=32MB'];
 
 /**
  * A freshly initialized cluster (initdb's output, checkpointed), kept once per installed PGlite
- * version under `node_modules/.cache/logisynapse/`. initdb is most of an empty data directory's
- * start (about 2.5 s of CPU on the bench machine) and a second PostgreSQL instance's worth of
- * memory; PGlite creates every new cluster by running initdb in a throw-away instance and copying
- * its files in as a tarball (its `loadDataDir` path), so restoring our copy of that tarball gives
- * the same files. The first start after an install runs initdb and writes the copy; writing it is
- * best effort (a read-only `node_modules` only means initdb runs each time).
+ * version as a directory under `node_modules/.cache/logisynapse/`. initdb is most of an empty data
+ * directory's start (about 2.5 s of CPU on the bench machine) and a second PostgreSQL instance's
+ * worth of memory. A new data directory is a file copy of the template, which PGlite then opens
+ * as an existing cluster. (PGlite's own `loadDataDir` takes the same files as a 40 MB tarball,
+ * but keeps the tarball and its copy in memory for the life of the process: 76 MB of the embedded
+ * app's resident memory, measured.) The first start after an install runs initdb and writes the
+ * copy; writing it is best effort (a read-only `node_modules` only means initdb runs each time).
  */
 /**
  * PostgreSQL's WebAssembly (9 MB) is compiled by V8's baseline compiler (Liftoff) only, without
@@ -83,21 +84,26 @@ function templatePath(): string | null {
     const { name, version } = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name?: string; version?: string };
     if (name !== '@electric-sql/pglite' || !version) return null;
     const nodeModules = join(dir, '..', '..');
-    return join(nodeModules, '.cache', 'logisynapse', `pglite-${version}-initdb.tar`);
+    return join(nodeModules, '.cache', 'logisynapse', `pglite-${version}-initdb`);
   } catch {
     return null;
   }
 }
 
-function saveTemplate(path: string, tarball: Uint8Array): void {
+function isCluster(dir: string): boolean {
+  return existsSync(join(dir, 'PG_VERSION'));
+}
+
+function saveTemplate(path: string, clusterDir: string): void {
+  // Atomic: several processes may start on empty directories at once; the first rename wins.
+  const temporary = `${path}.${process.pid}.${Date.now()}.tmp`;
   try {
     mkdirSync(dirname(path), { recursive: true });
-    // Atomic: several processes may start on empty directories at once.
-    const temporary = `${path}.${process.pid}.${Date.now()}.tmp`;
-    writeFileSync(temporary, tarball);
+    cpSync(clusterDir, temporary, { recursive: true });
     renameSync(temporary, path);
   } catch {
     // best effort: next time initdb runs again
+    rmSync(temporary, { recursive: true, force: true });
   }
 }
 
@@ -111,23 +117,24 @@ function describe(error: unknown): string {
 
 /** Opens (or creates) the cluster in `dir`; says where a new one came from. */
 async function open(dir: string, options: PGliteOptions): Promise<{ db: PGlite; initializedFrom: string }> {
-  const fresh = !existsSync(join(dir, 'PG_VERSION'));
+  const fresh = !isCluster(dir);
   const template = fresh ? templatePath() : null;
-  if (template && existsSync(template)) {
+  if (template && isCluster(template)) {
     try {
-      const db = await PGlite.create(dir, { ...options, loadDataDir: new Blob([readFileSync(template)]) });
+      cpSync(template, dir, { recursive: true });
+      const db = await PGlite.create(dir, options);
       return { db, initializedFrom: `the initdb template ${template}` };
     } catch {
       // A damaged copy: forget it, start over with initdb (the directory was empty before).
-      rmSync(template, { force: true });
+      rmSync(template, { recursive: true, force: true });
       emptyDirectory(dir);
     }
   }
   const db = await PGlite.create(dir, options);
   if (fresh && template) {
+    // Every page on disk, so the files are the cluster as a clean restart would find them.
     await db.exec('CHECKPOINT');
-    const tarball = await db.dumpDataDir('none');
-    saveTemplate(template, new Uint8Array(await tarball.arrayBuffer()));
+    saveTemplate(template, dir);
   }
   return { db, initializedFrom: fresh ? 'initdb' : 'the existing data directory' };
 }
