@@ -14,6 +14,13 @@ import { HISTORY_FILES, historyFromJson } from '../fixtures/temporal/history-jso
 const FIXTURES = join(__dirname, '..', 'fixtures', 'temporal');
 const WORKFLOWS = require.resolve('../../src/modules/workflow-orchestrator/adapters/temporal/workflows');
 const REORDERED = require.resolve('../fixtures/temporal/reordered-workflows');
+const UNPATCHED = require.resolve('../fixtures/temporal/unpatched-workflows');
+const ALL_REPLAY = { labelCreated: undefined, rejected: undefined, labelCreatedLocal: undefined, rejectedLocal: undefined };
+
+type HistoryEvent = NonNullable<(typeof histories)[number]['history']['events']>[number];
+const eventsOf = (name: string): HistoryEvent[] => histories.find((h) => h.workflowId === name)?.history.events ?? [];
+const scheduledActivities = (name: string) => eventsOf(name).filter((e) => e.activityTaskScheduledEventAttributes).length;
+const markers = (name: string) => eventsOf(name).flatMap((e) => (e.markerRecordedEventAttributes?.markerName ? [e.markerRecordedEventAttributes.markerName] : []));
 
 const histories = Object.entries(HISTORY_FILES).map(([name, file]) => ({
   workflowId: name,
@@ -37,19 +44,23 @@ async function replayAll(options: Parameters<typeof Worker.runReplayHistories>[0
 }
 
 describe('CreateShipmentWorkflow replays its recorded Temporal histories', () => {
-  it('has the recorded histories: a label created after a retried activity, and a carrier refusal', () => {
-    expect(histories.map((h) => h.workflowId)).toEqual(['labelCreated', 'rejected']);
+  it('has the recorded histories: a label created after a retried activity, and a carrier refusal, from before and after the local-activities patch', () => {
+    expect(histories.map((h) => h.workflowId)).toEqual(['labelCreated', 'rejected', 'labelCreatedLocal', 'rejectedLocal']);
     for (const { history } of histories) {
       expect(history.events?.[0]?.workflowExecutionStartedEventAttributes?.workflowType?.name).toBe('CreateShipmentWorkflow');
       expect(history.events?.at(-1)?.workflowExecutionCompletedEventAttributes).toBeTruthy();
     }
+    // Before the patch: four activities scheduled on the task queue, no markers.
+    expect(scheduledActivities('labelCreated')).toBe(4); // the server retried the publish under the same event
+    expect(markers('labelCreated')).toEqual([]);
+    // After it: the patch marker, then one local-activity marker per activity, nothing scheduled.
+    expect(scheduledActivities('labelCreatedLocal')).toBe(0);
+    expect(markers('labelCreatedLocal')).toEqual(['core_patch', 'core_local_activity', 'core_local_activity', 'core_local_activity', 'core_local_activity']);
+    expect(markers('rejectedLocal')).toEqual(['core_patch', 'core_local_activity', 'core_local_activity']);
   });
 
   it('replays them with the workflow code bundled from source', async () => {
-    await expect(replayAll({ workflowsPath: WORKFLOWS })).resolves.toEqual({
-      labelCreated: undefined,
-      rejected: undefined,
-    });
+    await expect(replayAll({ workflowsPath: WORKFLOWS })).resolves.toEqual(ALL_REPLAY);
   });
 
   it('replays them with the prebuilt bundle of scripts/build-workflow-bundle.ts', async () => {
@@ -57,7 +68,7 @@ describe('CreateShipmentWorkflow replays its recorded Temporal histories', () =>
     try {
       const codePath = join(dir, 'workflow-bundle.js');
       await buildWorkflowBundle({ workflowsPath: WORKFLOWS, outFile: codePath });
-      await expect(replayAll({ workflowBundle: { codePath } })).resolves.toEqual({ labelCreated: undefined, rejected: undefined });
+      await expect(replayAll({ workflowBundle: { codePath } })).resolves.toEqual(ALL_REPLAY);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
@@ -66,6 +77,14 @@ describe('CreateShipmentWorkflow replays its recorded Temporal histories', () =>
   it('fails on a non-deterministic change (negative control: two activity calls swapped)', async () => {
     const errors = await replayAll({ workflowsPath: REORDERED });
     expect(errors.labelCreated).toBeInstanceOf(DeterminismViolationError);
+    expect(errors.labelCreatedLocal).toBeInstanceOf(DeterminismViolationError);
     expect(errors.rejected).toBeUndefined(); // that branch did not change
+    expect(errors.rejectedLocal).toBeUndefined();
+  });
+
+  it('needs the patch check: local activities for every run break the runs started before it (negative control)', async () => {
+    const errors = await replayAll({ workflowsPath: UNPATCHED });
+    expect(errors.labelCreated).toBeInstanceOf(DeterminismViolationError);
+    expect(errors.rejected).toBeInstanceOf(DeterminismViolationError);
   });
 });

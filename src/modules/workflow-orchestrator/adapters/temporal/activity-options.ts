@@ -1,4 +1,4 @@
-import type { ActivityOptions, RetryPolicy } from '@temporalio/common';
+import type { ActivityOptions, LocalActivityOptions, RetryPolicy } from '@temporalio/common';
 import { ACTIVITY_RETRY_POLICY } from '../../contracts/create-shipment.contracts';
 
 /**
@@ -20,4 +20,22 @@ export function temporalRetryPolicy(policy: typeof ACTIVITY_RETRY_POLICY = ACTIV
 export const CREATE_SHIPMENT_ACTIVITY_OPTIONS: ActivityOptions = {
   startToCloseTimeout: '1 minute',
   retry: temporalRetryPolicy(),
+};
+
+/**
+ * The patch (Temporal's `patched()`) under which CreateShipmentWorkflow runs its activities as
+ * local activities: runs started before it keep scheduling them on the task queue (ADR 0019).
+ */
+export const LOCAL_ACTIVITIES_PATCH = 'create-shipment-local-activities';
+
+/**
+ * Options of the activities of CreateShipmentWorkflow as local activities (the worker that runs
+ * the workflow task runs them, and records each result as a marker). Same timeout and retry
+ * policy; a retry whose backoff exceeds the local retry threshold (1 minute) waits on a durable
+ * timer instead of in the worker.
+ */
+export const CREATE_SHIPMENT_LOCAL_ACTIVITY_OPTIONS: LocalActivityOptions = {
+  startToCloseTimeout: CREATE_SHIPMENT_ACTIVITY_OPTIONS.startToCloseTimeout,
+  retry: temporalRetryPolicy(),
+  localRetryThreshold: '1 minute',
 };

@@ -110,6 +110,11 @@ export class TemporalWorkflowEngine implements WorkflowEnginePort {
           ? { workflowBundle: { codePath: this.options.workflowBundlePath } }
           : { workflowsPath: this.options.workflowsPath ?? require.resolve('./workflows') }),
         activities: this.activityFunctions(),
+        // A run usually completes in its first workflow task (its activities are local), and a
+        // run's first task always comes from the task queue itself; only later ones (a retry
+        // waiting on a timer, runs started before ADR 0019) come from this worker's sticky queue.
+        // So the task queue gets nearly all the polls; the default gives it 2 of 10.
+        nonStickyToStickyPollRatio: 1,
       });
     } catch (error) {
       await this.closeConnections();
