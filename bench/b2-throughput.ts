@@ -1,8 +1,14 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { Pool } from 'pg';
+import { topCostsByThread } from './b1-grpc-latency';
 import { BenchApp } from './lib/app';
 import { cpuBetween, cpuSnapshot } from './lib/cpu';
 import { row, type Bench, type BenchRow } from './lib/context';
-import { realServerEnv } from './lib/env';
+import { appDistDir, realServerEnv } from './lib/env';
 import { ShipmentsClient, uniqueKey } from './lib/grpc';
 import { median, nowMs, round, sleep } from './lib/stats';
 
@@ -98,8 +104,16 @@ async function completedPerSecond(probe: Probe, client: ShipmentsClient, total: 
   return completed / ((last - t0) / 1000);
 }
 
-async function variant(name: string, env: Record<string, string>, rounds: number, total: number, log: (m: string) => void, warmUp = Math.min(total, IN_FLIGHT)) {
-  const app = await BenchApp.start({ env: { CARRIER_SANDBOX_LATENCY_MS: String(CARRIER_LATENCY_MS), ...env } });
+async function variant(
+  name: string,
+  env: Record<string, string>,
+  rounds: number,
+  total: number,
+  log: (m: string) => void,
+  warmUp = Math.min(total, IN_FLIGHT),
+  nodeArgs: string[] = [],
+) {
+  const app = await BenchApp.start({ env: { CARRIER_SANDBOX_LATENCY_MS: String(CARRIER_LATENCY_MS), ...env }, nodeArgs });
   const pool = env.DATABASE_URL ? new Pool({ connectionString: env.DATABASE_URL, max: 1 }) : null;
   try {
     const { tenant, token } = await app.tenantToken(`Bench B2 ${name}`);
@@ -124,6 +138,20 @@ async function variant(name: string, env: Record<string, string>, rounds: number
   }
 }
 
+/**
+ * What Temporal alone sustains here (bench/variants/temporal-floor.ts): the product's workflow and
+ * worker options with activities that only wait the carrier's latency, in a process of its own.
+ */
+async function temporalFloor(env: Record<string, string>): Promise<{ perSecond: number; cpu: string[] }> {
+  const { stdout } = await promisify(execFile)(process.execPath, [join(appDistDir(), 'bench', 'variants', 'temporal-floor.js')], {
+    env: { ...process.env, ...env, CARRIER_SANDBOX_LATENCY_MS: String(CARRIER_LATENCY_MS), FLOOR_IN_FLIGHT: String(IN_FLIGHT) },
+    timeout: 300_000,
+    maxBuffer: 16 * 1024 * 1024,
+  });
+  const line = stdout.trim().split('\n').at(-1) ?? '';
+  return JSON.parse(line) as { perSecond: number; cpu: string[] };
+}
+
 export const b2Throughput: Bench = {
   id: 'B2',
   title: 'shipments completed per second (created → LABEL_CREATED with the welcome email recorded), 64 in flight',
@@ -134,11 +162,27 @@ export const b2Throughput: Bench = {
     const warmUp = ctx.quick ? IN_FLIGHT / 2 : IN_FLIGHT;
     const real = await variant('real', realEnv, ctx.rounds, total, ctx.log, warmUp);
     const embedded = await variant('embedded', {}, ctx.rounds, total, ctx.log, warmUp);
+    // Missed: why. Where the app's time goes (one more round under --cpu-prof), and what Temporal
+    // sustains with no app at all.
+    let why = '';
+    if (!ctx.quick && real.rate < 100) {
+      const dir = mkdtempSync(join(tmpdir(), 'logisynapse-bench-b2-prof-'));
+      try {
+        await variant('real (profiled)', realServerEnv('b2p')!, 1, total, ctx.log, warmUp, ['--cpu-prof', `--cpu-prof-dir=${dir}`]);
+        const profile = topCostsByThread(dir);
+        ctx.log(`B2 real profile (self time by package, whole run of the app): ${profile.join('; ')}`);
+        const floor = await temporalFloor(realServerEnv('b2f')!);
+        ctx.log(`B2 Temporal floor: ${floor.perSecond.toFixed(1)} runs/s; CPU ${floor.cpu.join(', ')}`);
+        why = ` Why it is missed: Temporal alone (bench/variants/temporal-floor.ts: the same workflow, bundle and worker options on the same server, activities that only wait ${CARRIER_LATENCY_MS} ms, no app, ${IN_FLIGHT} in flight) completes ${floor.perSecond.toFixed(1)} runs/s here, CPU ${floor.cpu.join(', ')}; --cpu-prof of the real app over one more round (whole process life), self time by package: ${profile.join('; ')}.`;
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    }
     return [
       row('B2', 'shipments/s completed, 64 in flight', round(real.rate, 1), round(embedded.rate, 1), 'both reported; real ≥ 100/s (carrier latency 50 ms)', (a) => a >= 100, {
         variantA: 'real infrastructure: Temporal (own task queue), Kafka (own topic prefix), RabbitMQ, PostgreSQL (.env.infra)',
         variantB: 'embedded defaults: DBOS Transact, pg-boss event log and task queue, PGlite',
-        detail: `${total} shipments per round, created over gRPC with ${IN_FLIGHT} in flight, done when LABEL_CREATED with the welcome notification recorded (real: read from PostgreSQL; embedded: over GraphQL, the LABEL_CREATED list then the notifications of those, every 200 ms); rounds real: ${real.rates.map((v) => v.toFixed(1)).join(', ')}/s, embedded: ${embedded.rates.map((v) => v.toFixed(1)).join(', ')}/s. All servers share the machine's 2 cores with the app and the load generator. Real: ${real.cpuLine}. Embedded: ${embedded.cpuLine}.`,
+        detail: `${total} shipments per round, created over gRPC with ${IN_FLIGHT} in flight, done when LABEL_CREATED with the welcome notification recorded (real: read from PostgreSQL; embedded: over GraphQL, the LABEL_CREATED list then the notifications of those, every 200 ms); rounds real: ${real.rates.map((v) => v.toFixed(1)).join(', ')}/s, embedded: ${embedded.rates.map((v) => v.toFixed(1)).join(', ')}/s. All servers share the machine's 2 cores with the app and the load generator. Real: ${real.cpuLine}. Embedded: ${embedded.cpuLine}.${why}`,
       }),
     ];
   },
