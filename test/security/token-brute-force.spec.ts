@@ -3,9 +3,10 @@ import { AppProcess, type DemoCredentials } from '../support/app-process';
 import { PROBE_QUERY, errorCodeOf, expectNoLeak, http, type HttpAnswer } from './security-support';
 
 /**
- * Brute force on POST /oauth/token. The limiter (src/modules/auth/api/oauth.controller.ts) counts
- * failed requests in memory, per process: 10 per client id and 30 per address in five minutes.
- * This file has its own app, and the tests run in order: the last one locks the whole address.
+ * Brute force on POST /oauth/token. The limiter (src/modules/auth/application/token-request-limiter.ts)
+ * counts failed requests in the platform database, shared by every process: 10 per client id and
+ * 30 per address in five minutes. This file has its own apps, and the tests run in order: the
+ * last one of the first block locks the whole address.
  */
 describe('security: brute force on the token endpoint (embedded defaults)', () => {
   const CLIENT_LIMIT = 10;
@@ -104,5 +105,55 @@ describe('security: brute force on the token endpoint (embedded defaults)', () =
     expectLocked(await form(`cli_spray_next_${randomUUID()}`, 'wrong', { 'x-forwarded-for': '203.0.113.250' }));
     // From this address, even a client that never failed, with its right secret, must wait.
     expectLocked(await form(bystander.clientId, bystander.clientSecret));
+  });
+});
+
+/**
+ * Behind a reverse proxy every request comes from the proxy's address. With TRUSTED_PROXY_HOPS=1
+ * the address is the entry the proxy appended to X-Forwarded-For (here the test is the proxy), so
+ * one client's failures lock that client out, not everyone behind the proxy; and what a client
+ * writes into the header itself (the entries before the proxy's) changes nothing.
+ */
+describe('security: brute force on the token endpoint behind a trusted reverse proxy (TRUSTED_PROXY_HOPS=1)', () => {
+  const ADDRESS_LIMIT = 30;
+  let app: AppProcess;
+  let client: DemoCredentials;
+
+  beforeAll(async () => {
+    app = await AppProcess.start({ TRUSTED_PROXY_HOPS: '1' });
+    client = await app.newTenant('Behind the proxy');
+  });
+
+  afterAll(async () => {
+    await app?.stop();
+    app?.dispose();
+  });
+
+  /** A request as the proxy forwards it: whatever the client sent in the header, then the client's address. */
+  const viaProxy = (clientAddress: string, clientWritten: string | null, clientId: string, secret: string) =>
+    http(app, '/oauth/token', {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        'x-forwarded-for': clientWritten === null ? clientAddress : `${clientWritten}, ${clientAddress}`,
+      },
+      body: new URLSearchParams({ grant_type: 'client_credentials', client_id: clientId, client_secret: secret }),
+    });
+
+  it('locks the attacking client by its forwarded address, however it fills the header, and keeps the others behind the proxy working', async () => {
+    const attacker = '203.0.113.66';
+    for (let n = 0; n < ADDRESS_LIMIT; n++) {
+      const answer = await viaProxy(attacker, `198.51.100.${n}`, `cli_spray_${n}_${randomUUID()}`, 'wrong');
+      expect(answer.status).toBe(401);
+    }
+    const locked = await viaProxy(attacker, '198.51.100.250', `cli_spray_next_${randomUUID()}`, 'wrong');
+    expect(locked.status).toBe(429);
+    expect(errorCodeOf(locked.json)).toBe('TOO_MANY_REQUESTS');
+    // The attacker is locked out even with a real client's secret, from its own address...
+    expect((await viaProxy(attacker, null, client.clientId, client.clientSecret)).status).toBe(429);
+    // ...while another client behind the same proxy is not.
+    const other = await viaProxy('203.0.113.77', null, client.clientId, client.clientSecret);
+    expect(other.status).toBe(200);
+    expect((other.json as { access_token?: string }).access_token).toEqual(expect.any(String));
   });
 });

@@ -23,6 +23,11 @@ export interface AppConfig {
     issuer: string;
     audience: string;
     tokenTtlSeconds: number;
+    /**
+     * Reverse proxies in front of the app that append the client's address to X-Forwarded-For
+     * (TRUSTED_PROXY_HOPS, default 0: the header is ignored). Per-address limits key on it.
+     */
+    trustedProxyHops: number;
     adminClientId: string | null;
     adminClientSecret: string | null;
   };
@@ -220,6 +225,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       issuer: optional(env, 'AUTH_ISSUER') ?? 'logisynapse',
       audience: optional(env, 'AUTH_AUDIENCE') ?? 'logisynapse-api',
       tokenTtlSeconds: int(env, 'AUTH_TOKEN_TTL_SECONDS', 3600, 60, 86400),
+      trustedProxyHops: int(env, 'TRUSTED_PROXY_HOPS', 0, 0, 10),
       adminClientId,
       adminClientSecret,
     },

@@ -1,10 +1,12 @@
-import { Body, Controller, Get, Headers, HttpCode, HttpException, Post, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, HttpException, Inject, Post, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { TokenRequestLimiter } from '../application/token-request-limiter';
 import { ApiClientsService } from '../application/api-clients.service';
 import { SigningKeysService } from '../application/signing-keys.service';
 import { TokensService } from '../application/tokens.service';
 import { narrowScopes } from '../domain/scopes';
+import { APP_CONFIG, type AppConfig } from '../../../platform/config/app-config';
+import { clientAddress } from './client-address';
 
 type OAuthErrorCode = 'invalid_request' | 'invalid_client' | 'unsupported_grant_type' | 'invalid_scope';
 
@@ -44,6 +46,7 @@ export class OAuthController {
     private readonly clients: ApiClientsService,
     private readonly tokens: TokensService,
     private readonly keys: SigningKeysService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   @Post('oauth/token')
@@ -54,7 +57,7 @@ export class OAuthController {
     @Req() request: Request,
     @Res({ passthrough: true }) response: Response,
   ) {
-    const address = `ip:${request.socket.remoteAddress ?? 'unknown'}`;
+    const address = `ip:${clientAddress(request.socket.remoteAddress, request.headers['x-forwarded-for'], this.config.auth.trustedProxyHops)}`;
     response.setHeader('Cache-Control', 'no-store');
     response.setHeader('Pragma', 'no-cache');
     const params = body && typeof body === 'object' ? body : {};
