@@ -63,8 +63,9 @@ async function main(): Promise<void> {
     ctx.log(`${bench.id} took ${((performance.now() - t0) / 1000).toFixed(0)} s`);
   }
   const durationS = Math.round((performance.now() - started) / 1000);
-  // A partial run (--only) leaves the complete table the README links alone.
-  const name = only ? `only-${[...only].sort().join('-')}` : 'latest';
+  // A partial (--only) or quick run leaves the complete table the README links alone: three
+  // short rounds make a p99 the slowest call or two, a smoke check rather than a result.
+  const name = [quick ? 'quick' : null, only ? `only-${[...only].sort().join('-')}` : null].filter(Boolean).join('-') || 'latest';
   const files = writeResults({ machineInfo: info, date, mode: `${quick ? '--quick' : 'full'}${only ? ` --only ${[...only].join(',')}` : ''}`, durationS, rows }, name);
   ctx.log(`wrote ${files.json} and ${files.md}`);
 }
