@@ -54,7 +54,8 @@ export class ShipmentsResolver {
 
   @ResolveField(() => [TrackingEvent])
   trackingEvents(@Parent() shipment: ShipmentView) {
-    return shipment.status === 'PENDING' ? [] : this.shipmentsApi.trackingEvents(shipment.id);
+    if (shipment.status === 'PENDING') return [];
+    return shipment.trackingEvents ?? this.shipmentsApi.trackingEvents(shipment.id);
   }
 
   @ResolveField(() => [Notification])

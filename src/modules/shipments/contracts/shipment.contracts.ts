@@ -23,6 +23,11 @@ export interface ShipmentView {
   customerEmail: string;
   createdAt: string;
   updatedAt: string;
+  /**
+   * The tracking events, when the view was read together with them (a remote GetShipment answers
+   * them); absent otherwise: ask `ShipmentsApi.trackingEvents`.
+   */
+  trackingEvents?: TrackingEventView[];
 }
 
 export interface CreateShipmentCommand {

@@ -24,7 +24,7 @@ const SERVICE_NAME = 'logisynapse.shipments.v1.ShipmentService';
 
 type HealthCheck = (request: { service: string }, options: { deadline: Date }, callback: (error: ServiceError | null, response?: { status: string }) => void) => void;
 
-interface ShipmentMessage {
+export interface ShipmentMessage {
   id: string;
   status: string;
   carrier: string;
@@ -43,7 +43,8 @@ type Unary = (request: unknown, metadata: Metadata, options: { deadline: Date },
 
 const orNull = (value: string) => (value === '' ? null : value);
 
-function toView(message: ShipmentMessage): ShipmentView {
+/** A `Shipment` message as a view; with `withEvents`, the tracking events it carries too (GetShipment's answer). */
+export function shipmentViewFromMessage(message: ShipmentMessage, withEvents = false): ShipmentView {
   return {
     id: message.id,
     tenantId: message.tenantId,
@@ -56,7 +57,12 @@ function toView(message: ShipmentMessage): ShipmentView {
     customerEmail: message.customerEmail,
     createdAt: message.createdAt,
     updatedAt: message.updatedAt,
+    ...(withEvents ? { trackingEvents: message.trackingEvents.map(trackingEventView) } : {}),
   };
+}
+
+function trackingEventView(event: ShipmentMessage['trackingEvents'][number]): TrackingEventView {
+  return { status: event.status as ShipmentStatus, occurredAt: event.occurredAt, location: orNull(event.location), description: orNull(event.description) };
 }
 
 /**
@@ -96,12 +102,14 @@ export class GrpcShipmentsApi implements ShipmentsApi, OnModuleDestroy {
   }
 
   async create(command: CreateShipmentCommand): Promise<ShipmentView> {
-    return toView(await this.call<ShipmentMessage>('createShipment', 'CreateShipment', command));
+    return shipmentViewFromMessage(await this.call<ShipmentMessage>('createShipment', 'CreateShipment', command));
   }
 
   async get(id: string): Promise<ShipmentView | null> {
+    // GetShipment answers the events too: the view carries them, so a query for the shipment and
+    // its events makes one call, not a second one for the events.
     const message = await this.getShipment(id);
-    return message ? toView(message) : null;
+    return message ? shipmentViewFromMessage(message, true) : null;
   }
 
   async list(query: ListShipmentsQuery): Promise<ShipmentPage> {
@@ -110,17 +118,12 @@ export class GrpcShipmentsApi implements ShipmentsApi, OnModuleDestroy {
       after: query.after ?? '',
       status: query.status ?? '',
     });
-    return { items: page.shipments.map(toView), hasNextPage: page.hasNextPage, endCursor: orNull(page.endCursor) };
+    return { items: page.shipments.map((m) => shipmentViewFromMessage(m)), hasNextPage: page.hasNextPage, endCursor: orNull(page.endCursor) };
   }
 
   async trackingEvents(shipmentId: string): Promise<TrackingEventView[]> {
     const shipment = await this.getShipment(shipmentId);
-    return (shipment?.trackingEvents ?? []).map((e) => ({
-      status: e.status as ShipmentStatus,
-      occurredAt: e.occurredAt,
-      location: orNull(e.location),
-      description: orNull(e.description),
-    }));
+    return (shipment?.trackingEvents ?? []).map(trackingEventView);
   }
 
   /** The service answers NOT_FOUND for a shipment that is missing or another tenant's alike: null. */
