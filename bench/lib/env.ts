@@ -31,7 +31,7 @@ export function appDistDir(): string {
 export function snapshotDist(): () => void {
   const target = join(ROOT, 'node_modules', '.cache', 'logisynapse-bench', `run-${process.pid}`);
   rmSync(target, { recursive: true, force: true });
-  for (const entry of ['src', 'migrations', 'bench', 'workflow-bundle.js']) {
+  for (const entry of ['src', 'migrations', 'bench', 'test', 'workflow-bundle.js']) {
     if (existsSync(join(DIST, entry))) cpSync(join(DIST, entry), join(target, entry), { recursive: true });
   }
   appDist = target;

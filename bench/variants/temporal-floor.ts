@@ -9,7 +9,8 @@
 import { randomUUID } from 'node:crypto';
 import type { PurchasedLabel } from '../../src/modules/carriers';
 import { TemporalWorkflowEngine } from '../../src/modules/workflow-orchestrator/adapters/temporal/temporal-workflow-engine';
-import type { CreateShipmentActivities, CreateShipmentInput } from '../../src/modules/workflow-orchestrator/contracts/create-shipment.contracts';
+import type { CreateShipmentActivities } from '../../src/modules/workflow-orchestrator/contracts/create-shipment.contracts';
+import { fixtureInput } from '../../test/fixtures/temporal/record-histories';
 import { cpuBetween, cpuSnapshot } from '../lib/cpu';
 
 const TOTAL = Number(process.env.FLOOR_TOTAL ?? 640);
@@ -40,20 +41,6 @@ const activities: CreateShipmentActivities = {
   markShipmentFailed: () => Promise.resolve(),
 };
 
-function input(shipmentId: string): CreateShipmentInput {
-  return {
-    shipmentId,
-    tenantId: '11111111-1111-4111-8111-111111111111',
-    idempotencyKey: shipmentId,
-    requestHash: '0'.repeat(64),
-    fromAddress: { name: 'Shawn Ippotle', street1: '215 Clayton St.', city: 'San Francisco', state: 'CA', zip: '94117', country: 'US' },
-    toAddress: { name: 'Mr Hippo', street1: '1092 Indian Summer Ct', city: 'San Jose', state: 'CA', zip: '95122', country: 'US' },
-    parcel: { length: 10, width: 15, height: 10, distanceUnit: 'in', weight: 1, massUnit: 'lb' },
-    customerEmail: 'hippo@example.com',
-    requestedAt: new Date().toISOString(),
-  };
-}
-
 async function main(): Promise<void> {
   const address = process.env.TEMPORAL_ADDRESS;
   if (!address) throw new Error('TEMPORAL_ADDRESS is not set (npm run infra:up)');
@@ -70,7 +57,7 @@ async function main(): Promise<void> {
             next += 1;
             const shipmentId = randomUUID();
             const done = new Promise<void>((resolve) => waiting.set(shipmentId, resolve));
-            await engine.startCreateShipment(`floor-${shipmentId}`, input(shipmentId));
+            await engine.startCreateShipment(`floor-${shipmentId}`, fixtureInput(shipmentId));
             await done;
             waiting.delete(shipmentId);
           }

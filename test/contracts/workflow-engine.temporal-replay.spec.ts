@@ -21,6 +21,14 @@ type HistoryEvent = NonNullable<(typeof histories)[number]['history']['events']>
 const eventsOf = (name: string): HistoryEvent[] => histories.find((h) => h.workflowId === name)?.history.events ?? [];
 const scheduledActivities = (name: string) => eventsOf(name).filter((e) => e.activityTaskScheduledEventAttributes).length;
 const markers = (name: string) => eventsOf(name).flatMap((e) => (e.markerRecordedEventAttributes?.markerName ? [e.markerRecordedEventAttributes.markerName] : []));
+/** Each local activity's type and attempt, from its marker's `data` detail (JSON). */
+const localActivityAttempts = (name: string) =>
+  eventsOf(name).flatMap((e) => {
+    const data = e.markerRecordedEventAttributes?.details?.data?.payloads?.[0]?.data;
+    if (e.markerRecordedEventAttributes?.markerName !== 'core_local_activity' || !data) return [];
+    const { activity_type: type, attempt } = JSON.parse(Buffer.from(data).toString('utf8')) as { activity_type: string; attempt: number };
+    return [`${type}#${attempt}`];
+  });
 
 const histories = Object.entries(HISTORY_FILES).map(([name, file]) => ({
   workflowId: name,
@@ -57,6 +65,8 @@ describe('CreateShipmentWorkflow replays its recorded Temporal histories', () =>
     expect(scheduledActivities('labelCreatedLocal')).toBe(0);
     expect(markers('labelCreatedLocal')).toEqual(['core_patch', 'core_local_activity', 'core_local_activity', 'core_local_activity', 'core_local_activity']);
     expect(markers('rejectedLocal')).toEqual(['core_patch', 'core_local_activity', 'core_local_activity']);
+    // The publish failed once on purpose: the worker retried it, and its marker says so.
+    expect(localActivityAttempts('labelCreatedLocal')).toEqual(['callShippoApi#1', 'saveShipmentToDb#1', 'publishShipmentCreated#2', 'queueWelcomeEmail#1']);
   });
 
   it('replays them with the workflow code bundled from source', async () => {
