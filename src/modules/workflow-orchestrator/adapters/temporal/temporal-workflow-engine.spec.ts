@@ -45,12 +45,18 @@ function newWorker(): typeof worker {
 jest.mock('@temporalio/worker', () => ({
   ...jest.requireActual<object>('@temporalio/worker'),
   Runtime: { instantiator: 'install', install: jest.fn() },
-  NativeConnection: { connect: jest.fn(async () => ({ close: jest.fn(async () => void events.push('native.close')) })) },
+  NativeConnection: {
+    connect: jest.fn(async () => {
+      events.push('native.connect');
+      return { close: jest.fn(async () => void events.push('native.close')) };
+    }),
+  },
   Worker: { create: jest.fn(async () => worker) },
 }));
 jest.mock('@temporalio/client', () => ({
   ...jest.requireActual<object>('@temporalio/client'),
-  Connection: { connect: jest.fn(async () => ({ close: jest.fn(async () => void events.push('client.close')) })) },
+  // The client rides the worker's native connection: a grpc-js connection must not be opened.
+  Connection: { connect: jest.fn(async () => void events.push('grpc-js.connect')) },
   Client: jest.fn(() => ({})),
 }));
 
@@ -64,17 +70,19 @@ beforeEach(() => {
 });
 
 describe('TemporalWorkflowEngine worker lifecycle', () => {
-  it('shuts down gracefully: worker.shutdown, then the run finishes, then the connections close', async () => {
+  it('opens one native connection for client and worker; shuts down gracefully: worker.shutdown, then the run finishes, then the connection closes', async () => {
     const engine = new TemporalWorkflowEngine({ address: 'a:7233', namespace: 'n' }, activities);
     await engine.launch();
     expect(worker.run).toHaveBeenCalledTimes(1);
+    expect(events).toEqual(['native.connect']);
+    events.length = 0;
 
     const stopping = engine.shutdown();
     expect(worker.shutdown).toHaveBeenCalledTimes(1);
     expect(events).toEqual(['worker.shutdown']);
     worker.finish();
     await stopping;
-    expect(events).toEqual(['worker.shutdown', 'worker.run resolved', 'native.close', 'client.close']);
+    expect(events).toEqual(['worker.shutdown', 'worker.run resolved', 'native.close']);
     await expect(engine.whenStopped).resolves.toBeUndefined();
   });
 
@@ -84,6 +92,7 @@ describe('TemporalWorkflowEngine worker lifecycle', () => {
     try {
       const engine = new TemporalWorkflowEngine({ address: 'a:7233', namespace: 'n', logger }, activities);
       await engine.launch();
+      events.length = 0;
       worker.crash(new Error('lost the server'));
       // Nobody awaits whenStopped yet: the crash must be logged, not become an unhandled rejection.
       await new Promise((resolve) => setTimeout(resolve, 10));
@@ -94,7 +103,7 @@ describe('TemporalWorkflowEngine worker lifecycle', () => {
       // Shutdown after a crash closes the connections and does not throw again.
       await engine.shutdown();
       expect(worker.shutdown).not.toHaveBeenCalled();
-      expect(events).toEqual(['native.close', 'client.close']);
+      expect(events).toEqual(['native.close']);
     } finally {
       process.off('unhandledRejection', unhandled);
     }
@@ -103,12 +112,13 @@ describe('TemporalWorkflowEngine worker lifecycle', () => {
   it('does not ask a worker that is already draining (e.g. after a signal) to shut down again', async () => {
     const engine = new TemporalWorkflowEngine({ address: 'a:7233', namespace: 'n' }, activities);
     await engine.launch();
+    events.length = 0;
     worker.state = 'DRAINING';
     const stopping = engine.shutdown();
     worker.finish();
     await stopping;
     expect(worker.shutdown).not.toHaveBeenCalled();
-    expect(events).toEqual(['worker.run resolved', 'native.close', 'client.close']);
+    expect(events).toEqual(['worker.run resolved', 'native.close']);
   });
 
   it('starts no worker when runWorker is false', async () => {
@@ -116,6 +126,6 @@ describe('TemporalWorkflowEngine worker lifecycle', () => {
     await engine.launch();
     expect(worker.run).not.toHaveBeenCalled();
     await engine.shutdown();
-    expect(events).toEqual(['client.close']);
+    expect(events).toEqual(['native.connect', 'native.close']);
   });
 });

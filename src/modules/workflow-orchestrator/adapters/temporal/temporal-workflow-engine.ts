@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { Client, Connection, WorkflowNotFoundError, type WorkflowExecutionStatusName } from '@temporalio/client';
+import { Client, WorkflowNotFoundError, type WorkflowExecutionStatusName } from '@temporalio/client';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { decodeFromPayloadsAtIndex } from '@temporalio/common/lib/internal-non-workflow';
 import { DefaultLogger, NativeConnection, Runtime, Worker, type LogEntry } from '@temporalio/worker';
@@ -69,9 +69,8 @@ export class TemporalWorkflowEngine implements WorkflowEnginePort {
   readonly adapterName: string;
   private readonly taskQueue: string;
   private readonly logger: TemporalEngineLogger | undefined;
-  private connection: Connection | null = null;
+  private connection: NativeConnection | null = null;
   private client: Client | null = null;
-  private nativeConnection: NativeConnection | null = null;
   private worker: Worker | null = null;
   private running: Promise<void> = Promise.resolve();
 
@@ -97,13 +96,14 @@ export class TemporalWorkflowEngine implements WorkflowEnginePort {
     installRuntime(this.logger);
     const { address, namespace } = this.options;
     try {
-      this.connection = await Connection.connect({ address });
+      // One connection, the native one, for the client and the worker: the client's calls go
+      // through the SDK's Rust core instead of grpc-js on the event loop (ADR 0019).
+      this.connection = await NativeConnection.connect({ address });
       this.client = new Client({ connection: this.connection, namespace });
       if (this.options.runWorker === false) return;
 
-      this.nativeConnection = await NativeConnection.connect({ address });
       this.worker = await Worker.create({
-        connection: this.nativeConnection,
+        connection: this.connection,
         namespace,
         taskQueue: this.taskQueue,
         ...(this.options.workflowBundlePath
@@ -215,16 +215,10 @@ export class TemporalWorkflowEngine implements WorkflowEnginePort {
   }
 
   private async closeConnections(): Promise<void> {
-    const native = this.nativeConnection;
     const connection = this.connection;
-    this.nativeConnection = null;
     this.connection = null;
     this.client = null;
-    try {
-      await native?.close();
-    } finally {
-      await connection?.close();
-    }
+    await connection?.close();
   }
 }
 
