@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import { Pool } from 'pg';
 import { topCostsByThread } from './b1-grpc-latency';
 import { BenchApp } from './lib/app';
-import { cpuBetween, cpuSnapshot } from './lib/cpu';
+import { cpuBetween, cpuSnapshot, threadCpuSnapshot } from './lib/cpu';
 import { row, type Bench, type BenchRow } from './lib/context';
 import { appDistDir, realServerEnv } from './lib/env';
 import { ShipmentsClient, uniqueKey } from './lib/grpc';
@@ -104,7 +104,36 @@ async function completedPerSecond(probe: Probe, client: ShipmentsClient, total: 
   return completed / ((last - t0) / 1000);
 }
 
-async function variant(
+/**
+ * The app's busiest threads one by one (a worker_threads thread, such as the Temporal worker's
+ * workflow thread, is named "node" like V8's and libuv's helpers), then the rest, then what threads
+ * that ended during the rounds used (the process's total minus its live threads'): a `vm` call with
+ * a timeout, which is how the Temporal worker enters workflow code, starts and joins a thread.
+ */
+function appThreadCpu(
+  pid: number,
+  before: ReturnType<typeof cpuSnapshot>,
+  after: ReturnType<typeof cpuSnapshot>,
+  threadsBefore: ReturnType<typeof threadCpuSnapshot>,
+  threadsAfter: ReturnType<typeof threadCpuSnapshot>,
+): string[] {
+  const seconds = (ticks: number) => `${(ticks / 100).toFixed(1)} s`;
+  const used = [...threadsAfter]
+    .map(([tid, { name, ticks }]) => ({ name, ticks: ticks - (threadsBefore.get(tid)?.ticks ?? 0) }))
+    .filter((t) => t.ticks > 0)
+    .sort((a, b) => b.ticks - a.ticks);
+  const live = used.reduce((sum, t) => sum + t.ticks, 0);
+  const total = (after.get(pid)?.ticks ?? 0) - (before.get(pid)?.ticks ?? 0);
+  const top = used.slice(0, 4);
+  const rest = used.slice(4).reduce((sum, t) => sum + t.ticks, 0);
+  return [
+    ...top.map((t) => `${t.name} ${seconds(t.ticks)}`),
+    `${used.length - top.length} other threads ${seconds(rest)}`,
+    `threads that ended ${seconds(Math.max(0, total - live))}`,
+  ];
+}
+
+export async function variant(
   name: string,
   env: Record<string, string>,
   rounds: number,
@@ -122,13 +151,17 @@ async function variant(
     await completedPerSecond(probe, client, warmUp, 180_000);
     const rates: number[] = [];
     const before = cpuSnapshot();
+    const threadsBefore = threadCpuSnapshot(app.pid);
     const t0 = Date.now();
     for (let r = 0; r < rounds; r += 1) {
       rates.push(await completedPerSecond(probe, client, total, 300_000));
       log(`B2 ${name} round ${r + 1}: ${rates.at(-1)!.toFixed(1)} shipments/s`);
     }
-    const cpu = cpuBetween(before, cpuSnapshot(), { [app.pid]: 'app (node)', [process.pid]: 'bench (node)' });
-    const cpuLine = `CPU used during the ${Math.round((Date.now() - t0) / 1000)} s of rounds (2 cores = 2 s per s): ${cpu.join(', ')}`;
+    const threadsAfter = threadCpuSnapshot(app.pid);
+    const after = cpuSnapshot();
+    const cpu = cpuBetween(before, after, { [app.pid]: 'app (node)', [process.pid]: 'bench (node)' });
+    const threads = appThreadCpu(app.pid, before, after, threadsBefore, threadsAfter);
+    const cpuLine = `CPU used during the ${Math.round((Date.now() - t0) / 1000)} s of rounds (2 cores = 2 s per s): ${cpu.join(', ')}; the app's by thread: ${threads.join(', ')}`;
     log(`B2 ${name}: ${cpuLine}`);
     client.close();
     return { rate: median(rates), rates, cpuLine };

@@ -47,3 +47,30 @@ export function cpuBetween(
     .slice(0, limit)
     .map(([name, seconds]) => `${name} ${seconds.toFixed(1)} s`);
 }
+
+/**
+ * CPU ticks per thread of one process, by thread name (Linux /proc/<pid>/task; empty elsewhere):
+ * "node" is the main thread, V8 and libuv name their helpers, Temporal's Rust core runs on
+ * "tokio-runtime-w", a worker_threads thread is named after its `name` option or "node".
+ */
+export function threadCpuSnapshot(pid: number): Map<number, { name: string; ticks: number }> {
+  const snapshot = new Map<number, { name: string; ticks: number }>();
+  let tids: string[];
+  try {
+    tids = readdirSync(`/proc/${pid}/task`);
+  } catch {
+    return snapshot;
+  }
+  for (const tid of tids) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+      const close = stat.lastIndexOf(')');
+      const name = stat.slice(stat.indexOf('(') + 1, close);
+      const fields = stat.slice(close + 2).split(' ');
+      snapshot.set(Number(tid), { name: Number(tid) === pid ? 'main thread' : name, ticks: Number(fields[11]) + Number(fields[12]) });
+    } catch {
+      // the thread ended meanwhile
+    }
+  }
+  return snapshot;
+}
