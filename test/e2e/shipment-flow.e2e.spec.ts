@@ -187,6 +187,63 @@ for (const target of deploymentTargets()) {
       expect(failedOnly.data!.shipments.edges.every((e) => e.node.status === 'FAILED')).toBe(true);
     });
 
+    it("lists a page with each shipment's own tracking events and notifications (looked up in batches)", async () => {
+      // A tenant of its own: the page holds exactly these shipments.
+      const own = await app.newTenant('List page');
+      const ownToken = await app.token(own.clientId, own.clientSecret);
+      const ids: string[] = [];
+      for (const key of ['list-1', 'list-2', 'list-3']) {
+        const created = await app.graphql<{ createShipment: ShipmentData }>(ownToken, CREATE_SHIPMENT, { input: shipmentInput(key) });
+        expect(created.errors).toBeUndefined();
+        ids.push(created.data!.createShipment.id);
+      }
+      const labelled: ShipmentData[] = [];
+      for (const id of ids) {
+        labelled.push(
+          await eventually(`shipment ${id} labelled, with its welcome email`, async () => {
+            const s = await getShipment(id, ownToken);
+            return s?.status === 'LABEL_CREATED' && s.notifications.length === 1 ? s : undefined;
+          }),
+        );
+      }
+      // Different histories: two updates for the first, one for the second, none for the third.
+      const history: Record<string, string[]> = { [ids[0]!]: ['PRE_TRANSIT', 'IN_TRANSIT'], [ids[1]!]: ['DELIVERED'], [ids[2]!]: [] };
+      const [first, second] = labelled;
+      for (const body of [
+        trackUpdated(first!.trackingNumber!, 'PRE_TRANSIT', '2026-11-20T10:00:00Z'),
+        trackUpdated(first!.trackingNumber!, 'TRANSIT', '2026-11-20T12:00:00Z'),
+        trackUpdated(second!.trackingNumber!, 'DELIVERED', '2026-11-21T15:00:00Z'),
+      ]) {
+        expect((await postWebhook(body, own.webhookToken)).status).toBe(202);
+      }
+      type Node = { id: string; status: string; trackingEvents: { status: string; location: string | null }[]; notifications: { template: string; to: string }[] };
+      const query = `{ shipments(first: 50) { edges { node { id status trackingEvents { status location } notifications { template to } } } } }`;
+      const nodes = await eventually('the updates to be recorded', async () => {
+        const res = await app.graphql<{ shipments: { edges: { node: Node }[] } }>(ownToken, query);
+        expect(res.errors).toBeUndefined();
+        const listed = res.data!.shipments.edges.map((e) => e.node);
+        // A status and its event commit together, but a read takes the statuses before the events.
+        const settled = listed.every((n) => n.trackingEvents.length === history[n.id]!.length && n.status === (history[n.id]!.at(-1) ?? 'LABEL_CREATED'));
+        return settled ? listed : undefined;
+      });
+      expect(nodes.map((n) => n.id).sort()).toEqual([...ids].sort());
+      for (const node of nodes) {
+        expect(node.trackingEvents.map((e) => e.status)).toEqual(history[node.id]);
+        expect(node.trackingEvents.every((e) => e.location?.includes('San Jose'))).toBe(true);
+        expect(node.notifications).toEqual([{ template: 'welcome', to: 'hippo@example.com' }]);
+        // The list answers what the single shipment answers.
+        const single = (await getShipment(node.id, ownToken))!;
+        expect(node.trackingEvents).toEqual(single.trackingEvents.map((e) => ({ status: e.status, location: e.location })));
+        expect(node.notifications).toEqual(single.notifications.map((n) => ({ template: n.template, to: n.to })));
+      }
+      expect(nodes.map((n) => n.status).sort()).toEqual(['DELIVERED', 'IN_TRANSIT', 'LABEL_CREATED']);
+
+      // Another tenant lists none of them, and none of their events.
+      const stranger = await app.newTenant('List stranger');
+      const strangerList = await app.graphql<{ shipments: { edges: unknown[] } }>(await app.token(stranger.clientId, stranger.clientSecret), query);
+      expect(strangerList.data!.shipments.edges).toEqual([]);
+    });
+
     it('answers bad input with the contract codes, never a 500', async () => {
       const noToken = await app.graphql(null, `{ shipments { edges { cursor } } }`);
       expect(noToken.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
@@ -336,6 +393,20 @@ for (const target of deploymentTargets()) {
           const tokenB = await app.token(other.clientId, other.clientSecret);
           expect(await codeOf(core.call('GetShipment', { id }, tokenB, { 'x-tenant-id': creds.tenantId }))).toBe(status.NOT_FOUND);
           expect(await getShipment(id, tokenB)).toBeNull();
+          // The batched look-up behind the list verifies the token the same way, and answers
+          // nothing of another tenant's.
+          const { trackingNumber } = await waitForStatus(id, 'LABEL_CREATED');
+          expect((await postWebhook(trackUpdated(trackingNumber!, 'TRANSIT', '2026-11-20T10:00:00Z'))).status).toBe(202);
+          type Batch = { shipments: { shipmentId: string; trackingEvents: { status: string }[] }[] };
+          const batch = await eventually('the update to be recorded', async () => {
+            const answer = await core.call<Batch>('BatchGetTrackingEvents', { shipmentIds: [id, '00000000-0000-4000-8000-000000000000'] }, token);
+            return answer.shipments.length > 0 ? answer : undefined;
+          });
+          expect(batch).toEqual({ shipments: [{ shipmentId: id, trackingEvents: [expect.objectContaining({ status: 'IN_TRANSIT' })] }] });
+          expect(await core.call<Batch>('BatchGetTrackingEvents', { shipmentIds: [id] }, tokenB, { 'x-tenant-id': creds.tenantId })).toEqual({ shipments: [] });
+          expect(await codeOf(core.call('BatchGetTrackingEvents', { shipmentIds: [id] }))).toBe(status.UNAUTHENTICATED);
+          const tooMany = Array.from({ length: 101 }, () => id);
+          expect(await codeOf(core.call('BatchGetTrackingEvents', { shipmentIds: tooMany }, token))).toBe(status.INVALID_ARGUMENT);
         } finally {
           core.close();
         }

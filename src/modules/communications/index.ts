@@ -1,2 +1,2 @@
 export { CommunicationsModule } from './communications.module';
-export { NotificationsService, type NotificationView } from './application/notifications.service';
+export { MAX_SHIPMENTS_PER_NOTIFICATIONS_LOOKUP, NotificationsService, type NotificationView } from './application/notifications.service';

@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import type { EmailTask } from '../../workflow-orchestrator';
 import { TenantTransactions } from '../../tenancy';
+import { badInput } from '../../../platform/errors/domain-error';
 import { DeadLetterRecorder, QUEUES, TASK_QUEUE, type Task, type TaskQueuePort } from '../../../platform/messaging';
 import { EMAIL_SENDER, type EmailSenderPort } from '../ports/email-sender.port';
 import { renderWelcome } from './templates';
@@ -10,6 +11,19 @@ export interface NotificationView {
   to: string;
   sentAt: string;
 }
+
+/** The most shipment ids one `listForShipments` takes: a full page of the gateway's list. */
+export const MAX_SHIPMENTS_PER_NOTIFICATIONS_LOOKUP = 100;
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+interface NotificationRow {
+  template: string;
+  recipient: string;
+  sent_at: Date;
+}
+
+const notificationView = (r: NotificationRow): NotificationView => ({ template: r.template, to: r.recipient, sentAt: r.sent_at.toISOString() });
 
 /**
  * Consumes `tasks.email.send`. The notification row and the send happen in one transaction,
@@ -55,11 +69,40 @@ export class NotificationsService implements OnApplicationBootstrap {
   /** Notifications of one shipment of the current tenant. */
   listForShipment(shipmentId: string): Promise<NotificationView[]> {
     return this.tx.run(async (tx) => {
-      const rows: { template: string; recipient: string; sent_at: Date }[] = await tx.query(
+      const rows: NotificationRow[] = await tx.query(
         `SELECT template, recipient, sent_at FROM notifications WHERE shipment_id = $1 ORDER BY sent_at, id`,
         [shipmentId],
       );
-      return rows.map((r) => ({ template: r.template, to: r.recipient, sentAt: r.sent_at.toISOString() }));
+      return rows.map(notificationView);
+    });
+  }
+
+  /**
+   * Notifications of several shipments of the current tenant in one transaction and one query
+   * (a page of a list costs one look-up, not one per shipment), by shipment id (lowercase).
+   * A shipment with none, another tenant's, or an id that is no UUID has no entry; more than
+   * MAX_SHIPMENTS_PER_NOTIFICATIONS_LOOKUP ids is BAD_USER_INPUT.
+   */
+  async listForShipments(shipmentIds: readonly string[]): Promise<Map<string, NotificationView[]>> {
+    if (shipmentIds.length > MAX_SHIPMENTS_PER_NOTIFICATIONS_LOOKUP) {
+      throw badInput(`at most ${MAX_SHIPMENTS_PER_NOTIFICATIONS_LOOKUP} shipment ids per look-up, got ${shipmentIds.length}`);
+    }
+    // Not a UUID: names no shipment, so it is absent rather than a failed uuid cast.
+    const ids = [...new Set(shipmentIds.filter((id) => typeof id === 'string' && UUID.test(id)).map((id) => id.toLowerCase()))];
+    if (ids.length === 0) return new Map();
+    return this.tx.run(async (tx) => {
+      const rows: (NotificationRow & { shipment_id: string })[] = await tx.query(
+        `SELECT shipment_id, template, recipient, sent_at FROM notifications
+         WHERE shipment_id = ANY($1::uuid[]) ORDER BY shipment_id, sent_at, id`,
+        [ids],
+      );
+      const byShipment = new Map<string, NotificationView[]>();
+      for (const row of rows) {
+        const list = byShipment.get(row.shipment_id);
+        if (list) list.push(notificationView(row));
+        else byShipment.set(row.shipment_id, [notificationView(row)]);
+      }
+      return byShipment;
     });
   }
 }

@@ -1,10 +1,20 @@
 import { Inject, UseGuards } from '@nestjs/common';
-import { Args, ID, Int, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
-import { NotificationsService } from '../../communications';
-import { encodeCursor, SHIPMENTS_API, SHIPMENT_STATUSES, type ShipmentsApi, type ShipmentStatus, type ShipmentView } from '../../shipments';
+import { Args, Context, ID, Int, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { MAX_SHIPMENTS_PER_NOTIFICATIONS_LOOKUP, NotificationsService, type NotificationView } from '../../communications';
+import {
+  encodeCursor,
+  MAX_SHIPMENT_IDS_PER_LOOKUP,
+  SHIPMENTS_API,
+  SHIPMENT_STATUSES,
+  type ShipmentsApi,
+  type ShipmentStatus,
+  type ShipmentView,
+  type TrackingEventView,
+} from '../../shipments';
 import { badInput } from '../../../platform/errors/domain-error';
 import { RequireAction } from '../../authorization';
 import { AuthorizationGuard } from './authorization.guard';
+import { BatchLoader } from './batch-loader';
 import {
   CreateShipmentInput,
   MAX_PAGE_SIZE,
@@ -16,9 +26,21 @@ import {
 } from './shipment.types';
 import type { CreateShipmentCommand } from '../../shipments';
 
+/** The loaders of one GraphQL request: its shipments' fields are looked up together. */
+interface FieldLoaders {
+  trackingEvents: BatchLoader<string, TrackingEventView[]>;
+  notifications: BatchLoader<string, NotificationView[]>;
+}
+
 @Resolver(() => Shipment)
 @UseGuards(AuthorizationGuard)
 export class ShipmentsResolver {
+  /**
+   * Keyed by the request's GraphQL context object (a new one per request, dropped with it): the
+   * resolver is a singleton, and a batch must never mix two callers' shipments or tenants.
+   */
+  private readonly loaders = new WeakMap<object, FieldLoaders>();
+
   constructor(
     @Inject(SHIPMENTS_API) private readonly shipmentsApi: ShipmentsApi,
     private readonly notificationsService: NotificationsService,
@@ -52,14 +74,39 @@ export class ShipmentsResolver {
     };
   }
 
+  /**
+   * A PENDING shipment has none yet; a view read with its events (a remote GetShipment) carries
+   * them. Otherwise the shipments of a page are looked up together: one call for the page, not
+   * one per shipment (ADR 0018).
+   */
   @ResolveField(() => [TrackingEvent])
-  trackingEvents(@Parent() shipment: ShipmentView) {
+  trackingEvents(@Parent() shipment: ShipmentView, @Context() context: object): TrackingEventView[] | Promise<TrackingEventView[]> {
     if (shipment.status === 'PENDING') return [];
-    return shipment.trackingEvents ?? this.shipmentsApi.trackingEvents(shipment.id);
+    return shipment.trackingEvents ?? this.loadersOf(context).trackingEvents.load(shipment.id);
   }
 
   @ResolveField(() => [Notification])
-  notifications(@Parent() shipment: ShipmentView) {
-    return shipment.status === 'PENDING' ? [] : this.notificationsService.listForShipment(shipment.id);
+  notifications(@Parent() shipment: ShipmentView, @Context() context: object): NotificationView[] | Promise<NotificationView[]> {
+    return shipment.status === 'PENDING' ? [] : this.loadersOf(context).notifications.load(shipment.id);
+  }
+
+  private loadersOf(context: object): FieldLoaders {
+    let loaders = this.loaders.get(context);
+    if (!loaders) {
+      loaders = {
+        trackingEvents: new BatchLoader({
+          batch: (ids) => this.shipmentsApi.trackingEventsOf(ids),
+          missing: () => [],
+          maxBatchSize: MAX_SHIPMENT_IDS_PER_LOOKUP,
+        }),
+        notifications: new BatchLoader({
+          batch: (ids) => this.notificationsService.listForShipments(ids),
+          missing: () => [],
+          maxBatchSize: MAX_SHIPMENTS_PER_NOTIFICATIONS_LOOKUP,
+        }),
+      };
+      this.loaders.set(context, loaders);
+    }
+    return loaders;
   }
 }

@@ -8,8 +8,10 @@ import type {
   ShipmentPage,
   ShipmentView,
   StatusUpdateOutcome,
+  TrackingEventsByShipment,
   TrackingEventView,
 } from '../contracts/shipment.contracts';
+import { idsToLookUp } from '../domain/shipment-lookup';
 import { shouldApply, statusFromCarrier } from '../domain/shipment-status';
 
 /** The shipment aggregate's use cases. Every one runs in a tenant transaction. */
@@ -42,6 +44,13 @@ export class ShipmentsService {
 
   trackingEvents(id: string): Promise<TrackingEventView[]> {
     return this.tx.run((tx) => this.repository.trackingEvents(tx, id));
+  }
+
+  /** The events of several shipments (a page of a list) in one transaction and one query. */
+  async trackingEventsOf(shipmentIds: readonly string[]): Promise<TrackingEventsByShipment> {
+    const ids = idsToLookUp(shipmentIds);
+    if (ids.length === 0) return new Map();
+    return this.tx.run((tx) => this.repository.trackingEventsOf(tx, ids));
   }
 
   /**

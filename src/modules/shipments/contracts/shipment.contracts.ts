@@ -3,6 +3,7 @@ import type { ShipmentStatus } from '../domain/shipment-status';
 
 export type { ShipmentStatus };
 export { SHIPMENT_STATUSES } from '../domain/shipment-status';
+export { MAX_SHIPMENT_IDS_PER_LOOKUP } from '../domain/shipment-lookup';
 
 export interface TrackingEventView {
   status: ShipmentStatus;
@@ -10,6 +11,12 @@ export interface TrackingEventView {
   location: string | null;
   description: string | null;
 }
+
+/**
+ * Tracking events of several shipments, by shipment id (lowercase), each list in the order the
+ * events occurred. A shipment with no events, another tenant's or a missing one has no entry.
+ */
+export type TrackingEventsByShipment = Map<string, TrackingEventView[]>;
 
 export interface ShipmentView {
   id: string;
@@ -25,7 +32,7 @@ export interface ShipmentView {
   updatedAt: string;
   /**
    * The tracking events, when the view was read together with them (a remote GetShipment answers
-   * them); absent otherwise: ask `ShipmentsApi.trackingEvents`.
+   * them); absent otherwise: ask `ShipmentsApi.trackingEventsOf` (or `trackingEvents` for one).
    */
   trackingEvents?: TrackingEventView[];
 }

@@ -1,4 +1,11 @@
-import type { CreateShipmentCommand, ListShipmentsQuery, ShipmentPage, ShipmentView, TrackingEventView } from '../contracts/shipment.contracts';
+import type {
+  CreateShipmentCommand,
+  ListShipmentsQuery,
+  ShipmentPage,
+  ShipmentView,
+  TrackingEventsByShipment,
+  TrackingEventView,
+} from '../contracts/shipment.contracts';
 
 /**
  * The shipments module as other modules (the gateway) call it, in the caller's tenant. Two
@@ -12,6 +19,13 @@ export interface ShipmentsApi {
   get(id: string): Promise<ShipmentView | null>;
   list(query: ListShipmentsQuery): Promise<ShipmentPage>;
   trackingEvents(shipmentId: string): Promise<TrackingEventView[]>;
+  /**
+   * The tracking events of several shipments in one call, so that a page of a list costs one
+   * look-up rather than one per shipment (over gRPC: one BatchGetTrackingEvents). Ids the caller
+   * cannot see, or that name no shipment, are simply absent; more than
+   * MAX_SHIPMENT_IDS_PER_LOOKUP ids is BAD_USER_INPUT.
+   */
+  trackingEventsOf(shipmentIds: readonly string[]): Promise<TrackingEventsByShipment>;
 }
 
 export const SHIPMENTS_API = Symbol('SHIPMENTS_API');

@@ -12,6 +12,7 @@ import type {
   ShipmentPage,
   ShipmentStatus,
   ShipmentView,
+  TrackingEventsByShipment,
   TrackingEventView,
 } from '../../contracts/shipment.contracts';
 import type { ShipmentsApi } from '../../ports/shipments-api.port';
@@ -39,6 +40,11 @@ export interface ShipmentMessage {
   customerEmail: string;
 }
 
+/** A `BatchGetTrackingEventsResponse` as grpc-js decodes it (camelCase, defaults filled in). */
+export interface BatchGetTrackingEventsMessage {
+  shipments: { shipmentId: string; trackingEvents: ShipmentMessage['trackingEvents'] }[];
+}
+
 type Unary = (request: unknown, metadata: Metadata, options: { deadline: Date }, callback: (error: ServiceError | null, response: unknown) => void) => void;
 
 const orNull = (value: string) => (value === '' ? null : value);
@@ -63,6 +69,11 @@ export function shipmentViewFromMessage(message: ShipmentMessage, withEvents = f
 
 function trackingEventView(event: ShipmentMessage['trackingEvents'][number]): TrackingEventView {
   return { status: event.status as ShipmentStatus, occurredAt: event.occurredAt, location: orNull(event.location), description: orNull(event.description) };
+}
+
+/** A BatchGetTrackingEvents answer as the port's map, with empty strings as nulls. */
+export function trackingEventsFromMessage(message: BatchGetTrackingEventsMessage): TrackingEventsByShipment {
+  return new Map(message.shipments.map((s) => [s.shipmentId, s.trackingEvents.map(trackingEventView)]));
 }
 
 /**
@@ -124,6 +135,13 @@ export class GrpcShipmentsApi implements ShipmentsApi, OnModuleDestroy {
   async trackingEvents(shipmentId: string): Promise<TrackingEventView[]> {
     const shipment = await this.getShipment(shipmentId);
     return (shipment?.trackingEvents ?? []).map(trackingEventView);
+  }
+
+  async trackingEventsOf(shipmentIds: readonly string[]): Promise<TrackingEventsByShipment> {
+    // Nothing to ask: no call (and no token needed).
+    if (shipmentIds.length === 0) return new Map();
+    const answer = await this.call<BatchGetTrackingEventsMessage>('batchGetTrackingEvents', 'BatchGetTrackingEvents', { shipmentIds: [...shipmentIds] });
+    return trackingEventsFromMessage(answer);
   }
 
   /** The service answers NOT_FOUND for a shipment that is missing or another tenant's alike: null. */

@@ -3,7 +3,14 @@ import type { EntityManager } from 'typeorm';
 import type { PurchasedLabel } from '../../../carriers';
 import type { ShipmentStatus } from '../../domain/shipment-status';
 import { badInput } from '../../../../platform/errors/domain-error';
-import type { ListShipmentsQuery, NewShipmentRecord, ShipmentPage, ShipmentView, TrackingEventView } from '../../contracts/shipment.contracts';
+import type {
+  ListShipmentsQuery,
+  NewShipmentRecord,
+  ShipmentPage,
+  ShipmentView,
+  TrackingEventsByShipment,
+  TrackingEventView,
+} from '../../contracts/shipment.contracts';
 
 interface ShipmentRow {
   id: string;
@@ -18,6 +25,20 @@ interface ShipmentRow {
   created_at: Date;
   updated_at: Date;
 }
+
+interface TrackingEventRow {
+  status: ShipmentStatus;
+  occurred_at: Date;
+  location: string | null;
+  description: string | null;
+}
+
+const eventView = (r: TrackingEventRow): TrackingEventView => ({
+  status: r.status,
+  occurredAt: r.occurred_at.toISOString(),
+  location: r.location,
+  description: r.description,
+});
 
 const COLUMNS = `id, tenant_id, status, carrier, tracking_number, label_url, workflow_id, failure_reason, customer_email, created_at, updated_at`;
 
@@ -147,10 +168,30 @@ export class ShipmentsRepository {
   }
 
   async trackingEvents(tx: EntityManager, shipmentId: string): Promise<TrackingEventView[]> {
-    const rows: { status: ShipmentStatus; occurred_at: Date; location: string | null; description: string | null }[] = await tx.query(
+    const rows: TrackingEventRow[] = await tx.query(
       `SELECT status, occurred_at, location, description FROM tracking_events WHERE shipment_id = $1 ORDER BY occurred_at, id`,
       [shipmentId],
     );
-    return rows.map((r) => ({ status: r.status, occurredAt: r.occurred_at.toISOString(), location: r.location, description: r.description }));
+    return rows.map(eventView);
+  }
+
+  /**
+   * The events of several shipments in one statement (`= ANY($1)`, served by the
+   * (tenant_id, shipment_id, occurred_at) index); row-level security keeps other tenants' out.
+   * `shipmentIds` are UUIDs (see idsToLookUp).
+   */
+  async trackingEventsOf(tx: EntityManager, shipmentIds: readonly string[]): Promise<TrackingEventsByShipment> {
+    const rows: (TrackingEventRow & { shipment_id: string })[] = await tx.query(
+      `SELECT shipment_id, status, occurred_at, location, description FROM tracking_events
+       WHERE shipment_id = ANY($1::uuid[]) ORDER BY shipment_id, occurred_at, id`,
+      [shipmentIds],
+    );
+    const events: TrackingEventsByShipment = new Map();
+    for (const row of rows) {
+      const list = events.get(row.shipment_id);
+      if (list) list.push(eventView(row));
+      else events.set(row.shipment_id, [eventView(row)]);
+    }
+    return events;
   }
 }

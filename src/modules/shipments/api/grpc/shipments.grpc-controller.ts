@@ -10,12 +10,12 @@ import { badInput, DomainError, notFound } from '../../../../platform/errors/dom
 import { toRpcException } from '../../../../platform/grpc/grpc-errors';
 import { ShipmentRequestsService } from '../../application/shipment-requests.service';
 import { ShipmentsService } from '../../application/shipments.service';
-import { SHIPMENT_STATUSES, type ShipmentStatus, type ShipmentView } from '../../contracts/shipment.contracts';
+import { SHIPMENT_STATUSES, type ShipmentStatus, type ShipmentView, type TrackingEventView } from '../../contracts/shipment.contracts';
 
 export const SHIPMENTS_GRPC_PACKAGE = 'logisynapse.shipments.v1';
 export const SHIPMENTS_PROTO_PATH = `${__dirname}/shipments.proto`;
 
-type RpcMethod = 'createShipment' | 'getShipment' | 'listShipments' | 'updateShipmentStatus';
+type RpcMethod = 'createShipment' | 'getShipment' | 'listShipments' | 'updateShipmentStatus' | 'batchGetTrackingEvents';
 
 type Address = Record<'name' | 'company' | 'street1' | 'street2' | 'city' | 'state' | 'zip' | 'country' | 'phone' | 'email', string>;
 interface CreateShipmentRequest {
@@ -43,6 +43,9 @@ function toMessage(view: ShipmentView, trackingEvents: unknown[] = []) {
     failureReason: view.failureReason ?? '', trackingEvents, tenantId: view.tenantId, customerEmail: view.customerEmail,
   };
 }
+
+/** A `TrackingEvent` message: proto3 strings have no null, so a missing value is ''. */
+const eventMessage = (e: TrackingEventView) => ({ ...e, location: e.location ?? '', description: e.description ?? '' });
 
 /**
  * gRPC `logisynapse.shipments.v1.ShipmentService`. Each call verifies the caller's token from
@@ -85,7 +88,7 @@ export class ShipmentsGrpcController {
       const view = await this.requests.get(request.id);
       if (!view) throw notFound(`No shipment ${request.id}`);
       const events = view.status === 'PENDING' ? [] : await this.shipments.trackingEvents(view.id);
-      return toMessage(view, events.map((e) => ({ ...e, location: e.location ?? '', description: e.description ?? '' })));
+      return toMessage(view, events.map(eventMessage));
     });
   }
 
@@ -130,6 +133,15 @@ export class ShipmentsGrpcController {
         eventId,
       });
       return { outcome };
+    });
+  }
+
+  @GrpcMethod('ShipmentService', 'BatchGetTrackingEvents')
+  @RequireAction('shipment:read')
+  batchGetTrackingEvents(request: { shipmentIds?: string[] }, metadata: Metadata) {
+    return this.call(metadata, 'batchGetTrackingEvents', async () => {
+      const events = await this.shipments.trackingEventsOf(request.shipmentIds ?? []);
+      return { shipments: [...events].map(([shipmentId, list]) => ({ shipmentId, trackingEvents: list.map(eventMessage) })) };
     });
   }
 

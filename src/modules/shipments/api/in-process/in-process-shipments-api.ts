@@ -1,7 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { ShipmentRequestsService } from '../../application/shipment-requests.service';
 import { ShipmentsService } from '../../application/shipments.service';
-import type { CreateShipmentCommand, ListShipmentsQuery, ShipmentPage, ShipmentView, TrackingEventView } from '../../contracts/shipment.contracts';
+import type {
+  CreateShipmentCommand,
+  ListShipmentsQuery,
+  ShipmentPage,
+  ShipmentView,
+  TrackingEventsByShipment,
+  TrackingEventView,
+} from '../../contracts/shipment.contracts';
 import type { ShipmentsApi } from '../../ports/shipments-api.port';
 
 /** The shipments module in this process: the tenant comes from the caller's TenantContext. */
@@ -26,5 +33,9 @@ export class InProcessShipmentsApi implements ShipmentsApi {
 
   trackingEvents(shipmentId: string): Promise<TrackingEventView[]> {
     return this.shipments.trackingEvents(shipmentId);
+  }
+
+  trackingEventsOf(shipmentIds: readonly string[]): Promise<TrackingEventsByShipment> {
+    return this.shipments.trackingEventsOf(shipmentIds);
   }
 }
