@@ -8,7 +8,7 @@
 // change to the app can.
 import { randomUUID } from 'node:crypto';
 import type { PurchasedLabel } from '../../src/modules/carriers';
-import { TemporalWorkflowEngine } from '../../src/modules/workflow-orchestrator/adapters/temporal/temporal-workflow-engine';
+import { prebuiltWorkflowBundlePath, TemporalWorkflowEngine } from '../../src/modules/workflow-orchestrator/adapters/temporal/temporal-workflow-engine';
 import type { CreateShipmentActivities } from '../../src/modules/workflow-orchestrator/contracts/create-shipment.contracts';
 import { fixtureInput } from '../../test/fixtures/temporal/record-histories';
 import { cpuBetween, cpuSnapshot } from '../lib/cpu';
@@ -46,7 +46,8 @@ async function main(): Promise<void> {
   if (!address) throw new Error('TEMPORAL_ADDRESS is not set (npm run infra:up)');
   const namespace = process.env.TEMPORAL_NAMESPACE || 'default';
   const taskQueue = `bench-floor-${randomUUID()}`;
-  const engine = new TemporalWorkflowEngine({ address, namespace, taskQueue }, activities);
+  // The bundle the app runs (`npm run bench` builds it, as the image does).
+  const engine = new TemporalWorkflowEngine({ address, namespace, taskQueue, workflowBundlePath: prebuiltWorkflowBundlePath() }, activities);
   await engine.launch();
   try {
     const run = async (count: number) => {
