@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Client } from 'pg';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { CarrierTrackingStatus } from '../../src/modules/carriers';
 import { NotificationsService } from '../../src/modules/communications/application/notifications.service';
@@ -17,7 +16,7 @@ import { postgresEndpoints } from '../../src/platform/database/adapters/postgres
 import { createAppDataSource, runMigrations } from '../../src/platform/database/database.factory';
 import type { DatabaseEndpoints } from '../../src/platform/database/database.types';
 import type { DeadLetterRecorder, TaskQueuePort } from '../../src/platform/messaging';
-import { describeWithPostgres, findPostgresServer } from '../support/postgres-server';
+import { describeWithPostgres, ensureAppRole, findPostgresServer } from '../support/postgres-server';
 
 /** A migrated database and the app's DataSource on it; `dispose` stops what was started. */
 interface Database {
@@ -47,12 +46,7 @@ async function embedded(): Promise<Database> {
 async function realPostgres(): Promise<Database> {
   const server = await findPostgresServer();
   if (!server) throw new Error('PostgreSQL went away between discovery and start');
-  if (server.source === 'testcontainers') {
-    const admin = new Client({ connectionString: server.ownerUrl });
-    await admin.connect();
-    await admin.query(`CREATE ROLE logisynapse_app LOGIN PASSWORD 'logisynapse_app_local' NOSUPERUSER NOBYPASSRLS`);
-    await admin.end();
-  }
+  await ensureAppRole(server);
   const endpoints = postgresEndpoints(server.appUrl, server.ownerUrl);
   await runMigrations(endpoints);
   const dataSource = await createAppDataSource(endpoints, 4);

@@ -12,7 +12,7 @@ import { createShipmentActivities } from '../../src/modules/workflow-orchestrato
 import { createShipmentWorkflow } from '../../src/modules/workflow-orchestrator/workflows/create-shipment.workflow';
 import { postgresEndpoints } from '../../src/platform/database/adapters/postgres/postgres-database';
 import { createAppDataSource, runMigrations } from '../../src/platform/database/database.factory';
-import { describeWithPostgres, findPostgresServer, type PostgresServer } from '../support/postgres-server';
+import { describeWithPostgres, ensureAppRole, findPostgresServer, type PostgresServer } from '../support/postgres-server';
 
 /**
  * The shipments module on a real PostgreSQL (from the environment, or Testcontainers where a
@@ -26,12 +26,7 @@ describeWithPostgres('shipments on PostgreSQL', () => {
   beforeAll(async () => {
     server = await findPostgresServer();
     if (!server) throw new Error('PostgreSQL went away between discovery and start');
-    if (server.source === 'testcontainers') {
-      const admin = new Client({ connectionString: server.ownerUrl });
-      await admin.connect();
-      await admin.query(`CREATE ROLE logisynapse_app LOGIN PASSWORD 'logisynapse_app_local' NOSUPERUSER NOBYPASSRLS`);
-      await admin.end();
-    }
+    await ensureAppRole(server);
     const endpoints = postgresEndpoints(server.appUrl, server.ownerUrl);
     await runMigrations(endpoints);
     dataSource = await createAppDataSource(endpoints, 4);

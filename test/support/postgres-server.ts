@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { Client } from 'pg';
 
 /**
  * A PostgreSQL server for a test, found in design order: the connection settings in the
@@ -39,6 +40,21 @@ export async function findPostgresServer(env: NodeJS.ProcessEnv = process.env): 
       await container.stop();
     },
   };
+}
+
+/**
+ * A Testcontainers server's only user is a superuser: creates the application role its `appUrl`
+ * names (no superuser, no BYPASSRLS, as infra:up creates it for the environment's server).
+ */
+export async function ensureAppRole(server: PostgresServer): Promise<void> {
+  if (server.source !== 'testcontainers') return;
+  const admin = new Client({ connectionString: server.ownerUrl });
+  await admin.connect();
+  try {
+    await admin.query(`CREATE ROLE logisynapse_app LOGIN PASSWORD 'logisynapse_app_local' NOSUPERUSER NOBYPASSRLS`);
+  } finally {
+    await admin.end();
+  }
 }
 
 export const requireInfra = () => process.env.LOGISYNAPSE_REQUIRE_INFRA === '1';
