@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import type { EmailTask } from '../../workflow-orchestrator';
 import { TenantTransactions } from '../../tenancy';
-import { badInput } from '../../../platform/errors/domain-error';
+import { uuidsToLookUp } from '../../../platform/identifiers/uuid';
 import { DeadLetterRecorder, QUEUES, TASK_QUEUE, type Task, type TaskQueuePort } from '../../../platform/messaging';
 import { EMAIL_SENDER, type EmailSenderPort } from '../ports/email-sender.port';
 import { renderWelcome } from './templates';
@@ -14,8 +14,6 @@ export interface NotificationView {
 
 /** The most shipment ids one `listForShipments` takes: a full page of the gateway's list. */
 export const MAX_SHIPMENTS_PER_NOTIFICATIONS_LOOKUP = 100;
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 interface NotificationRow {
   template: string;
@@ -84,11 +82,7 @@ export class NotificationsService implements OnApplicationBootstrap {
    * MAX_SHIPMENTS_PER_NOTIFICATIONS_LOOKUP ids is BAD_USER_INPUT.
    */
   async listForShipments(shipmentIds: readonly string[]): Promise<Map<string, NotificationView[]>> {
-    if (shipmentIds.length > MAX_SHIPMENTS_PER_NOTIFICATIONS_LOOKUP) {
-      throw badInput(`at most ${MAX_SHIPMENTS_PER_NOTIFICATIONS_LOOKUP} shipment ids per look-up, got ${shipmentIds.length}`);
-    }
-    // Not a UUID: names no shipment, so it is absent rather than a failed uuid cast.
-    const ids = [...new Set(shipmentIds.filter((id) => typeof id === 'string' && UUID.test(id)).map((id) => id.toLowerCase()))];
+    const ids = uuidsToLookUp(shipmentIds, MAX_SHIPMENTS_PER_NOTIFICATIONS_LOOKUP, 'shipment ids');
     if (ids.length === 0) return new Map();
     return this.tx.run(async (tx) => {
       const rows: (NotificationRow & { shipment_id: string })[] = await tx.query(

@@ -5,8 +5,8 @@ import { TenantTransactions } from '../../tenancy';
 import { DeadLetterRecorder, EVENT_LOG, TOPICS, type EventLogPort, type EventMessage } from '../../../platform/messaging';
 import type { StatusUpdateOutcome } from '../contracts/shipment.contracts';
 import { applyCarrierUpdatesIn, groupByTenant } from './carrier-status-batch';
+import { isUuid } from '../../../platform/identifiers/uuid';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * The most updates one handler call gets (and so one tenant transaction applies). Larger batches
@@ -27,7 +27,7 @@ const DEFAULT_UNKNOWN_TRACKING_RETRY_DELAYS_MS: readonly number[] = [250, 500, 1
 export function problemWithUpdate(value: unknown): string | null {
   if (!value || typeof value !== 'object') return 'payload is not an object';
   const u = value as Partial<CarrierStatusUpdate>;
-  if (typeof u.tenantId !== 'string' || !UUID.test(u.tenantId)) return 'tenantId is not a UUID';
+  if (!isUuid(u.tenantId)) return 'tenantId is not a UUID';
   if (typeof u.trackingNumber !== 'string' || !u.trackingNumber) return 'trackingNumber is missing';
   if (typeof u.eventId !== 'string' || !u.eventId) return 'eventId is missing';
   if (!CARRIER_TRACKING_STATUSES.includes(u.status as never)) return `status "${String(u.status)}" is not a tracking status`;

@@ -7,6 +7,7 @@ import { validateCreateShipment } from '../domain/shipment-request.validation';
 import { shipmentIdFor, workflowIdFor } from '../domain/shipment-identity';
 import { SHIPMENT_WORKFLOWS, type CreateShipmentRun, type ShipmentWorkflows } from '../ports/shipment-workflows.port';
 import { ShipmentsService } from './shipments.service';
+import { isUuid } from '../../../platform/identifiers/uuid';
 
 /** Canonical JSON (sorted keys) so the same request always hashes the same. */
 function canonical(value: unknown): string {
@@ -85,8 +86,6 @@ export class ShipmentRequestsService {
   }
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const isUuid = (value: string) => UUID.test(value);
 
 function pendingView(run: CreateShipmentRun): ShipmentView {
   const input = run.input;

@@ -32,7 +32,7 @@ export interface ShipmentView {
   updatedAt: string;
   /**
    * The tracking events, when the view was read together with them (a remote GetShipment answers
-   * them); absent otherwise: ask `ShipmentsApi.trackingEventsOf` (or `trackingEvents` for one).
+   * them); absent otherwise: ask `ShipmentsApi.trackingEventsOf`.
    */
   trackingEvents?: TrackingEventView[];
 }

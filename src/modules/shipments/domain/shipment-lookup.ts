@@ -1,4 +1,4 @@
-import { badInput } from '../../../platform/errors/domain-error';
+import { uuidsToLookUp } from '../../../platform/identifiers/uuid';
 
 /**
  * The most shipment ids one batched look-up takes: a full page of a list (the gateway's and
@@ -6,16 +6,11 @@ import { badInput } from '../../../platform/errors/domain-error';
  */
 export const MAX_SHIPMENT_IDS_PER_LOOKUP = 100;
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /**
  * The ids a batched look-up asks the database for: each once, in the canonical (lowercase) form
  * the database answers with, and only UUIDs. Anything else names no shipment, so it is simply
  * absent from the answer, as an id of another tenant is, rather than a failed uuid cast.
  */
 export function idsToLookUp(ids: readonly string[]): string[] {
-  if (ids.length > MAX_SHIPMENT_IDS_PER_LOOKUP) {
-    throw badInput(`at most ${MAX_SHIPMENT_IDS_PER_LOOKUP} shipment ids per look-up, got ${ids.length}`);
-  }
-  return [...new Set(ids.filter((id) => typeof id === 'string' && UUID.test(id)).map((id) => id.toLowerCase()))];
+  return uuidsToLookUp(ids, MAX_SHIPMENT_IDS_PER_LOOKUP, 'shipment ids');
 }

@@ -4,7 +4,6 @@ import type {
   ShipmentPage,
   ShipmentView,
   TrackingEventsByShipment,
-  TrackingEventView,
 } from '../contracts/shipment.contracts';
 
 /**
@@ -18,7 +17,6 @@ export interface ShipmentsApi {
   /** Null when the shipment does not exist or belongs to another tenant. */
   get(id: string): Promise<ShipmentView | null>;
   list(query: ListShipmentsQuery): Promise<ShipmentPage>;
-  trackingEvents(shipmentId: string): Promise<TrackingEventView[]>;
   /**
    * The tracking events of several shipments in one call, so that a page of a list costs one
    * look-up rather than one per shipment (over gRPC: one BatchGetTrackingEvents). Ids the caller

@@ -2,8 +2,8 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager, QueryRunner } from 'typeorm';
 import { APP_DATA_SOURCE, APP_ROLE, DATABASE_ENDPOINTS, type AppDataSource, type DatabaseEndpoints } from '../../../platform/database';
 import { TenantContext } from '../domain/tenant-context';
+import { isUuid } from '../../../platform/identifiers/uuid';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** What the query runner really is: TypeORM's interface marks the flag read-only. */
 type RunnerWithTransactionFlag = QueryRunner & { isTransactionActive: boolean };
@@ -27,7 +27,7 @@ export class TenantTransactions {
 
   async run<T>(work: (tx: EntityManager) => Promise<T>): Promise<T> {
     const tenantId = TenantContext.require();
-    if (!UUID.test(tenantId)) throw new Error('The tenant context does not hold a UUID');
+    if (!isUuid(tenantId)) throw new Error('The tenant context does not hold a UUID');
     const role = this.endpoints.switchRoleInTransactions ? `SET LOCAL ROLE ${APP_ROLE}; ` : '';
     const runner = this.dataSource.createQueryRunner() as RunnerWithTransactionFlag;
     await runner.connect();

@@ -1,4 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { isUuid } from '../../../platform/identifiers/uuid';
 
 /** Who is acting: set once from a verified token, read everywhere below it. */
 export interface TenantScope {
@@ -14,11 +15,10 @@ export class MissingTenantContextError extends Error {
   }
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export const TenantContext = {
   run<T>(tenantId: string, fn: () => T): T {
-    if (!UUID.test(tenantId)) throw new Error(`Tenant id must be a UUID, got "${tenantId}"`);
+    if (!isUuid(tenantId)) throw new Error(`Tenant id must be a UUID, got "${tenantId}"`);
     return storage.run({ tenantId }, fn);
   },
   /** The current tenant; throws when there is none (fails closed). */

@@ -132,11 +132,6 @@ export class GrpcShipmentsApi implements ShipmentsApi, OnModuleDestroy {
     return { items: page.shipments.map((m) => shipmentViewFromMessage(m)), hasNextPage: page.hasNextPage, endCursor: orNull(page.endCursor) };
   }
 
-  async trackingEvents(shipmentId: string): Promise<TrackingEventView[]> {
-    const shipment = await this.getShipment(shipmentId);
-    return (shipment?.trackingEvents ?? []).map(trackingEventView);
-  }
-
   async trackingEventsOf(shipmentIds: readonly string[]): Promise<TrackingEventsByShipment> {
     // Nothing to ask: no call (and no token needed).
     if (shipmentIds.length === 0) return new Map();

@@ -3,6 +3,7 @@ import type { EntityManager } from 'typeorm';
 import type { PurchasedLabel } from '../../../carriers';
 import type { ShipmentStatus } from '../../domain/shipment-status';
 import { badInput } from '../../../../platform/errors/domain-error';
+import { isUuid } from '../../../../platform/identifiers/uuid';
 import type {
   ListShipmentsQuery,
   NewShipmentRecord,
@@ -67,7 +68,7 @@ export function decodeCursor(cursor: string): [string, string] | null {
   try {
     const value: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
     if (Array.isArray(value) && value.length === 2 && typeof value[0] === 'string' && typeof value[1] === 'string') {
-      if (Number.isNaN(Date.parse(value[0])) || !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value[1])) return null;
+      if (Number.isNaN(Date.parse(value[0])) || !isUuid(value[1])) return null;
       return [value[0], value[1]];
     }
   } catch {

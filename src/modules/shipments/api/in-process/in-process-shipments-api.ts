@@ -7,7 +7,6 @@ import type {
   ShipmentPage,
   ShipmentView,
   TrackingEventsByShipment,
-  TrackingEventView,
 } from '../../contracts/shipment.contracts';
 import type { ShipmentsApi } from '../../ports/shipments-api.port';
 
@@ -29,10 +28,6 @@ export class InProcessShipmentsApi implements ShipmentsApi {
 
   list(query: ListShipmentsQuery): Promise<ShipmentPage> {
     return this.shipments.list(query);
-  }
-
-  trackingEvents(shipmentId: string): Promise<TrackingEventView[]> {
-    return this.shipments.trackingEvents(shipmentId);
   }
 
   trackingEventsOf(shipmentIds: readonly string[]): Promise<TrackingEventsByShipment> {
