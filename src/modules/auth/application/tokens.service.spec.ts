@@ -96,6 +96,58 @@ describe('TokensService', () => {
     await rejection(await sign({}, { typ: 'JWT' }));
   });
 
+  describe('a token it verified before', () => {
+    let keys: { current: () => { kid: string; privateKey: CryptoKey }; publicKeyFor: (k: string) => Promise<CryptoKey | null> };
+    let fresh: TokensService;
+    let retired: boolean;
+
+    beforeEach(() => {
+      retired = false;
+      keys = { current: () => ({ kid, privateKey: ours.privateKey }), publicKeyFor: async (k) => (k === kid && !retired ? ours.publicKey : null) };
+      fresh = new TokensService(keys as unknown as SigningKeysService, config);
+    });
+    afterEach(() => jest.restoreAllMocks());
+
+    it('is not verified cryptographically again, and gives the same principal', async () => {
+      const token = await sign();
+      const verifySignature = jest.spyOn(globalThis.crypto.subtle, 'verify');
+      const first = await fresh.verify(token);
+      expect(verifySignature).toHaveBeenCalledTimes(1);
+      await expect(fresh.verify(token)).resolves.toEqual(first);
+      expect(verifySignature).toHaveBeenCalledTimes(1);
+      // A different token string, even for the same client, is verified on its own.
+      await fresh.verify(await sign({ jti: 'another' }));
+      expect(verifySignature).toHaveBeenCalledTimes(2);
+    });
+
+    it('is refused once its key is retired', async () => {
+      const token = await sign();
+      await fresh.verify(token);
+      retired = true;
+      expect(await rejection2(fresh, token)).toMatch(/unknown key/);
+    });
+
+    it('is refused once it expires (after the clock tolerance)', async () => {
+      const issuedAt = Date.now();
+      const token = await sign({ exp: Math.floor(issuedAt / 1000) + 10 });
+      await fresh.verify(token);
+      jest.useFakeTimers({ doNotFake: ['nextTick', 'setImmediate', 'setTimeout', 'setInterval', 'queueMicrotask'], now: issuedAt + 25_000 });
+      try {
+        await expect(fresh.verify(token)).resolves.toMatchObject({ clientId: 'cli_test' }); // within the 30 s tolerance
+        jest.setSystemTime(issuedAt + 45_000);
+        expect(await rejection2(fresh, token)).toMatch(/expired/);
+      } finally {
+        jest.useRealTimers();
+      }
+    });
+
+    const rejection2 = async (service: TokensService, token: string) => {
+      const error = await service.verify(token).then(() => null, (e: unknown) => e);
+      expect(error).toMatchObject({ code: 'UNAUTHENTICATED' });
+      return (error as DomainError).message;
+    };
+  });
+
   it('rejects garbage', async () => {
     await rejection('not-a-jwt');
     await rejection('a.b.c');

@@ -5,13 +5,18 @@ import { APP_CONFIG, type AppConfig } from '../../../platform/config/app-config'
 import { unauthenticated } from '../../../platform/errors/domain-error';
 import type { Principal } from '../domain/scopes';
 import { SIGNING_ALGORITHM, SigningKeysService } from './signing-keys.service';
+import { VerifiedTokens } from './verified-tokens';
 
 export const ACCESS_TOKEN_TYPE = 'at+jwt';
 const CLOCK_SKEW_SECONDS = 30;
+/** Distinct tokens remembered as verified (a few hundred bytes each); far more than the clients one process serves at once. */
+const VERIFIED_TOKENS_CAPACITY = 4096;
 
 /** Issues and verifies access tokens (RFC 9068 profile; RFC 8725 practices). */
 @Injectable()
 export class TokensService {
+  private readonly verified = new VerifiedTokens(VERIFIED_TOKENS_CAPACITY);
+
   constructor(
     private readonly keys: SigningKeysService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -38,6 +43,12 @@ export class TokensService {
    * embedded `jwk` headers are never followed, and `iss`, `aud`, `exp`, `nbf`, `typ` are checked.
    */
   async verify(token: string): Promise<Principal> {
+    const known = this.verified.get(token);
+    if (known) {
+      // Verified before and unexpired; its key must still be one we verify with (not retired).
+      if ((await this.keys.publicKeyFor(known.kid)) === known.key) return known.principal;
+      this.verified.delete(token);
+    }
     let kid: string | undefined;
     try {
       kid = decodeProtectedHeader(token).kid;
@@ -59,7 +70,8 @@ export class TokensService {
       const tenantId = payload.tenant_id;
       if (tenantId !== null && typeof tenantId !== 'string') throw unauthenticated('Access token has an invalid tenant');
       const scope = typeof payload.scope === 'string' ? payload.scope : '';
-      return { clientId: payload.sub as string, tenantId, scopes: scope.split(' ').filter(Boolean) };
+      const principal = { clientId: payload.sub as string, tenantId, scopes: scope.split(' ').filter(Boolean) };
+      return this.verified.set(token, { principal, kid, key, validUntilMs: ((payload.exp as number) + CLOCK_SKEW_SECONDS) * 1000 });
     } catch (error) {
       if (error instanceof joseErrors.JWTExpired) throw unauthenticated('Access token expired');
       if (error instanceof joseErrors.JOSEError) throw unauthenticated(`Access token rejected: ${error.code}`);
