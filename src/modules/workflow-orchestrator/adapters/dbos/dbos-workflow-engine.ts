@@ -1,4 +1,4 @@
-import { DBOS, Error as DBOSErrors } from '@dbos-inc/dbos-sdk';
+import { DBOS, Error as DBOSErrors, type DBOSSerializer } from '@dbos-inc/dbos-sdk';
 import {
   ACTIVITY_RETRY_POLICY,
   CREATE_SHIPMENT_WORKFLOW,
@@ -21,6 +21,19 @@ export function retryDelayMs(attempt: number, policy = ACTIVITY_RETRY_POLICY): n
   const delay = policy.initialIntervalMs * policy.backoffCoefficient ** (attempt - 1);
   return Math.min(delay, policy.maximumIntervalMs);
 }
+
+/**
+ * How DBOS records the workflow's input, its steps' results and errors: plain JSON. The
+ * workflow's values are JSON by contract (the same input and results cross Temporal's JSON
+ * payload converter), so SuperJSON, DBOS's default, adds nothing but its cost: it took about
+ * 0.4-0.5 ms to serialize one CreateShipment input, on the path that answers the caller. Rows
+ * written before this serializer keep their own format (`js_superjson`), which DBOS still reads.
+ */
+export const WORKFLOW_VALUES_AS_JSON: DBOSSerializer = {
+  name: () => 'logisynapse_json',
+  stringify: (value: unknown) => JSON.stringify(value ?? null),
+  parse: (text: string | null | undefined) => (text === null || text === undefined ? null : JSON.parse(text)),
+};
 
 /**
  * Runs `CreateShipmentWorkflow` on DBOS Transact, on the platform's own PostgreSQL. Each
@@ -46,6 +59,7 @@ export class DbosWorkflowEngine implements WorkflowEnginePort {
       logLevel: 'warn',
       enableOTLP: false,
       useListenNotify: this.options.useListenNotify,
+      serializer: WORKFLOW_VALUES_AS_JSON,
     });
     const durable = this.durableActivities();
     this.workflow = DBOS.registerWorkflow((input: CreateShipmentInput) => createShipmentWorkflow(input, durable), {
