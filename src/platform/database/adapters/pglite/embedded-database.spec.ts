@@ -38,6 +38,9 @@ describe('startEmbeddedDatabase (PGlite in a worker thread)', () => {
       await scalar(db.ownerUrl, 'CREATE TABLE kept (v int)');
       await scalar(db.ownerUrl, 'INSERT INTO kept VALUES (42) RETURNING v');
       await expect(scalar(db.ownerUrl, `SHOW shared_buffers`)).resolves.toBe('32MB');
+      // Commits are flushed to disk (pglite-durability.ts; the flush itself: test/contracts/database.pglite-durability.spec.ts).
+      await expect(scalar(db.ownerUrl, `SHOW fsync`)).resolves.toBe('on');
+      await expect(scalar(db.ownerUrl, `SHOW wal_sync_method`)).resolves.toBe('fsync');
 
       await expect(startEmbeddedDatabase(dataDir)).rejects.toThrow(/already in use by this process/);
 

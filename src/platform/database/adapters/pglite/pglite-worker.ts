@@ -5,6 +5,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { PGlite, type PGliteOptions } from '@electric-sql/pglite';
 import { vector } from '@electric-sql/pglite-pgvector';
 import { ENGINE_ROLE, ENGINE_SCHEMAS } from '../../database.types';
+import { DURABILITY_SETTINGS, makeFsyncReachTheDisk, syncTree } from './pglite-durability';
 import { PgliteWireServer } from './pglite-wire-server';
 
 /**
@@ -48,7 +49,8 @@ REVOKE ALL ON SCHEMA ${schema} FROM PUBLIC;`).join('\n')}
  * database of one laptop process holds a few tens of MB, and pages beyond the buffers are read
  * back from the operating system's file cache.
  */
-const SERVER_SETTINGS = ['-c', 'shared_buffers=32MB'];
+const SERVER_SETTINGS = ['-c', 'shared_buffers=32MB', ...DURABILITY_SETTINGS];
+
 
 /**
  * A freshly initialized cluster (initdb's output, checkpointed), kept once per installed PGlite
@@ -173,6 +175,8 @@ async function run(port: NonNullable<typeof parentPort>, { dir }: PgliteWorkerDa
       onStderr,
     });
     db = opened.db;
+    makeFsyncReachTheDisk(db);
+    syncTree(dir);
     await db.exec(ENGINE_SCHEMAS_SQL);
     server = new PgliteWireServer(db);
     const listening = await server.listen('127.0.0.1', 0);
