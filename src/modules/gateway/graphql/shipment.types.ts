@@ -92,5 +92,6 @@ export class TenantCredentials {
   @Field() webhookToken: string;
 }
 
-export const MAX_PAGE_SIZE = 100;
+/** The shipments module's largest page: the gateway asks for no more than one call answers. */
+export { MAX_SHIPMENTS_PAGE_SIZE as MAX_PAGE_SIZE } from '../../shipments';
 export { Int };

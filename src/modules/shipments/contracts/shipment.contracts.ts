@@ -3,7 +3,7 @@ import type { ShipmentStatus } from '../domain/shipment-status';
 
 export type { ShipmentStatus };
 export { SHIPMENT_STATUSES } from '../domain/shipment-status';
-export { MAX_SHIPMENT_IDS_PER_LOOKUP } from '../domain/shipment-lookup';
+export { MAX_SHIPMENT_IDS_PER_LOOKUP, MAX_SHIPMENTS_PAGE_SIZE } from '../domain/shipment-lookup';
 
 export interface TrackingEventView {
   status: ShipmentStatus;

@@ -10,7 +10,7 @@ import { badInput, DomainError, notFound } from '../../../../platform/errors/dom
 import { toRpcException } from '../../../../platform/grpc/grpc-errors';
 import { ShipmentRequestsService } from '../../application/shipment-requests.service';
 import { ShipmentsService } from '../../application/shipments.service';
-import { SHIPMENT_STATUSES, type ShipmentStatus, type ShipmentView, type TrackingEventView } from '../../contracts/shipment.contracts';
+import { MAX_SHIPMENTS_PAGE_SIZE, SHIPMENT_STATUSES, type ShipmentStatus, type ShipmentView, type TrackingEventView } from '../../contracts/shipment.contracts';
 
 export const SHIPMENTS_GRPC_PACKAGE = 'logisynapse.shipments.v1';
 export const SHIPMENTS_PROTO_PATH = `${__dirname}/shipments.proto`;
@@ -97,7 +97,7 @@ export class ShipmentsGrpcController {
   listShipments(request: { first: number; after: string; status: string }, metadata: Metadata) {
     return this.call(metadata, 'listShipments', async () => {
       const first = request.first || 20;
-      if (first < 1 || first > 100) throw badInput('first must be between 1 and 100');
+      if (first < 1 || first > MAX_SHIPMENTS_PAGE_SIZE) throw badInput(`first must be between 1 and ${MAX_SHIPMENTS_PAGE_SIZE}`);
       const status = blank(request.status);
       if (status && !SHIPMENT_STATUSES.includes(status as ShipmentStatus)) throw badInput(`Unknown status ${status}`);
       const page = await this.shipments.list({ first, after: blank(request.after), status: status as ShipmentStatus | undefined });
