@@ -36,7 +36,7 @@ async function bootstrap(): Promise<void> {
   // modules load below: they are imported only now, after it was started. (Relative paths name
   // the compiled `.js` files; TypeScript maps them to the sources.)
   startDatabaseEarly(config);
-  const [{ ReflectionService }, { HealthImplementation }, { NestFactory }, { Transport }, { Logger }, { AppModule }, authorization, shipments] = await Promise.all([
+  const [{ ReflectionService }, { HealthImplementation }, { NestFactory }, { Transport }, { Logger }, { AppModule }, authorization, shipments, communications] = await Promise.all([
     import('@grpc/reflection'),
     import('grpc-health-check'),
     import('@nestjs/core'),
@@ -45,9 +45,11 @@ async function bootstrap(): Promise<void> {
     import('./app.module.js'),
     import('./modules/authorization/index.js'),
     import('./modules/shipments/index.js'),
+    import('./modules/communications/index.js'),
   ]);
   const { AUTHORIZATION_GRPC_PACKAGE, AUTHORIZATION_PROTO_PATH } = authorization;
   const { SHIPMENTS_GRPC_PACKAGE, SHIPMENTS_PROTO_PATH } = shipments;
+  const { NOTIFICATIONS_GRPC_PACKAGE, NOTIFICATIONS_PROTO_PATH } = communications;
   const app = await NestFactory.create(AppModule.forRoot(config), { bufferLogs: true });
   const logger = app.get(Logger);
   app.useLogger(logger);
@@ -56,6 +58,9 @@ async function bootstrap(): Promise<void> {
   // The gRPC services of the modules this process hosts, on one server (reflection lists them all).
   const services = [
     ...(config.modules.includes('shipments') ? [{ pkg: SHIPMENTS_GRPC_PACKAGE, proto: SHIPMENTS_PROTO_PATH, service: 'ShipmentService' }] : []),
+    ...(config.modules.includes('communications')
+      ? [{ pkg: NOTIFICATIONS_GRPC_PACKAGE, proto: NOTIFICATIONS_PROTO_PATH, service: 'NotificationService' }]
+      : []),
     ...(config.modules.includes('authorization')
       ? [{ pkg: AUTHORIZATION_GRPC_PACKAGE, proto: AUTHORIZATION_PROTO_PATH, service: 'AuthorizationService' }]
       : []),

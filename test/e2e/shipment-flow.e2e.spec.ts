@@ -1,6 +1,6 @@
 import { status, type ServiceError } from '@grpc/grpc-js';
 import type { DemoCredentials } from '../support/app-process';
-import { shipmentServiceClient } from '../support/grpc-client';
+import { notificationServiceClient, shipmentServiceClient } from '../support/grpc-client';
 import { ownLoopbackAddress, postFrom } from '../support/loopback-source';
 import { deploymentTargets, type PlatformUnderTest, type SplitDeployment } from '../support/split-deployment';
 import { eventually } from '../support/poll';
@@ -415,6 +415,44 @@ for (const target of deploymentTargets()) {
         expect(invalid.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
         const badCursor = await app.graphql(token, `{ shipments(first: 5, after: "bm90LWEtY3Vyc29y") { edges { cursor } } }`);
         expect(badCursor.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+      });
+
+      it("reaches the communications process over gRPC for a shipment's notifications, with the caller's token", async () => {
+        const split = app as SplitDeployment;
+        expect(split.edge.logs.some((l) => l.includes(`notifications api: grpc (127.0.0.1:${split.core.grpcPort}`))).toBe(true);
+        const codeOf = (call: Promise<unknown>) => call.then(() => null, (e: ServiceError) => e.code);
+        // The edge hosts no NotificationService (nor the emails): it asked the core process.
+        const edgeClient = notificationServiceClient(`127.0.0.1:${split.edge.grpcPort}`);
+        expect(await codeOf(edgeClient.call('BatchGetNotifications', { shipmentIds: [] }, token))).toBe(status.UNIMPLEMENTED);
+        edgeClient.close();
+
+        const created = await app.graphql<{ createShipment: ShipmentData }>(token, CREATE_SHIPMENT, { input: shipmentInput('split-notifications') });
+        expect(created.errors).toBeUndefined();
+        const id = created.data!.createShipment.id;
+        const withEmail = await eventually('the welcome email, through the gateway', async () => {
+          const s = await getShipment(id);
+          return s && s.notifications.length > 0 ? s : undefined;
+        });
+        expect(withEmail.notifications).toEqual([expect.objectContaining({ template: 'welcome', to: 'hippo@example.com' })]);
+
+        const core = notificationServiceClient(`127.0.0.1:${split.core.grpcPort}`);
+        try {
+          type Batch = { shipments: { shipmentId: string; notifications: { template: string; to: string; sentAt: string }[] }[] };
+          const unknown = '00000000-0000-4000-8000-000000000000';
+          expect(await core.call<Batch>('BatchGetNotifications', { shipmentIds: [id, unknown] }, token)).toEqual({
+            shipments: [{ shipmentId: id, notifications: [{ template: 'welcome', to: 'hippo@example.com', sentAt: withEmail.notifications[0]!.sentAt }] }],
+          });
+          // It trusts no caller: no token, a forged one, or another tenant's token naming this tenant get nothing.
+          expect(await codeOf(core.call('BatchGetNotifications', { shipmentIds: [id] }))).toBe(status.UNAUTHENTICATED);
+          expect(await codeOf(core.call('BatchGetNotifications', { shipmentIds: [id] }, `${token.slice(0, -4)}AAAA`))).toBe(status.UNAUTHENTICATED);
+          const other = await app.newTenant('Split notifications B');
+          const tokenB = await app.token(other.clientId, other.clientSecret);
+          expect(await core.call<Batch>('BatchGetNotifications', { shipmentIds: [id] }, tokenB, { 'x-tenant-id': creds.tenantId })).toEqual({ shipments: [] });
+          const tooMany = Array.from({ length: 101 }, () => id);
+          expect(await codeOf(core.call('BatchGetNotifications', { shipmentIds: tooMany }, token))).toBe(status.INVALID_ARGUMENT);
+        } finally {
+          core.close();
+        }
       });
     }
 

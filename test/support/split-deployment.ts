@@ -18,14 +18,15 @@ export interface PlatformUnderTest {
 }
 
 /** The modules of the process behind the public API, and of the one that owns shipments. */
-export const EDGE_MODULES = 'gateway,auth,tenancy,authorization,communications,carriers';
-export const CORE_MODULES = 'shipments,workflow-orchestrator,carriers,auth,tenancy,authorization';
+export const EDGE_MODULES = 'gateway,auth,tenancy,authorization,carriers';
+export const CORE_MODULES = 'shipments,workflow-orchestrator,communications,carriers,auth,tenancy,authorization';
 
 /**
- * The platform as two processes on the shared real servers: `core` hosts the shipments module
- * and its workflows, `edge` the gateway (GraphQL, tokens, webhooks, emails), which reaches
- * shipments over gRPC at SHIPMENTS_GRPC_URL with the caller's token. Started one after the other,
- * so the migrations run once.
+ * The platform as two processes on the shared real servers: `core` hosts the shipments module,
+ * its workflows and the emails (communications), `edge` the gateway (GraphQL, tokens, webhooks),
+ * which reaches shipments and notifications over gRPC (SHIPMENTS_GRPC_URL,
+ * COMMUNICATIONS_GRPC_URL) with the caller's token. Started one after the other, so the
+ * migrations run once.
  */
 export class SplitDeployment implements PlatformUnderTest {
   private constructor(
@@ -36,7 +37,8 @@ export class SplitDeployment implements PlatformUnderTest {
   static async start(env: Record<string, string>): Promise<SplitDeployment> {
     const core = await AppProcess.start({ ...env, LOGISYNAPSE_MODULES: CORE_MODULES });
     try {
-      const edge = await AppProcess.start({ ...env, LOGISYNAPSE_MODULES: EDGE_MODULES, SHIPMENTS_GRPC_URL: `127.0.0.1:${core.grpcPort}` });
+      const coreAddress = `127.0.0.1:${core.grpcPort}`;
+      const edge = await AppProcess.start({ ...env, LOGISYNAPSE_MODULES: EDGE_MODULES, SHIPMENTS_GRPC_URL: coreAddress, COMMUNICATIONS_GRPC_URL: coreAddress });
       return new SplitDeployment(core, edge);
     } catch (error) {
       await core.stop();

@@ -1,11 +1,16 @@
 import { Logger, Module } from '@nestjs/common';
+import { AuthModule } from '../auth';
+import { AuthorizationModule } from '../authorization';
 import { TenancyModule } from '../tenancy';
 import { LogEmailSender } from './adapters/log/log-email-sender';
+import { NotificationsGrpcController } from './api/grpc/notifications.grpc-controller';
 import { NotificationsService } from './application/notifications.service';
 import { EMAIL_SENDER } from './ports/email-sender.port';
 
 @Module({
-  imports: [TenancyModule],
+  imports: [TenancyModule, AuthModule, AuthorizationModule],
+  // Served only when this process hosts the module (main.ts adds NotificationService to its gRPC server).
+  controllers: [NotificationsGrpcController],
   providers: [
     NotificationsService,
     {

@@ -3,7 +3,7 @@ import { Module, RequestMethod, type DynamicModule, type MiddlewareConsumer, typ
 import { GraphQLModule } from '@nestjs/graphql';
 import { AuthModule } from '../auth';
 import { AuthorizationModule } from '../authorization';
-import { CommunicationsModule } from '../communications';
+import { CommunicationsClientModule } from '../communications';
 import { ShipmentsClientModule } from '../shipments';
 import { TenancyModule } from '../tenancy';
 import type { AppConfig } from '../../platform/config/app-config';
@@ -19,15 +19,15 @@ export const GRAPHQL_PATH = '/graphql';
 
 /**
  * The public GraphQL API. Shipment operations go to the shipments module through its
- * `SHIPMENTS_API` port: in-process when this process hosts that module, over gRPC otherwise
- * (ShipmentsClientModule decides from the config).
+ * `SHIPMENTS_API` port and a shipment's notifications to the communications module through
+ * `NOTIFICATIONS_API`: in-process when this process hosts the module, over gRPC otherwise
+ * (ShipmentsClientModule and CommunicationsClientModule decide from the config).
  */
 @Module({
   imports: [
     AuthModule,
     AuthorizationModule,
     TenancyModule,
-    CommunicationsModule,
     GraphQLModule.forRoot<ApolloDriverConfig>({
       driver: ApolloDriver,
       path: GRAPHQL_PATH,
@@ -47,7 +47,7 @@ export const GRAPHQL_PATH = '/graphql';
 })
 export class GatewayModule implements NestModule {
   static forRoot(config: AppConfig): DynamicModule {
-    return { module: GatewayModule, imports: [ShipmentsClientModule.forRoot(config)] };
+    return { module: GatewayModule, imports: [ShipmentsClientModule.forRoot(config), CommunicationsClientModule.forRoot(config)] };
   }
 
   configure(consumer: MiddlewareConsumer): void {

@@ -18,6 +18,9 @@ describe('loadConfig', () => {
     [{ LOGISYNAPSE_MODULES: 'gateway,auth,tenancy,authorization,communications', SHIPMENTS_GRPC_URL: '127.0.0.1:50052' }, /needs the shared real servers/],
     [{ SHIPMENTS_GRPC_URL: '127.0.0.1:50052' }, /hosts the shipments module itself/],
     [{ LOGISYNAPSE_MODULES: 'gateway,auth,tenancy,authorization,communications', SHIPMENTS_GRPC_URL: 'http://core', DATABASE_URL: 'postgres://app@db/x' }, /SHIPMENTS_GRPC_URL must be host:port/],
+    [{ LOGISYNAPSE_MODULES: 'gateway,auth,tenancy,authorization,shipments,workflow-orchestrator,carriers', DATABASE_URL: 'postgres://app@db/x' }, /needs COMMUNICATIONS_GRPC_URL/],
+    [{ COMMUNICATIONS_GRPC_URL: '127.0.0.1:50053' }, /hosts the communications module itself/],
+    [{ LOGISYNAPSE_MODULES: 'communications,tenancy', DATABASE_URL: 'postgres://app@db/x' }, /module "communications" needs "auth", "authorization" in the same process/],
     [{ PLATFORM_ADMIN_CLIENT_ID: 'admin' }, /must be set together/],
     [{ PLATFORM_ADMIN_CLIENT_ID: 'admin', PLATFORM_ADMIN_CLIENT_SECRET: 'short' }, /at least 16/],
   ])('fails fast on %j', (env, message) => {
@@ -34,14 +37,26 @@ describe('loadConfig: split deployment', () => {
       DATABASE_URL: 'postgres://app@db/x',
     });
     expect(edge.modules).toEqual(['gateway', 'auth', 'tenancy', 'authorization', 'communications', 'carriers']);
-    expect(edge.grpcClients).toEqual({ shipments: 'shipments-core:50051' });
+    expect(edge.grpcClients).toEqual({ shipments: 'shipments-core:50051', communications: null });
     const core = loadConfig({ LOGISYNAPSE_MODULES: 'shipments,workflow-orchestrator,carriers,auth,tenancy,authorization', DATABASE_URL: 'postgres://app@db/x' });
     expect(core.modules).not.toContain('gateway');
-    expect(core.grpcClients).toEqual({ shipments: null });
+    expect(core.grpcClients).toEqual({ shipments: null, communications: null });
+  });
+
+  it('reaches communications over gRPC too: the gateway alone, one module per process', () => {
+    const gateway = loadConfig({
+      LOGISYNAPSE_MODULES: 'gateway,auth,tenancy,authorization',
+      SHIPMENTS_GRPC_URL: 'core:50051',
+      COMMUNICATIONS_GRPC_URL: 'dns:///communications:50051',
+      DATABASE_URL: 'postgres://app@db/x',
+    });
+    expect(gateway.grpcClients).toEqual({ shipments: 'core:50051', communications: 'dns:///communications:50051' });
+    const communications = loadConfig({ LOGISYNAPSE_MODULES: 'communications,tenancy,auth,authorization', DATABASE_URL: 'postgres://app@db/x' });
+    expect(communications.modules).toEqual(['communications', 'tenancy', 'auth', 'authorization']);
   });
 
   it('hosts everything in-process by default', () => {
-    expect(loadConfig({}).grpcClients).toEqual({ shipments: null });
+    expect(loadConfig({}).grpcClients).toEqual({ shipments: null, communications: null });
   });
 });
 

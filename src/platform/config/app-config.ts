@@ -13,7 +13,7 @@ export interface AppConfig {
   /** The modules this process hosts (LOGISYNAPSE_MODULES). */
   modules: ModuleName[];
   /** Where a module this process does not host answers over gRPC (`<MODULE>_GRPC_URL`). */
-  grpcClients: { shipments: string | null };
+  grpcClients: Record<RemoteModuleName, string | null>;
   database: { url: string | null; ownerUrl: string | null; engineUrl: string | null; poolSize: number };
   /** Real brokers; null selects the embedded pg-boss adapters. */
   messaging: { kafkaBrokers: string[] | null; kafkaTopicPrefix: string; amqpUrl: string | null };
@@ -125,19 +125,30 @@ export const ALL_MODULES = [
 export type ModuleName = (typeof ALL_MODULES)[number];
 
 /**
- * Which modules a module needs in its own process. The gateway reaches the shipments module
- * either in-process or over gRPC (`SHIPMENTS_GRPC_URL`); every other dependency between modules
- * is in-process in this build, so a process hosting a module must host these too (they may be
- * hosted by several processes: they share their state through the database).
+ * The modules the gateway can reach in another process, over gRPC at `<MODULE>_GRPC_URL`, with
+ * the caller's token (ADR 0018): ShipmentService and NotificationService.
+ */
+export const REMOTE_MODULES = ['shipments', 'communications'] as const;
+export type RemoteModuleName = (typeof REMOTE_MODULES)[number];
+
+const grpcUrlSetting = (module: RemoteModuleName) => `${module.toUpperCase()}_GRPC_URL`;
+
+/**
+ * Which modules a module needs in its own process. The gateway reaches the shipments and
+ * communications modules either in-process or over gRPC (`SHIPMENTS_GRPC_URL`,
+ * `COMMUNICATIONS_GRPC_URL`); every other dependency between modules is in-process in this
+ * build, so a process hosting a module must host these too (they may be hosted by several
+ * processes: they share their state through the database).
  */
 export const MODULES_NEEDED_IN_PROCESS: Record<ModuleName, readonly ModuleName[]> = {
-  gateway: ['auth', 'tenancy', 'authorization', 'communications'],
+  gateway: ['auth', 'tenancy', 'authorization'],
   auth: ['tenancy'],
   tenancy: [],
   shipments: ['tenancy', 'auth', 'authorization', 'workflow-orchestrator'],
   'workflow-orchestrator': ['shipments', 'carriers', 'tenancy'],
   carriers: ['tenancy'],
-  communications: ['tenancy'],
+  // Its gRPC API checks the caller's token and asks the policy, as the shipments module's does.
+  communications: ['tenancy', 'auth', 'authorization'],
   authorization: ['auth'],
 };
 
@@ -158,22 +169,27 @@ function hostedModules(env: Env): { modules: ModuleName[]; grpcClients: AppConfi
       throw new ConfigError(`LOGISYNAPSE_MODULES: module "${name}" needs ${missing.map((m) => `"${m}"`).join(', ')} in the same process`);
     }
   }
-  const shipmentsUrl = optional(env, 'SHIPMENTS_GRPC_URL');
-  if (shipmentsUrl !== null && !GRPC_TARGET.test(shipmentsUrl)) {
-    throw new ConfigError(`SHIPMENTS_GRPC_URL must be host:port (or dns:///host:port), got "${shipmentsUrl}"`);
-  }
-  if (modules.includes('shipments') && shipmentsUrl !== null) {
-    // Silently preferring one of the two would hide a deployment mistake.
-    throw new ConfigError('SHIPMENTS_GRPC_URL is set, but this process hosts the shipments module itself');
-  }
-  if (modules.includes('gateway') && !modules.includes('shipments') && shipmentsUrl === null) {
-    throw new ConfigError('LOGISYNAPSE_MODULES: the gateway without the shipments module needs SHIPMENTS_GRPC_URL (where ShipmentService answers)');
+  const grpcClients = {} as AppConfig['grpcClients'];
+  for (const remote of REMOTE_MODULES) {
+    const setting = grpcUrlSetting(remote);
+    const url = optional(env, setting);
+    if (url !== null && !GRPC_TARGET.test(url)) {
+      throw new ConfigError(`${setting} must be host:port (or dns:///host:port), got "${url}"`);
+    }
+    if (modules.includes(remote) && url !== null) {
+      // Silently preferring one of the two would hide a deployment mistake.
+      throw new ConfigError(`${setting} is set, but this process hosts the ${remote} module itself`);
+    }
+    if (modules.includes('gateway') && !modules.includes(remote) && url === null) {
+      throw new ConfigError(`LOGISYNAPSE_MODULES: the gateway without the ${remote} module needs ${setting} (where its gRPC service answers)`);
+    }
+    grpcClients[remote] = url;
   }
   if (modules.length !== ALL_MODULES.length && optional(env, 'DATABASE_URL') === null) {
     // The embedded database, event log and workflow engine live inside one process.
     throw new ConfigError('LOGISYNAPSE_MODULES: hosting a subset of the modules needs the shared real servers (DATABASE_URL at least); the embedded defaults serve one process');
   }
-  return { modules, grpcClients: { shipments: shipmentsUrl } };
+  return { modules, grpcClients };
 }
 
 export function loadConfig(env: Env = process.env): AppConfig {

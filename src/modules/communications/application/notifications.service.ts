@@ -64,17 +64,6 @@ export class NotificationsService implements OnApplicationBootstrap {
     });
   }
 
-  /** Notifications of one shipment of the current tenant. */
-  listForShipment(shipmentId: string): Promise<NotificationView[]> {
-    return this.tx.run(async (tx) => {
-      const rows: NotificationRow[] = await tx.query(
-        `SELECT template, recipient, sent_at FROM notifications WHERE shipment_id = $1 ORDER BY sent_at, id`,
-        [shipmentId],
-      );
-      return rows.map(notificationView);
-    });
-  }
-
   /**
    * Notifications of several shipments of the current tenant in one transaction and one query
    * (a page of a list costs one look-up, not one per shipment), by shipment id (lowercase).

@@ -1,6 +1,6 @@
 import { Inject, UseGuards } from '@nestjs/common';
 import { Args, Context, ID, Int, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
-import { MAX_SHIPMENTS_PER_NOTIFICATIONS_LOOKUP, NotificationsService, type NotificationView } from '../../communications';
+import { MAX_SHIPMENTS_PER_NOTIFICATIONS_LOOKUP, NOTIFICATIONS_API, type NotificationsApi, type NotificationView } from '../../communications';
 import {
   encodeCursor,
   MAX_SHIPMENT_IDS_PER_LOOKUP,
@@ -43,7 +43,7 @@ export class ShipmentsResolver {
 
   constructor(
     @Inject(SHIPMENTS_API) private readonly shipmentsApi: ShipmentsApi,
-    private readonly notificationsService: NotificationsService,
+    @Inject(NOTIFICATIONS_API) private readonly notificationsApi: NotificationsApi,
   ) {}
 
   @Mutation(() => Shipment, { description: 'Accepts a shipment and answers at once (PENDING); the label is bought by a durable workflow.' })
@@ -100,7 +100,7 @@ export class ShipmentsResolver {
           maxBatchSize: MAX_SHIPMENT_IDS_PER_LOOKUP,
         }),
         notifications: new BatchLoader({
-          batch: (ids) => this.notificationsService.listForShipments(ids),
+          batch: (ids) => this.notificationsApi.notificationsOf(ids),
           missing: () => [],
           maxBatchSize: MAX_SHIPMENTS_PER_NOTIFICATIONS_LOOKUP,
         }),

@@ -1,10 +1,7 @@
-import { credentials, loadPackageDefinition, Metadata, type Client, type ServiceError } from '@grpc/grpc-js';
-import { loadSync } from '@grpc/proto-loader';
-import { protoPath as healthProtoPath } from 'grpc-health-check';
 import type { OnModuleDestroy } from '@nestjs/common';
 import { CallerCredentials } from '../../../auth';
 import { DomainError } from '../../../../platform/errors/domain-error';
-import { fromRpcError } from '../../../../platform/grpc/grpc-errors';
+import { GrpcServiceClient } from '../../../../platform/grpc/grpc-service-client';
 import { SHIPMENTS_PROTO_PATH } from '../../api/grpc/shipments.grpc-controller';
 import type {
   CreateShipmentCommand,
@@ -17,13 +14,7 @@ import type {
 } from '../../contracts/shipment.contracts';
 import type { ShipmentsApi } from '../../ports/shipments-api.port';
 
-/** How long one call to the shipments module may take before the caller gets UNAVAILABLE. */
-const CALL_DEADLINE_MS = 10_000;
-/** How long a readiness probe waits for the shipments process's gRPC health answer. */
-const PING_DEADLINE_MS = 2_000;
 const SERVICE_NAME = 'logisynapse.shipments.v1.ShipmentService';
-
-type HealthCheck = (request: { service: string }, options: { deadline: Date }, callback: (error: ServiceError | null, response?: { status: string }) => void) => void;
 
 export interface ShipmentMessage {
   id: string;
@@ -44,8 +35,6 @@ export interface ShipmentMessage {
 export interface BatchGetTrackingEventsMessage {
   shipments: { shipmentId: string; trackingEvents: ShipmentMessage['trackingEvents'] }[];
 }
-
-type Unary = (request: unknown, metadata: Metadata, options: { deadline: Date }, callback: (error: ServiceError | null, response: unknown) => void) => void;
 
 const orNull = (value: string) => (value === '' ? null : value);
 
@@ -84,32 +73,15 @@ export function trackingEventsFromMessage(message: BatchGetTrackingEventsMessage
  * same domain errors the in-process adapter throws.
  */
 export class GrpcShipmentsApi implements ShipmentsApi, OnModuleDestroy {
-  private readonly client: Client;
-  private readonly health: Client;
+  private readonly remote: GrpcServiceClient;
 
   constructor(readonly address: string) {
-    const definition = loadSync(SHIPMENTS_PROTO_PATH, { keepCase: false, longs: String, enums: String, defaults: true, oneofs: true });
-    const pkg = loadPackageDefinition(definition) as unknown as {
-      logisynapse: { shipments: { v1: { ShipmentService: new (address: string, creds: ReturnType<typeof credentials.createInsecure>) => Client } } };
-    };
-    this.client = new pkg.logisynapse.shipments.v1.ShipmentService(address, credentials.createInsecure());
-    const healthPkg = loadPackageDefinition(loadSync(healthProtoPath, { enums: String })) as unknown as {
-      grpc: { health: { v1: { Health: new (address: string, creds: ReturnType<typeof credentials.createInsecure>, options: object) => Client } } };
-    };
-    // Same channel as the calls: readiness tells whether those would get through.
-    this.health = new healthPkg.grpc.health.v1.Health(address, credentials.createInsecure(), { channelOverride: this.client.getChannel() });
+    this.remote = new GrpcServiceClient({ address, protoPath: SHIPMENTS_PROTO_PATH, service: SERVICE_NAME, bearerToken: () => CallerCredentials.requireBearerToken() });
   }
 
   /** Resolves when the shipments process answers SERVING for ShipmentService (readiness). */
   ping(): Promise<void> {
-    const check = (this.health as unknown as { check: HealthCheck }).check.bind(this.health);
-    return new Promise<void>((resolve, reject) =>
-      check({ service: SERVICE_NAME }, { deadline: new Date(Date.now() + PING_DEADLINE_MS) }, (error, response) => {
-        if (error) reject(fromRpcError(error, 'ShipmentService health'));
-        else if (response?.status !== 'SERVING') reject(new Error(`ShipmentService at ${this.address} is ${response?.status ?? 'unknown'}`));
-        else resolve();
-      }),
-    );
+    return this.remote.ping();
   }
 
   async create(command: CreateShipmentCommand): Promise<ShipmentView> {
@@ -151,19 +123,10 @@ export class GrpcShipmentsApi implements ShipmentsApi, OnModuleDestroy {
 
   /** Nest calls this at shutdown: the channel is closed, no call is left pending. */
   onModuleDestroy(): void {
-    this.health.close();
-    this.client.close();
+    this.remote.close();
   }
 
   private call<T>(method: string, rpc: string, request: unknown): Promise<T> {
-    const metadata = new Metadata();
-    metadata.set('authorization', `Bearer ${CallerCredentials.requireBearerToken()}`);
-    const deadline = new Date(Date.now() + CALL_DEADLINE_MS);
-    return new Promise<T>((resolve, reject) => {
-      const unary = (this.client as unknown as Record<string, Unary>)[method] as Unary;
-      unary.call(this.client, request, metadata, { deadline }, (error, response) =>
-        error ? reject(fromRpcError(error, `ShipmentService/${rpc}`)) : resolve(response as T),
-      );
-    });
+    return this.remote.call<T>(method, rpc, request);
   }
 }

@@ -1,0 +1,52 @@
+import type { Metadata } from '@grpc/grpc-js';
+import { Controller } from '@nestjs/common';
+import { GrpcMethod } from '@nestjs/microservices';
+import { TokensService } from '../../../auth';
+import { AuthorizationService, callerObject, RequireAction, requiredActionOf } from '../../../authorization';
+import { TenantContext } from '../../../tenancy';
+import { DomainError } from '../../../../platform/errors/domain-error';
+import { toRpcException } from '../../../../platform/grpc/grpc-errors';
+import { NotificationsService } from '../../application/notifications.service';
+
+export const NOTIFICATIONS_GRPC_PACKAGE = 'logisynapse.communications.v1';
+export const NOTIFICATIONS_PROTO_PATH = `${__dirname}/notifications.proto`;
+
+type RpcMethod = 'batchGetNotifications';
+
+/**
+ * gRPC `logisynapse.communications.v1.NotificationService`, guarded as ShipmentService is: each
+ * call verifies the caller's token from the `authorization` metadata, asks the authorization
+ * service for the method's declared action (reading a shipment's notifications is reading the
+ * shipment), and runs in that token's tenant.
+ */
+@Controller()
+export class NotificationsGrpcController {
+  constructor(
+    private readonly tokens: TokensService,
+    private readonly notifications: NotificationsService,
+    private readonly authorization: AuthorizationService,
+  ) {}
+
+  @GrpcMethod('NotificationService', 'BatchGetNotifications')
+  @RequireAction('shipment:read')
+  batchGetNotifications(request: { shipmentIds?: string[] }, metadata: Metadata) {
+    return this.call(metadata, 'batchGetNotifications', async () => {
+      const byShipment = await this.notifications.listForShipments(request.shipmentIds ?? []);
+      return { shipments: [...byShipment].map(([shipmentId, notifications]) => ({ shipmentId, notifications })) };
+    });
+  }
+
+  /** Authenticates, authorizes the action `method` declares (refused when it declares none), then works in the caller's tenant. */
+  private async call<T>(metadata: Metadata, method: RpcMethod, work: () => Promise<T>): Promise<T> {
+    try {
+      const action = requiredActionOf(NotificationsGrpcController.prototype[method]);
+      if (!action) throw new DomainError('FORBIDDEN', `${method} declares no action and is refused`);
+      const principal = await this.tokens.verifyMetadata(metadata);
+      await this.authorization.assertAllowed(principal, action, callerObject(principal, action));
+      if (!principal.tenantId) throw new DomainError('FORBIDDEN', `${action} needs a tenant token`);
+      return await TenantContext.run(principal.tenantId, work);
+    } catch (error) {
+      throw toRpcException(error);
+    }
+  }
+}
