@@ -47,7 +47,6 @@ describe('DBOS engine: the format of recorded runs', () => {
   let db: EmbeddedDatabase;
   let sql: Client;
   let engine: DbosWorkflowEngine | null = null;
-  const gates: Gate[] = [];
 
   const launch = async (activities: CreateShipmentActivities) => {
     engine = new DbosWorkflowEngine({ systemDatabaseUrl: db.endpoints.engineUrl, useListenNotify: db.endpoints.supportsListenNotify }, activities);
@@ -70,7 +69,6 @@ describe('DBOS engine: the format of recorded runs', () => {
     engine = null;
   });
   afterAll(async () => {
-    for (const gate of gates) gate.release();
     await sql?.end();
     await db?.dispose();
   });
@@ -94,9 +92,9 @@ describe('DBOS engine: the format of recorded runs', () => {
   });
 
   it('resumes a run whose input and first step an earlier version recorded with SuperJSON', async () => {
-    // A run in flight: its carrier step is recorded, saveShipmentToDb has not finished.
+    // A run in flight: its carrier step is recorded, saveShipmentToDb has not finished. Its gate is
+    // never opened: that execution belongs to the engine shut down below, as if its process died.
     const gate = new Gate('saveShipmentToDb');
-    gates.push(gate);
     const before = new RecordingActivities(gate);
     const first = await launch(before);
     const input = shipmentRequest();
