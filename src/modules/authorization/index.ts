@@ -6,3 +6,4 @@ export { POLICY_ENGINE, type PolicyEngine, type PolicyEngineName } from './ports
 export { createPolicyEngine } from './policy-engine.factory';
 export { RequireAction, AuthenticatedOnly, REQUIRED_ACTION, AUTHENTICATED_ONLY, requiredActionOf } from './api/require-action.decorator';
 export { AUTHORIZATION_GRPC_PACKAGE, AUTHORIZATION_PROTO_PATH } from './api/grpc/authorization.grpc-controller';
+export { tenantRpcCaller } from './api/grpc/tenant-rpc-caller';

@@ -12,12 +12,15 @@
  *   `@nestjs/microservices` must carry `@RequireAction('<action>')` as above, or
  *   `@AuthenticatedOnly('<reason>')` with a non-empty string literal; a class with a gRPC method
  *   that declares an action must read the declarations (`requiredActionOf` from the
- *   authorization module) so they are enforced.
+ *   authorization module, or `tenantRpcCaller`, which reads and enforces them) so they are enforced.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import * as ts from 'typescript';
 import { ACTIONS } from '../../../src/modules/authorization/contracts/authorization.contracts';
+
+/** The authorization module's functions that read a handler's declared action (and, for the second, enforce it). */
+const READS_DECLARED_ACTIONS = new Set(['requiredActionOf', 'tenantRpcCaller']);
 
 export const REPO_ROOT = resolve(__dirname, '..', '..', '..');
 export const MODULES_DIR = join(REPO_ROOT, 'src', 'modules');
@@ -138,14 +141,14 @@ export function checkDeclaredActions(fileName: string, sourceText: string): Acti
     return target?.module === guardModule && target.name === 'AuthorizationGuard';
   };
 
-  /** Whether the class body calls `requiredActionOf(...)` from the authorization module. */
+  /** Whether the class body calls `requiredActionOf(...)` or `tenantRpcCaller(...)` from the authorization module. */
   const readsDeclarations = (node: ts.ClassLikeDeclaration): boolean => {
     let found = false;
     const visit = (child: ts.Node): void => {
       if (found) return;
       if (ts.isCallExpression(child)) {
         const target = resolveReference(child.expression, bindings);
-        if (target && isAuthorization(target.module) && target.name === 'requiredActionOf') found = true;
+        if (target && isAuthorization(target.module) && READS_DECLARED_ACTIONS.has(target.name)) found = true;
       }
       ts.forEachChild(child, visit);
     };

@@ -2,9 +2,8 @@ import type { Metadata } from '@grpc/grpc-js';
 import { Controller } from '@nestjs/common';
 import { GrpcMethod } from '@nestjs/microservices';
 import { TokensService } from '../../../auth';
-import { AuthorizationService, callerObject, RequireAction, requiredActionOf } from '../../../authorization';
+import { AuthorizationService, RequireAction, tenantRpcCaller } from '../../../authorization';
 import { TenantContext } from '../../../tenancy';
-import { DomainError } from '../../../../platform/errors/domain-error';
 import { toRpcException } from '../../../../platform/grpc/grpc-errors';
 import { NotificationsService } from '../../application/notifications.service';
 
@@ -39,11 +38,7 @@ export class NotificationsGrpcController {
   /** Authenticates, authorizes the action `method` declares (refused when it declares none), then works in the caller's tenant. */
   private async call<T>(metadata: Metadata, method: RpcMethod, work: () => Promise<T>): Promise<T> {
     try {
-      const action = requiredActionOf(NotificationsGrpcController.prototype[method]);
-      if (!action) throw new DomainError('FORBIDDEN', `${method} declares no action and is refused`);
-      const principal = await this.tokens.verifyMetadata(metadata);
-      await this.authorization.assertAllowed(principal, action, callerObject(principal, action));
-      if (!principal.tenantId) throw new DomainError('FORBIDDEN', `${action} needs a tenant token`);
+      const principal = await tenantRpcCaller(this.tokens, this.authorization, metadata, NotificationsGrpcController.prototype[method], method);
       return await TenantContext.run(principal.tenantId, work);
     } catch (error) {
       throw toRpcException(error);

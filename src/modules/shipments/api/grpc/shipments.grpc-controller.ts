@@ -3,10 +3,10 @@ import type { Metadata } from '@grpc/grpc-js';
 import { Controller } from '@nestjs/common';
 import { GrpcMethod } from '@nestjs/microservices';
 import { TokensService, type Principal } from '../../../auth';
-import { AuthorizationService, callerObject, RequireAction, requiredActionOf } from '../../../authorization';
+import { AuthorizationService, RequireAction, tenantRpcCaller } from '../../../authorization';
 import { CARRIER_TRACKING_STATUSES, type CarrierTrackingStatus, type DistanceUnit, type MassUnit } from '../../../carriers';
 import { TenantContext } from '../../../tenancy';
-import { badInput, DomainError, notFound } from '../../../../platform/errors/domain-error';
+import { badInput, notFound } from '../../../../platform/errors/domain-error';
 import { toRpcException } from '../../../../platform/grpc/grpc-errors';
 import { ShipmentRequestsService } from '../../application/shipment-requests.service';
 import { ShipmentsService } from '../../application/shipments.service';
@@ -148,12 +148,7 @@ export class ShipmentsGrpcController {
   /** Authenticates, authorizes the action `method` declares (refused when it declares none), then works in the caller's tenant. */
   private async call<T>(metadata: Metadata, method: RpcMethod, work: (principal: Principal) => Promise<T>): Promise<T> {
     try {
-      const action = requiredActionOf(ShipmentsGrpcController.prototype[method]);
-      if (!action) throw new DomainError('FORBIDDEN', `${method} declares no action and is refused`);
-      const principal = await this.tokens.verifyMetadata(metadata);
-      await this.authorization.assertAllowed(principal, action, callerObject(principal, action));
-      // Every shipment action is tenant-scoped: an allowed caller has a tenant.
-      if (!principal.tenantId) throw new DomainError('FORBIDDEN', `${action} needs a tenant token`);
+      const principal = await tenantRpcCaller(this.tokens, this.authorization, metadata, ShipmentsGrpcController.prototype[method], method);
       return await TenantContext.run(principal.tenantId, () => work(principal));
     } catch (error) {
       throw toRpcException(error);
