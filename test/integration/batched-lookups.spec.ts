@@ -25,10 +25,8 @@ interface Database {
   dispose(): Promise<void>;
 }
 
-/** The embedded database (PGlite in its worker, as the app runs it): always there. */
-async function embedded(): Promise<Database> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'logisynapse-batched-'));
-  const endpoints = await startEmbeddedDatabase(dataDir);
+/** Migrates `endpoints` and opens the app's DataSource on them; `stop` ends what was started for them. */
+async function migrated(endpoints: DatabaseEndpoints, stop: () => Promise<void>): Promise<Database> {
   await runMigrations(endpoints);
   const dataSource = await createAppDataSource(endpoints, 4);
   return {
@@ -36,10 +34,19 @@ async function embedded(): Promise<Database> {
     dataSource,
     async dispose() {
       await dataSource.destroy();
-      await endpoints.close();
-      rmSync(dataDir, { recursive: true, force: true });
+      await stop();
     },
   };
+}
+
+/** The embedded database (PGlite in its worker, as the app runs it): always there. */
+async function embedded(): Promise<Database> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'logisynapse-batched-'));
+  const endpoints = await startEmbeddedDatabase(dataDir);
+  return migrated(endpoints, async () => {
+    await endpoints.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
 }
 
 /** A real PostgreSQL server (from the environment, or Testcontainers), working as the app role. */
@@ -47,17 +54,7 @@ async function realPostgres(): Promise<Database> {
   const server = await findPostgresServer();
   if (!server) throw new Error('PostgreSQL went away between discovery and start');
   await ensureAppRole(server);
-  const endpoints = postgresEndpoints(server.appUrl, server.ownerUrl);
-  await runMigrations(endpoints);
-  const dataSource = await createAppDataSource(endpoints, 4);
-  return {
-    endpoints,
-    dataSource,
-    async dispose() {
-      await dataSource.destroy();
-      await server.stop();
-    },
-  };
+  return migrated(postgresEndpoints(server.appUrl, server.ownerUrl), () => server.stop());
 }
 
 /**
