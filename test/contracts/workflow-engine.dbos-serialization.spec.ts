@@ -12,7 +12,7 @@ import { Gate, labelFor, shipmentRequest } from './workflow-engine.contract';
  * DBOS's default serializer (SuperJSON with DBOS's marker), as earlier versions recorded runs with
  * it. The package exports it only internally: loaded by its file path next to the entry point.
  */
-// eslint-disable-next-line @typescript-eslint/no-require-imports
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- the package's exports map hides this file from `import`
 const { DBOSJSON } = require(join(dirname(require.resolve('@dbos-inc/dbos-sdk')), 'serialization.js')) as { DBOSJSON: { stringify(value: unknown): string } };
 
 /** Activities that record what they were given; `saveShipmentToDb` may wait for a gate. */

@@ -43,10 +43,6 @@ export class GrpcServiceClient {
     this.shortName = options.service.slice(options.service.lastIndexOf('.') + 1);
   }
 
-  get address(): string {
-    return this.options.address;
-  }
-
   /** Resolves when the other process answers SERVING for this service. */
   ping(): Promise<void> {
     const check = (this.health as unknown as { check: HealthCheck }).check.bind(this.health);

@@ -92,6 +92,4 @@ export class TenantCredentials {
   @Field() webhookToken: string;
 }
 
-/** The shipments module's largest page: the gateway asks for no more than one call answers. */
-export { MAX_SHIPMENTS_PAGE_SIZE as MAX_PAGE_SIZE } from '../../shipments';
 export { Int };

@@ -4,6 +4,7 @@ import { MAX_SHIPMENTS_PER_NOTIFICATIONS_LOOKUP, NOTIFICATIONS_API, type Notific
 import {
   encodeCursor,
   MAX_SHIPMENT_IDS_PER_LOOKUP,
+  MAX_SHIPMENTS_PAGE_SIZE,
   SHIPMENTS_API,
   SHIPMENT_STATUSES,
   type ShipmentsApi,
@@ -17,7 +18,6 @@ import { AuthorizationGuard } from './authorization.guard';
 import { BatchLoader } from './batch-loader';
 import {
   CreateShipmentInput,
-  MAX_PAGE_SIZE,
   Notification,
   Shipment,
   ShipmentConnection,
@@ -65,7 +65,7 @@ export class ShipmentsResolver {
     @Args('after', { type: () => String, nullable: true }) after?: string,
     @Args('status', { type: () => ShipmentStatusEnum, nullable: true }) status?: string,
   ): Promise<ShipmentConnection> {
-    if (!Number.isInteger(first) || first < 1 || first > MAX_PAGE_SIZE) throw badInput(`first must be between 1 and ${MAX_PAGE_SIZE}`);
+    if (!Number.isInteger(first) || first < 1 || first > MAX_SHIPMENTS_PAGE_SIZE) throw badInput(`first must be between 1 and ${MAX_SHIPMENTS_PAGE_SIZE}`);
     if (status !== undefined && status !== null && !SHIPMENT_STATUSES.includes(status as ShipmentStatus)) throw badInput('Unknown status');
     const page = await this.shipmentsApi.list({ first, after: after ?? undefined, status: (status as ShipmentStatus | null) ?? undefined });
     return {

@@ -23,7 +23,7 @@ export function notificationsFromMessage(message: BatchGetNotificationsMessage):
 export class GrpcNotificationsApi implements NotificationsApi, OnModuleDestroy {
   private readonly remote: GrpcServiceClient;
 
-  constructor(readonly address: string) {
+  constructor(address: string) {
     this.remote = new GrpcServiceClient({ address, protoPath: NOTIFICATIONS_PROTO_PATH, service: SERVICE_NAME, bearerToken: () => CallerCredentials.requireBearerToken() });
   }
 

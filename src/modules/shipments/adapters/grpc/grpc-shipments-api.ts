@@ -75,7 +75,7 @@ export function trackingEventsFromMessage(message: BatchGetTrackingEventsMessage
 export class GrpcShipmentsApi implements ShipmentsApi, OnModuleDestroy {
   private readonly remote: GrpcServiceClient;
 
-  constructor(readonly address: string) {
+  constructor(address: string) {
     this.remote = new GrpcServiceClient({ address, protoPath: SHIPMENTS_PROTO_PATH, service: SERVICE_NAME, bearerToken: () => CallerCredentials.requireBearerToken() });
   }
 
