@@ -1,15 +1,15 @@
 # One image for every deployment shape: LOGISYNAPSE_MODULES picks the modules a container hosts.
-FROM node:20-bookworm-slim AS build
+FROM node:24-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
-RUN npm install --no-audit --no-fund
+RUN npm ci --no-audit --no-fund
 COPY tsconfig.json .swcrc nest-cli.json ./
 COPY src ./src
 COPY migrations ./migrations
 COPY scripts/build-workflow-bundle.ts ./scripts/
 RUN npm run build && npm run build:workflow-bundle && npm prune --omit=dev
 
-FROM node:20-bookworm-slim
+FROM node:24-bookworm-slim
 ARG LOGISYNAPSE_MODULES=all
 ENV NODE_ENV=production \
     LOGISYNAPSE_MODULES=${LOGISYNAPSE_MODULES} \
