@@ -19,6 +19,7 @@ const view: ShipmentView = {
   labelUrl: null,
   workflowId: 'shipment-0b6d1f8e-8f1c-4a55-9d0e-3f0a4f1c2d3e',
   failureReason: null,
+  labelRefund: null,
   customerEmail: 'hippo@example.com',
   createdAt: '2026-11-24T10:00:00.000Z',
   updatedAt: '2026-11-24T10:05:00.000Z',

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { CarrierStatusUpdate, PurchasedLabel } from '../../carriers';
+import type { CarrierStatusUpdate, LabelRefund, PurchasedLabel } from '../../carriers';
 import { TenantTransactions } from '../../tenancy';
 import { ShipmentsRepository } from '../adapters/typeorm/shipments.repository';
 import type {
@@ -26,8 +26,15 @@ export class ShipmentsService {
     return this.tx.runFor(record.tenantId, (tx) => this.repository.insertWithLabel(tx, record, label));
   }
 
-  recordFailure(record: NewShipmentRecord, reason: string): Promise<void> {
-    return this.tx.runFor(record.tenantId, (tx) => this.repository.insertFailed(tx, record, reason));
+  /**
+   * Records the shipment as FAILED. Without `compensation` (the carrier refused the request) a
+   * shipment already recorded stays as it is; with it (a later step failed for good, the label
+   * `labelId` voided or not) the shipment becomes FAILED even if it was recorded meanwhile.
+   */
+  recordFailure(record: NewShipmentRecord, reason: string, compensation?: { labelId: string; refund: LabelRefund | null }): Promise<void> {
+    return this.tx.runFor(record.tenantId, (tx) =>
+      compensation ? this.repository.upsertCompensatedFailure(tx, record, reason, compensation) : this.repository.insertFailed(tx, record, reason),
+    );
   }
 
   get(id: string): Promise<ShipmentView | null> {

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import type { PurchasedLabel } from '../../../carriers';
+import type { LabelRefund, LabelRefundStatus, PurchasedLabel } from '../../../carriers';
 import type { ShipmentStatus } from '../../domain/shipment-status';
 import { badInput } from '../../../../platform/errors/domain-error';
 import { isUuid } from '../../../../platform/identifiers/uuid';
@@ -22,6 +22,9 @@ interface ShipmentRow {
   label_url: string | null;
   workflow_id: string;
   failure_reason: string | null;
+  carrier_transaction_id: string | null;
+  label_refund_id: string | null;
+  label_refund_status: LabelRefundStatus | null;
   customer_email: string;
   created_at: Date;
   updated_at: Date;
@@ -41,7 +44,8 @@ const eventView = (r: TrackingEventRow): TrackingEventView => ({
   description: r.description,
 });
 
-const COLUMNS = `id, tenant_id, status, carrier, tracking_number, label_url, workflow_id, failure_reason, customer_email, created_at, updated_at`;
+const COLUMNS = `id, tenant_id, status, carrier, tracking_number, label_url, workflow_id, failure_reason, carrier_transaction_id,
+  label_refund_id, label_refund_status, customer_email, created_at, updated_at`;
 
 function toView(row: ShipmentRow): ShipmentView {
   return {
@@ -53,10 +57,16 @@ function toView(row: ShipmentRow): ShipmentView {
     labelUrl: row.label_url,
     workflowId: row.workflow_id,
     failureReason: row.failure_reason,
+    labelRefund: labelRefundOf(row),
     customerEmail: row.customer_email,
     createdAt: row.created_at.toISOString(),
     updatedAt: row.updated_at.toISOString(),
   };
+}
+
+function labelRefundOf(row: ShipmentRow): LabelRefund | null {
+  if (!row.label_refund_id || !row.carrier_transaction_id || !row.label_refund_status) return null;
+  return { refundId: row.label_refund_id, labelId: row.carrier_transaction_id, status: row.label_refund_status };
 }
 
 /** Cursor: the position of the last row in the list order (created_at desc, id desc). */
@@ -104,6 +114,33 @@ export class ShipmentsRepository {
       [
         input.shipmentId, input.tenantId, input.idempotencyKey, input.requestHash, reason, input.workflowId, input.fromAddress,
         input.toAddress, input.parcel, input.customerEmail, input.requestedAt,
+      ],
+    );
+  }
+
+  /**
+   * FAILED after a step failed for good once the label `labelId` was bought, with its refund when
+   * it was voided. Whether the row exists yet or not (the failure may come after the save), and
+   * repeatable: the same call again writes the same values. A new row gets no tracking number or
+   * label URL: the label is void, and its number may be what broke the save.
+   */
+  async upsertCompensatedFailure(
+    tx: EntityManager,
+    input: NewShipmentRecord,
+    reason: string,
+    compensation: { labelId: string; refund: LabelRefund | null },
+  ): Promise<void> {
+    const { refund } = compensation;
+    await tx.query(
+      `INSERT INTO shipments (id, tenant_id, idempotency_key, request_hash, status, failure_reason, carrier_transaction_id,
+         label_refund_id, label_refund_status, workflow_id, from_address, to_address, parcel, customer_email, created_at)
+       VALUES ($1, $2, $3, $4, 'FAILED', $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+       ON CONFLICT (id) DO UPDATE SET status = 'FAILED', failure_reason = EXCLUDED.failure_reason,
+         carrier_transaction_id = EXCLUDED.carrier_transaction_id, label_refund_id = EXCLUDED.label_refund_id,
+         label_refund_status = EXCLUDED.label_refund_status, updated_at = now()`,
+      [
+        input.shipmentId, input.tenantId, input.idempotencyKey, input.requestHash, reason, compensation.labelId, refund?.refundId ?? null,
+        refund?.status ?? null, input.workflowId, input.fromAddress, input.toAddress, input.parcel, input.customerEmail, input.requestedAt,
       ],
     );
   }

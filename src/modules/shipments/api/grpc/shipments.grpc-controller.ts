@@ -41,6 +41,7 @@ function toMessage(view: ShipmentView, trackingEvents: unknown[] = []) {
     id: view.id, status: view.status, carrier: view.carrier ?? '', trackingNumber: view.trackingNumber ?? '',
     labelUrl: view.labelUrl ?? '', workflowId: view.workflowId, createdAt: view.createdAt, updatedAt: view.updatedAt,
     failureReason: view.failureReason ?? '', trackingEvents, tenantId: view.tenantId, customerEmail: view.customerEmail,
+    labelRefund: view.labelRefund,
   };
 }
 
