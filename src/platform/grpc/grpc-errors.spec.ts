@@ -9,7 +9,7 @@ function overTheWire(error: unknown): { code: number; details: string } {
 }
 
 describe('gRPC errors between modules', () => {
-  it.each<ErrorCode>(['UNAUTHENTICATED', 'FORBIDDEN', 'BAD_USER_INPUT', 'NOT_FOUND', 'CONFLICT', 'TOO_MANY_REQUESTS'])(
+  it.each<ErrorCode>(['UNAUTHENTICATED', 'FORBIDDEN', 'BAD_USER_INPUT', 'NOT_FOUND', 'CONFLICT', 'TOO_MANY_REQUESTS', 'FAILED_PRECONDITION'])(
     '%s comes back as the same domain error with the same message',
     (code) => {
       const back = fromRpcError(overTheWire(new DomainError(code, 'the reason')), 'ShipmentService/GetShipment');

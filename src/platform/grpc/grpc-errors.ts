@@ -18,6 +18,8 @@ function grpcStatus(code: ErrorCode): status {
       return status.RESOURCE_EXHAUSTED;
     case 'UNAVAILABLE':
       return status.UNAVAILABLE;
+    case 'FAILED_PRECONDITION':
+      return status.FAILED_PRECONDITION;
   }
 }
 
@@ -46,9 +48,10 @@ function domainCode(code: status): ErrorCode | null {
     case status.DEADLINE_EXCEEDED:
     case status.CANCELLED:
       return 'UNAVAILABLE';
+    case status.FAILED_PRECONDITION:
+      return 'FAILED_PRECONDITION';
     case status.OK:
     case status.UNKNOWN:
-    case status.FAILED_PRECONDITION:
     case status.ABORTED:
     case status.UNIMPLEMENTED:
     case status.INTERNAL:

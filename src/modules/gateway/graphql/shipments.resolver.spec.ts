@@ -42,6 +42,7 @@ function fakes() {
     create: jest.fn().mockRejectedValue(new Error('not expected')),
     get: jest.fn().mockRejectedValue(new Error('not expected')),
     list: jest.fn().mockRejectedValue(new Error('not expected')),
+    cancel: jest.fn().mockRejectedValue(new Error('not expected')),
     // Answers events for every id it is asked about, as the shipments module would for its own tenant.
     trackingEventsOf: jest.fn(async (ids: readonly string[]) => new Map(ids.map((id) => [id, eventsOf(id)]))),
   };

@@ -108,6 +108,11 @@ export class GrpcShipmentsApi implements ShipmentsApi, OnModuleDestroy {
     return { items: page.shipments.map((m) => shipmentViewFromMessage(m)), hasNextPage: page.hasNextPage, endCursor: orNull(page.endCursor) };
   }
 
+  async cancel(id: string): Promise<ShipmentView> {
+    // CancelShipment answers with the tracking events, as GetShipment does.
+    return shipmentViewFromMessage(await this.call<ShipmentMessage>('cancelShipment', 'CancelShipment', { id }), true);
+  }
+
   async trackingEventsOf(shipmentIds: readonly string[]): Promise<TrackingEventsByShipment> {
     // Nothing to ask: no call (and no token needed).
     if (shipmentIds.length === 0) return new Map();

@@ -122,7 +122,8 @@ export class ShipmentsRepository {
    * FAILED after a step failed for good once the label `labelId` was bought, with its refund when
    * it was voided. Whether the row exists yet or not (the failure may come after the save), and
    * repeatable: the same call again writes the same values. A new row gets no tracking number or
-   * label URL: the label is void, and its number may be what broke the save.
+   * label URL: the label is void, and its number may be what broke the save. A shipment cancelled
+   * meanwhile stays CANCELLED (its label was voided by the cancellation).
    */
   async upsertCompensatedFailure(
     tx: EntityManager,
@@ -137,12 +138,38 @@ export class ShipmentsRepository {
        VALUES ($1, $2, $3, $4, 'FAILED', $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
        ON CONFLICT (id) DO UPDATE SET status = 'FAILED', failure_reason = EXCLUDED.failure_reason,
          carrier_transaction_id = EXCLUDED.carrier_transaction_id, label_refund_id = EXCLUDED.label_refund_id,
-         label_refund_status = EXCLUDED.label_refund_status, updated_at = now()`,
+         label_refund_status = EXCLUDED.label_refund_status, updated_at = now()
+       WHERE shipments.status <> 'CANCELLED'`,
       [
         input.shipmentId, input.tenantId, input.idempotencyKey, input.requestHash, reason, compensation.labelId, refund?.refundId ?? null,
         refund?.status ?? null, input.workflowId, input.fromAddress, input.toAddress, input.parcel, input.customerEmail, input.requestedAt,
       ],
     );
+  }
+
+  /** The status and the label (its purchase id) of a shipment to cancel. */
+  async labelOf(tx: EntityManager, id: string): Promise<{ status: ShipmentStatus; labelId: string | null } | null> {
+    const rows: { status: ShipmentStatus; carrier_transaction_id: string | null }[] = await tx.query(
+      `SELECT status, carrier_transaction_id FROM shipments WHERE id = $1`,
+      [id],
+    );
+    return rows[0] ? { status: rows[0].status, labelId: rows[0].carrier_transaction_id } : null;
+  }
+
+  /**
+   * CANCELLED with the refund of its voided label; a shipment already cancelled keeps its first
+   * refund. Returns the shipment as it now is (null when there is none to see).
+   */
+  async markCancelled(tx: EntityManager, id: string, refund: LabelRefund): Promise<ShipmentView | null> {
+    const result: [ShipmentRow[], number] | ShipmentRow[] = await tx.query(
+      `UPDATE shipments SET status = 'CANCELLED', label_refund_id = coalesce(label_refund_id, $2),
+         label_refund_status = coalesce(label_refund_status, $3), updated_at = CASE WHEN status = 'CANCELLED' THEN updated_at ELSE now() END
+       WHERE id = $1 RETURNING ${COLUMNS}`,
+      [id, refund.refundId, refund.status],
+    );
+    // TypeORM answers an UPDATE as [rows, count].
+    const rows = Array.isArray(result[0]) ? result[0] : (result as ShipmentRow[]);
+    return rows[0] ? toView(rows[0]) : null;
   }
 
   async findById(tx: EntityManager, id: string): Promise<ShipmentView | null> {
