@@ -18,6 +18,7 @@ policy := {
 	"shipment:read": {"object_type": "Shipment", "scopes": {"shipments:read", "tenants:admin"}, "tenant_scoped": true},
 	"shipment:list": {"object_type": "Shipment", "scopes": {"shipments:read", "tenants:admin"}, "tenant_scoped": true},
 	"shipment:update-status": {"object_type": "Shipment", "scopes": {"shipments:write", "tenants:admin"}, "tenant_scoped": true},
+	"shipment:cancel": {"object_type": "Shipment", "scopes": {"shipments:write", "tenants:admin"}, "tenant_scoped": true},
 	"tenant:create": {"object_type": "Tenant", "scopes": {"platform:admin"}, "tenant_scoped": false},
 	"signing-key:rotate": {"object_type": "SigningKey", "scopes": {"platform:admin"}, "tenant_scoped": false},
 	"signing-key:retire": {"object_type": "SigningKey", "scopes": {"platform:admin"}, "tenant_scoped": false},

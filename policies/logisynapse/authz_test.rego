@@ -32,12 +32,14 @@ test_reader_reads_and_lists_in_own_tenant if {
 
 test_reader_cannot_write if {
 	decide(reader, "shipment:create", shipment_of(tenant_a)) == denied("missing-scope")
+	decide(reader, "shipment:cancel", shipment_of(tenant_a)) == denied("missing-scope")
 	decide(reader, "shipment:update-status", shipment_of(tenant_a)) == denied("missing-scope")
 }
 
 test_writer_creates_and_updates_but_does_not_read if {
 	decide(writer, "shipment:create", shipment_of(tenant_a)) == allowed
 	decide(writer, "shipment:update-status", shipment_of(tenant_a)) == allowed
+	decide(writer, "shipment:cancel", shipment_of(tenant_a)) == allowed
 	decide(writer, "shipment:read", shipment_of(tenant_a)) == denied("missing-scope")
 }
 
@@ -45,6 +47,8 @@ test_tenant_admin_implies_read_and_write_in_own_tenant_only if {
 	decide(tenant_admin, "shipment:read", shipment_of(tenant_a)) == allowed
 	decide(tenant_admin, "shipment:create", shipment_of(tenant_a)) == allowed
 	decide(tenant_admin, "shipment:read", shipment_of(tenant_b)) == denied("tenant-mismatch")
+	decide(tenant_admin, "shipment:cancel", shipment_of(tenant_a)) == allowed
+	decide(tenant_admin, "shipment:cancel", shipment_of(tenant_b)) == denied("tenant-mismatch")
 	decide(tenant_admin, "tenant:create", {"type": "Tenant", "tenantId": null}) == denied("missing-scope")
 }
 
@@ -65,6 +69,7 @@ test_platform_admin if {
 	decide(platform_admin, "signing-key:rotate", {"type": "SigningKey", "tenantId": null}) == allowed
 	decide(platform_admin, "signing-key:retire", {"type": "SigningKey", "tenantId": null}) == allowed
 	decide(platform_admin, "shipment:read", shipment_of(tenant_a)) == denied("missing-scope")
+	decide(platform_admin, "shipment:cancel", shipment_of(tenant_a)) == denied("missing-scope")
 }
 
 test_unknown_action_and_type_mismatch if {

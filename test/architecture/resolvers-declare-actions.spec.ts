@@ -32,6 +32,7 @@ describe('GraphQL operations and gRPC methods declare their action', () => {
         'Mutation ShipmentsResolver.createShipment shipment:create',
         'Query ShipmentsResolver.shipment shipment:read',
         'Query ShipmentsResolver.shipments shipment:list',
+        'Mutation ShipmentsResolver.cancelShipment shipment:cancel',
         'Mutation TenantsResolver.createTenant tenant:create',
         'Mutation SigningKeysResolver.rotateSigningKey signing-key:rotate',
         'Mutation SigningKeysResolver.retireSigningKey signing-key:retire',
@@ -39,6 +40,7 @@ describe('GraphQL operations and gRPC methods declare their action', () => {
         'GrpcMethod ShipmentsGrpcController.getShipment shipment:read',
         'GrpcMethod ShipmentsGrpcController.listShipments shipment:list',
         'GrpcMethod ShipmentsGrpcController.updateShipmentStatus shipment:update-status',
+        'GrpcMethod ShipmentsGrpcController.cancelShipment shipment:cancel',
         'GrpcMethod AuthorizationGrpcController.authorize authenticated-only',
       ]),
     );

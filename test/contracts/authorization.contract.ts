@@ -61,6 +61,13 @@ export const DECISION_TABLE: readonly DecisionRow[] = [
   { subject: 'writer', action: 'shipment:create', object: 'shipmentB', expected: denied('tenant-mismatch') },
   { subject: 'readWrite', action: 'shipment:update-status', object: 'shipmentB', expected: denied('tenant-mismatch') },
   { subject: 'readWrite', action: 'shipment:list', object: 'shipmentA', expected: allowed },
+  // shipments:write grants cancel (voiding the label), in the subject's own tenant
+  { subject: 'writer', action: 'shipment:cancel', object: 'shipmentA', expected: allowed },
+  { subject: 'reader', action: 'shipment:cancel', object: 'shipmentA', expected: denied('missing-scope') },
+  { subject: 'writer', action: 'shipment:cancel', object: 'shipmentB', expected: denied('tenant-mismatch') },
+  { subject: 'tenantAdmin', action: 'shipment:cancel', object: 'shipmentA', expected: allowed },
+  { subject: 'platformAdmin', action: 'shipment:cancel', object: 'shipmentA', expected: denied('missing-scope') },
+  { subject: 'tenantlessReader', action: 'shipment:cancel', object: 'shipmentA', expected: denied('no-tenant') },
   // tenants:admin implies shipments:read and shipments:write, within its own tenant
   { subject: 'tenantAdmin', action: 'shipment:create', object: 'shipmentA', expected: allowed },
   { subject: 'tenantAdmin', action: 'shipment:read', object: 'shipmentA', expected: allowed },

@@ -13,6 +13,8 @@ describeCarrierContract('shippo (fake Shippo API on 127.0.0.1)', async () => {
       server.outage = down;
     },
     purchasesFor: (reference: string) => server.purchasesFor(reference),
+    refundsFor: (labelId: string) => server.refundsFor(labelId),
+    useLabel: (_reference, label) => Promise.resolve(server.useLabel(label.carrierTransactionId)),
     dispose: () => server.stop(),
   };
 });

@@ -12,6 +12,10 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
  *   tracking number and label URL, carrying the request's `metadata`;
  * - `GET /transactions?results&page` (ListTransactions) → TransactionPaginatedList, newest first;
  * - `GET /rates/{RateId}` (GetRate) → Rate;
+ * - `POST /refunds` (CreateRefund, `{transaction, async}`) → 201 Refund, SUCCESS, and the
+ *   transaction becomes REFUNDED; a second refund of it, an unknown transaction, or a label
+ *   already scanned by the carrier (`useLabel`) → 400;
+ * - `GET /refunds/?results&page` (ListRefunds) → RefundPaginatedList, newest first;
  * - a missing field → 400 BadRequest (field → messages); a wrong token → 401;
  * - `outage = true` → 503 for every call, as a carrier-side outage looks.
  */
@@ -25,6 +29,10 @@ export class FakeShippoServer {
   private readonly rates = new Map<string, Rate>();
   /** Newest last; listed newest first. */
   private readonly transactions: Transaction[] = [];
+  /** Newest last; listed newest first. */
+  private readonly refunds: Refund[] = [];
+  /** Transactions whose parcel the carrier has scanned: no longer refundable. */
+  private readonly used = new Set<string>();
   private trackingSeq = 9_400_100_000_000;
 
   constructor(readonly apiKey: string) {}
@@ -53,9 +61,21 @@ export class FakeShippoServer {
     await new Promise<void>((resolve) => server.close(() => resolve()));
   }
 
-  /** Labels bought (POST /transactions that succeeded) whose metadata is `reference`. */
+  /** Labels bought (POST /transactions that succeeded, refunded since or not) whose metadata is `reference`. */
   purchasesFor(reference: string): number {
     return this.transactions.filter((t) => t.metadata === reference).length;
+  }
+
+  /** Refunds made (POST /refunds that succeeded) of the transaction `transactionId`. */
+  refundsFor(transactionId: string): number {
+    return this.refunds.filter((r) => r.transaction === transactionId).length;
+  }
+
+  /** The carrier scans the parcel of this label: from now on it is in use and cannot be refunded. */
+  useLabel(transactionId: string): void {
+    this.used.add(transactionId);
+    const transaction = this.transactions.find((t) => t.object_id === transactionId);
+    if (transaction) transaction.tracking_status = 'TRANSIT';
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -77,6 +97,8 @@ export class FakeShippoServer {
     if (req.method === 'POST' && path === '/shipments') return this.createShipment(res, body);
     if (req.method === 'POST' && path === '/transactions') return this.createTransaction(res, body);
     if (req.method === 'GET' && path === '/transactions') return this.listTransactions(res, url);
+    if (req.method === 'POST' && path === '/refunds') return this.createRefund(res, body);
+    if (req.method === 'GET' && path === '/refunds') return send(res, 200, this.page(this.refunds, url, 'refunds'));
     const rate = /^\/rates\/([^/]+)$/.exec(path);
     if (req.method === 'GET' && rate) {
       const found = this.rates.get(decodeURIComponent(rate[1]!));
@@ -176,17 +198,48 @@ export class FakeShippoServer {
   }
 
   private listTransactions(res: ServerResponse, url: URL): void {
+    send(res, 200, this.page(this.transactions, url, 'transactions'));
+  }
+
+  private createRefund(res: ServerResponse, body: unknown): void {
+    const request = (body ?? {}) as { transaction?: string; async?: boolean };
+    if (!request.transaction) return send(res, 400, { transaction: ['This field is required.'] });
+    const transaction = this.transactions.find((t) => t.object_id === request.transaction);
+    if (!transaction) return send(res, 400, { transaction: [`Transaction with object_id ${request.transaction} does not exist.`] });
+    if (this.refunds.some((r) => r.transaction === transaction.object_id)) {
+      return send(res, 400, { transaction: ['A refund for this transaction already exists.'] });
+    }
+    if (this.used.has(transaction.object_id)) {
+      return send(res, 400, { transaction: ['This label has been scanned by the carrier and can no longer be refunded.'] });
+    }
+    const now = new Date().toISOString();
+    const refund: Refund = {
+      object_created: now,
+      object_updated: now,
+      object_id: objectId(),
+      object_owner: 'contract@example.com',
+      status: 'SUCCESS',
+      test: true,
+      transaction: transaction.object_id,
+    };
+    this.refunds.push(refund);
+    transaction.status = 'REFUNDED';
+    send(res, 201, refund);
+  }
+
+  /** A PaginatedList of `items` (newest last), newest first, as Shippo pages with `results` and `page`. */
+  private page<T>(items: T[], url: URL, resource: string) {
     const results = Math.min(100, Math.max(1, Number(url.searchParams.get('results') ?? 25) || 25));
     const page = Math.max(1, Number(url.searchParams.get('page') ?? 1) || 1);
-    const newestFirst = [...this.transactions].reverse();
+    const newestFirst = [...items].reverse();
     const slice = newestFirst.slice((page - 1) * results, page * results);
-    const link = (p: number) => `${this.baseUrl}/transactions/?results=${results}&page=${p}`;
-    send(res, 200, {
+    const link = (p: number) => `${this.baseUrl}/${resource}/?results=${results}&page=${p}`;
+    return {
       count: newestFirst.length,
       next: page * results < newestFirst.length ? link(page + 1) : null,
       previous: page > 1 ? link(page - 1) : null,
       results: slice,
-    });
+    };
   }
 }
 
@@ -210,9 +263,16 @@ interface Rate {
   test: boolean;
 }
 
-interface Transaction {
+interface Refund {
   object_id: string;
   status: 'SUCCESS';
+  transaction: string;
+  [field: string]: unknown;
+}
+
+interface Transaction {
+  object_id: string;
+  status: 'SUCCESS' | 'REFUNDED';
   metadata: string;
   rate: string;
   tracking_number: string;

@@ -1,9 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { PurchasedLabel } from '../../src/modules/carriers';
-import type {
-  CreateShipmentActivities,
-  CreateShipmentInput,
-  LabelOutcome,
+import type { LabelRefund } from '../../src/modules/carriers';
+import {
+  PermanentActivityError,
+  type CreateShipmentActivities,
+  type CreateShipmentInput,
+  type LabelCompensation,
+  type LabelOutcome,
+  type VoidOutcome,
 } from '../../src/modules/workflow-orchestrator/contracts/create-shipment.contracts';
 import type { WorkflowEnginePort } from '../../src/modules/workflow-orchestrator/ports/workflow-engine.port';
 import type { CreateShipmentRun } from '../../src/modules/shipments';
@@ -13,7 +17,8 @@ import { eventually } from '../support/poll';
  * Contract of the workflow engine port (DESIGN §2: DBOS embedded, Temporal real): a run calls
  * the activities of CreateShipmentWorkflow in order, once each; a workflow id runs once; a run is
  * visible (input, state, result) while it runs and after; a carrier's refusal is a result; a
- * failing activity is retried with the shared policy (1 s, then 2 s).
+ * failing activity is retried with the shared policy (1 s, then 2 s); an activity after the label
+ * that fails for good is not retried, and the label is voided (compensation).
  *
  * The engine under test is created once per suite (DBOS is a process-wide singleton), with one
  * set of strict fake activities; each test scripts its own shipment ids.
@@ -52,6 +57,10 @@ interface Script {
   outcome: LabelOutcome;
   /** Attempts of `activity` that throw before one succeeds. */
   failures?: { activity: ActivityName; times: number };
+  /** Activities whose every attempt fails for good (PermanentActivityError). */
+  permanent?: ActivityName[];
+  /** What voidLabel answers; default: voided, with `refundFor(input)`. */
+  voided?: VoidOutcome;
   /** `activity` waits for `release` (after announcing it has been reached). */
   gate?: Gate;
 }
@@ -117,8 +126,12 @@ export class FakeActivities implements CreateShipmentActivities {
     return this.run('queueWelcomeEmail', input, [input, label], () => undefined);
   }
 
-  markShipmentFailed(input: CreateShipmentInput, reason: string): Promise<void> {
-    return this.run('markShipmentFailed', input, [input, reason], () => undefined);
+  markShipmentFailed(input: CreateShipmentInput, reason: string, compensation?: LabelCompensation): Promise<void> {
+    return this.run('markShipmentFailed', input, compensation ? [input, reason, compensation] : [input, reason], () => undefined);
+  }
+
+  voidLabel(input: CreateShipmentInput, label: PurchasedLabel): Promise<VoidOutcome> {
+    return this.run('voidLabel', input, [input, label], (script) => script.voided ?? { kind: 'voided', refund: refundFor(input) });
   }
 
   private async run<T>(activity: ActivityName, input: CreateShipmentInput, args: unknown[], answer: (script: Script) => T): Promise<T> {
@@ -132,6 +145,10 @@ export class FakeActivities implements CreateShipmentActivities {
     const call: ActivityCall = { activity, args, at: Date.now(), state: 'running' };
     calls.push(call);
     if (script.gate?.activity === activity) await script.gate.pass();
+    if (script.permanent?.includes(activity)) {
+      call.state = 'failed';
+      throw new PermanentActivityError(`${activity} failed for good on purpose`);
+    }
     const failures = script.failures;
     if (failures?.activity === activity && calls.filter((c) => c.activity === activity).length <= failures.times) {
       call.state = 'failed';
@@ -148,6 +165,12 @@ export const labelFor = (input: CreateShipmentInput): PurchasedLabel => ({
   labelUrl: `https://labels.example.com/${input.shipmentId}.pdf`,
   carrierTransactionId: `tx-${input.shipmentId}`,
   serviceLevel: 'usps_priority',
+});
+
+export const refundFor = (input: CreateShipmentInput): LabelRefund => ({
+  refundId: `refund-${input.shipmentId}`,
+  labelId: labelFor(input).carrierTransactionId,
+  status: 'SUCCESS',
 });
 
 export function shipmentRequest(overrides: Partial<CreateShipmentInput> = {}): CreateShipmentInput {
@@ -312,6 +335,49 @@ export function describeWorkflowEngineContract(
       const [first, second, third] = calls.filter((c) => c.activity === 'saveShipmentToDb');
       expect(second!.at - first!.at).toBeGreaterThanOrEqual(900);
       expect(third!.at - second!.at).toBeGreaterThanOrEqual(1_800);
+    });
+
+    const attempts = (shipmentId: string) => activities.callsOf(shipmentId).map((c) => `${c.activity}${c.state === 'failed' ? ' (failed)' : ''}`);
+
+    it('compensates a save that fails for good after the label: not retried, the label voided, FAILED with the reason and the refund', async () => {
+      const input = shipmentRequest();
+      const label = labelFor(input);
+      activities.script({ input, outcome: { kind: 'purchased', label }, permanent: ['saveShipmentToDb'] });
+      const id = workflowId();
+
+      await engine().startCreateShipment(id, input);
+      const run = await finished(id);
+      await quietPeriod(); // no late retry of the save
+
+      const refund = refundFor(input);
+      const reason = `saveShipmentToDb failed for good on purpose; label ${label.carrierTransactionId} voided (refund ${refund.refundId})`;
+      expect(run).toEqual({ workflowId: id, status: 'COMPLETED', input, result: { status: 'FAILED', reason, labelRefund: refund } });
+      expect(attempts(input.shipmentId)).toEqual(['callShippoApi', 'saveShipmentToDb (failed)', 'voidLabel', 'markShipmentFailed']);
+      const calls = activities.callsOf(input.shipmentId);
+      expect(calls[2]!.args).toEqual([input, label]);
+      expect(calls[3]!.args).toEqual([input, reason, { labelId: label.carrierTransactionId, refund }]);
+    });
+
+    it('records FAILED without a refund when the carrier refuses to void the label, and keeps the result when even that record fails for good', async () => {
+      const refused = shipmentRequest();
+      const label = labelFor(refused);
+      activities.script({ input: refused, outcome: { kind: 'purchased', label }, permanent: ['publishShipmentCreated'], voided: { kind: 'refused', reason: 'label already scanned' } });
+      const unrecorded = shipmentRequest();
+      activities.script({ input: unrecorded, outcome: { kind: 'purchased', label: labelFor(unrecorded) }, permanent: ['saveShipmentToDb', 'markShipmentFailed'] });
+      const [refusedId, unrecordedId] = [workflowId(), workflowId()];
+
+      await engine().startCreateShipment(refusedId, refused);
+      await engine().startCreateShipment(unrecordedId, unrecorded);
+      const [refusedRun, unrecordedRun] = await Promise.all([finished(refusedId), finished(unrecordedId)]);
+
+      const reason = `publishShipmentCreated failed for good on purpose; label ${label.carrierTransactionId} could not be voided: label already scanned`;
+      expect(refusedRun.result).toEqual({ status: 'FAILED', reason });
+      expect(attempts(refused.shipmentId)).toEqual(['callShippoApi', 'saveShipmentToDb', 'publishShipmentCreated (failed)', 'voidLabel', 'markShipmentFailed']);
+      expect(activities.callsOf(refused.shipmentId)[4]!.args).toEqual([refused, reason, { labelId: label.carrierTransactionId, refund: null }]);
+
+      // The run's result is then the only record of the voided label: reads show it from there.
+      expect(unrecordedRun).toMatchObject({ status: 'COMPLETED', result: { status: 'FAILED', labelRefund: refundFor(unrecorded) } });
+      expect(attempts(unrecorded.shipmentId)).toEqual(['callShippoApi', 'saveShipmentToDb (failed)', 'voidLabel', 'markShipmentFailed (failed)']);
     });
   });
 }

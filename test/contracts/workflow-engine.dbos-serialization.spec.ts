@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path';
 import { Client } from 'pg';
 import type { PurchasedLabel } from '../../src/modules/carriers';
 import { DbosWorkflowEngine } from '../../src/modules/workflow-orchestrator/adapters/dbos/dbos-workflow-engine';
-import type { CreateShipmentActivities, CreateShipmentInput, LabelOutcome } from '../../src/modules/workflow-orchestrator/contracts/create-shipment.contracts';
+import type { CreateShipmentActivities, CreateShipmentInput, LabelOutcome, VoidOutcome } from '../../src/modules/workflow-orchestrator/contracts/create-shipment.contracts';
 import { startTestEmbeddedDatabase, type EmbeddedDatabase } from '../support/embedded-postgres';
 import { eventually } from '../support/poll';
 import { Gate, labelFor, shipmentRequest } from './workflow-engine.contract';
@@ -35,6 +35,10 @@ class RecordingActivities implements CreateShipmentActivities {
   }
   async markShipmentFailed(input: CreateShipmentInput, reason: string): Promise<void> {
     this.calls.push({ activity: 'markShipmentFailed', args: [input, reason] });
+  }
+  async voidLabel(input: CreateShipmentInput, label: PurchasedLabel): Promise<VoidOutcome> {
+    this.calls.push({ activity: 'voidLabel', args: [input, label] });
+    return { kind: 'voided', refund: { refundId: `refund-${label.carrierTransactionId}`, labelId: label.carrierTransactionId, status: 'SUCCESS' } };
   }
 }
 

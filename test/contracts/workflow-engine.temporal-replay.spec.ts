@@ -15,7 +15,8 @@ const FIXTURES = join(__dirname, '..', 'fixtures', 'temporal');
 const WORKFLOWS = require.resolve('../../src/modules/workflow-orchestrator/adapters/temporal/workflows');
 const REORDERED = require.resolve('../fixtures/temporal/reordered-workflows');
 const UNPATCHED = require.resolve('../fixtures/temporal/unpatched-workflows');
-const ALL_REPLAY = { labelCreated: undefined, rejected: undefined, labelCreatedLocal: undefined, rejectedLocal: undefined };
+const UNCOMPENSATED = require.resolve('../fixtures/temporal/uncompensated-workflows');
+const ALL_REPLAY = { labelCreated: undefined, rejected: undefined, labelCreatedLocal: undefined, rejectedLocal: undefined, compensatedLocal: undefined };
 
 type HistoryEvent = NonNullable<(typeof histories)[number]['history']['events']>[number];
 const eventsOf = (name: string): HistoryEvent[] => histories.find((h) => h.workflowId === name)?.history.events ?? [];
@@ -52,8 +53,8 @@ async function replayAll(options: Parameters<typeof Worker.runReplayHistories>[0
 }
 
 describe('CreateShipmentWorkflow replays its recorded Temporal histories', () => {
-  it('has the recorded histories: a label created after a retried activity, and a carrier refusal, from before and after the local-activities patch', () => {
-    expect(histories.map((h) => h.workflowId)).toEqual(['labelCreated', 'rejected', 'labelCreatedLocal', 'rejectedLocal']);
+  it('has the recorded histories: a label created after a retried activity, and a carrier refusal, from before and after the local-activities patch; a compensated save', () => {
+    expect(histories.map((h) => h.workflowId)).toEqual(['labelCreated', 'rejected', 'labelCreatedLocal', 'rejectedLocal', 'compensatedLocal']);
     for (const { history } of histories) {
       expect(history.events?.[0]?.workflowExecutionStartedEventAttributes?.workflowType?.name).toBe('CreateShipmentWorkflow');
       expect(history.events?.at(-1)?.workflowExecutionCompletedEventAttributes).toBeTruthy();
@@ -67,6 +68,10 @@ describe('CreateShipmentWorkflow replays its recorded Temporal histories', () =>
     expect(markers('rejectedLocal')).toEqual(['core_patch', 'core_local_activity', 'core_local_activity']);
     // The publish failed once on purpose: the worker retried it, and its marker says so.
     expect(localActivityAttempts('labelCreatedLocal')).toEqual(['callShippoApi#1', 'saveShipmentToDb#1', 'publishShipmentCreated#2', 'queueWelcomeEmail#1']);
+    // Compensation: the save failed for good on its first attempt (not retried), then the second
+    // patch marker (recorded where the failure was handled), the void and the FAILED record.
+    expect(markers('compensatedLocal')).toEqual(['core_patch', 'core_local_activity', 'core_local_activity', 'core_patch', 'core_local_activity', 'core_local_activity']);
+    expect(localActivityAttempts('compensatedLocal')).toEqual(['callShippoApi#1', 'saveShipmentToDb#1', 'voidLabel#1', 'markShipmentFailed#1']);
   });
 
   it('replays them with the workflow code bundled from source', async () => {
@@ -90,6 +95,12 @@ describe('CreateShipmentWorkflow replays its recorded Temporal histories', () =>
     expect(errors.labelCreatedLocal).toBeInstanceOf(DeterminismViolationError);
     expect(errors.rejected).toBeUndefined(); // that branch did not change
     expect(errors.rejectedLocal).toBeUndefined();
+  });
+
+  it('fails on the code from before compensation when a run was compensated (negative control), and that code still replays the rest', async () => {
+    const errors = await replayAll({ workflowsPath: UNCOMPENSATED });
+    expect(errors.compensatedLocal).toBeInstanceOf(DeterminismViolationError);
+    expect({ ...errors, compensatedLocal: undefined }).toEqual(ALL_REPLAY);
   });
 
   it('needs the patch check: local activities for every run break the runs started before it (negative control)', async () => {

@@ -66,6 +66,11 @@ withTemporal('Temporal', (env) => {
         await expect(engine.whenStopped).resolves.toBeUndefined();
         // The retried activity's failures reached the logger through Temporal's runtime.
         expect(logger.lines.filter((line) => line.startsWith('warn: Activity failed')).length).toBeGreaterThanOrEqual(2);
+        // And the engine's own line per failed attempt names the shipment and the attempt.
+        expect(logger.lines).toEqual(expect.arrayContaining([
+          expect.stringMatching(/^warn: activity saveShipmentToDb for shipment [0-9a-f-]{36} failed on attempt 2 \(retrying\): saveShipmentToDb attempt failed on purpose$/),
+          expect.stringMatching(/^warn: activity saveShipmentToDb for shipment [0-9a-f-]{36} failed on attempt 1 \(for good, not retried\): saveShipmentToDb failed for good on purpose$/),
+        ]));
       },
     };
   });

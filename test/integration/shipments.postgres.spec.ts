@@ -1,6 +1,7 @@
 import { Client } from 'pg';
 import type { DataSource } from 'typeorm';
-import { SandboxCarrierAdapter } from '../../src/modules/carriers/adapters/sandbox/sandbox-carrier.adapter';
+import { SandboxCarrierAdapter, sandboxTransactionId } from '../../src/modules/carriers/adapters/sandbox/sandbox-carrier.adapter';
+import type { CarrierPort } from '../../src/modules/carriers';
 import { ShipmentsRepository } from '../../src/modules/shipments/adapters/typeorm/shipments.repository';
 import { ShipmentRequestsService } from '../../src/modules/shipments/application/shipment-requests.service';
 import { ShipmentsService } from '../../src/modules/shipments/application/shipments.service';
@@ -37,12 +38,12 @@ describeWithPostgres('shipments on PostgreSQL', () => {
     await server?.stop();
   });
 
-  it('creates a shipment and stores it with its label, visible only to its tenant', async () => {
+  /** The module's front door over a real database, its workflow run in-process with the real activities. */
+  function platform(carrier: CarrierPort) {
     if (!server || !dataSource) throw new Error('not set up');
     const endpoints = postgresEndpoints(server.appUrl, server.ownerUrl);
     const tx = new TenantTransactions(dataSource, endpoints);
     const shipments = new ShipmentsService(tx, new ShipmentsRepository());
-    const carrier = new SandboxCarrierAdapter({ latencyMs: 0, failureRate: 0, journeyStepMs: 0 });
     const published: unknown[] = [];
     const activities = createShipmentActivities({
       carrier,
@@ -61,20 +62,25 @@ describeWithPostgres('shipments on PostgreSQL', () => {
       },
       describeCreateShipment: async (workflowId) => runs.get(workflowId) ?? null,
     };
-    const requests = new ShipmentRequestsService(shipments, workflows);
-    const tenants = new TenantsService(dataSource);
+    return { requests: new ShipmentRequestsService(shipments, workflows), tenants: new TenantsService(dataSource), published };
+  }
+
+  const command = (idempotencyKey: string) => ({
+    idempotencyKey,
+    fromAddress: { name: 'A', street1: '215 Clayton St.', city: 'San Francisco', zip: '94117', country: 'US' },
+    toAddress: { name: 'B', street1: '1092 Indian Summer Ct', city: 'San Jose', zip: '95122', country: 'US' },
+    parcel: { length: 10, width: 15, height: 10, distanceUnit: 'in' as const, weight: 1, massUnit: 'lb' as const },
+    customerEmail: 'b@example.com',
+  });
+
+  it('creates a shipment and stores it with its label, visible only to its tenant', async () => {
+    if (!server) throw new Error('not set up');
+    const carrier = new SandboxCarrierAdapter({ latencyMs: 0, failureRate: 0, journeyStepMs: 0 });
+    const { requests, tenants, published } = platform(carrier);
     const a = await tenants.create('Integration A');
     const b = await tenants.create('Integration B');
 
-    const created = await TenantContext.run(a.tenantId, () =>
-      requests.create({
-        idempotencyKey: `it-${Date.now()}`,
-        fromAddress: { name: 'A', street1: '215 Clayton St.', city: 'San Francisco', zip: '94117', country: 'US' },
-        toAddress: { name: 'B', street1: '1092 Indian Summer Ct', city: 'San Jose', zip: '95122', country: 'US' },
-        parcel: { length: 10, width: 15, height: 10, distanceUnit: 'in', weight: 1, massUnit: 'lb' },
-        customerEmail: 'b@example.com',
-      }),
-    );
+    const created = await TenantContext.run(a.tenantId, () => requests.create(command(`it-${Date.now()}`)));
 
     const owner = new Client({ connectionString: server.ownerUrl });
     await owner.connect();
@@ -93,5 +99,40 @@ describeWithPostgres('shipments on PostgreSQL', () => {
     expect(published).toHaveLength(1);
     await expect(TenantContext.run(b.tenantId, () => requests.get(created.id))).resolves.toBeNull();
     carrier.stop();
+  });
+
+  it('voids the label when the save breaks the tracking-number index for good, and records FAILED with the refund', async () => {
+    const sandbox = new SandboxCarrierAdapter({ latencyMs: 0, failureRate: 0, journeyStepMs: 0 });
+    // A carrier that hands out a tracking number twice (as a carrier bug would): the second
+    // shipment's row breaks the unique (tenant, tracking number) index, which no retry mends.
+    let firstTrackingNumber: string | undefined;
+    const carrier: CarrierPort = {
+      adapterName: 'sandbox reusing a tracking number',
+      purchaseLabel: async (request) => {
+        const label = await sandbox.purchaseLabel(request);
+        firstTrackingNumber ??= label.trackingNumber;
+        return { ...label, trackingNumber: firstTrackingNumber };
+      },
+      voidLabel: (request) => sandbox.voidLabel(request),
+    };
+    const { requests, tenants } = platform(carrier);
+    const tenant = await tenants.create('Integration compensation');
+    const run = Date.now();
+    const first = await TenantContext.run(tenant.tenantId, () => requests.create(command(`it-comp-1-${run}`)));
+    const second = await TenantContext.run(tenant.tenantId, () => requests.create(command(`it-comp-2-${run}`)));
+
+    const [labelled, failed] = await TenantContext.run(tenant.tenantId, () => Promise.all([requests.get(first.id), requests.get(second.id)]));
+    expect(labelled).toMatchObject({ status: 'LABEL_CREATED', trackingNumber: firstTrackingNumber, labelRefund: null });
+    const voidedLabel = sandboxTransactionId(second.id);
+    const refund = sandbox.refundOf(voidedLabel);
+    expect(refund).toEqual({ refundId: expect.any(String), labelId: voidedLabel, status: 'SUCCESS' });
+    expect(failed).toMatchObject({
+      status: 'FAILED',
+      trackingNumber: null,
+      failureReason: `recording the shipment failed for good (SQLSTATE 23505); label ${voidedLabel} voided (refund ${refund!.refundId})`,
+      labelRefund: refund,
+    });
+    expect(sandbox.refundOf(sandboxTransactionId(first.id))).toBeUndefined();
+    sandbox.stop();
   });
 });

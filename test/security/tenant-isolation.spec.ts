@@ -143,6 +143,27 @@ for (const target of e2eTargets()) {
         await expectAUnchanged();
       });
 
+      it("answers B's cancelShipment of A's shipment with NOT_FOUND, exactly as for an id that does not exist, voiding nothing", async () => {
+        const cancel = `mutation($id: ID!) { cancelShipment(id: $id) { id status labelRefund { refundId } } }`;
+        const missingId = randomUUID();
+        const [ofA, missing] = await Promise.all(
+          [shipmentA.id, missingId].map((id) =>
+            http(app, '/graphql', {
+              method: 'POST',
+              headers: { 'content-type': 'application/json', authorization: `Bearer ${tokenB}`, 'x-tenant-id': a.tenantId },
+              body: JSON.stringify({ query: cancel, variables: { id } }),
+            }),
+          ),
+        );
+        expect(ofA!.status).toBe(200);
+        const codes = (res: typeof ofA) => (res!.json as Codes).errors?.map((e) => e.extensions?.code);
+        expect(codes(ofA)).toEqual(['NOT_FOUND']);
+        expect(ofA!.text.replace(shipmentA.id, '<id>')).toBe(missing!.text.replace(missingId, '<id>'));
+        expectNoLeak(ofA!.text, secrets());
+        await expectAUnchanged();
+        expect((await get(shipmentA.id, tokenA))?.status).toBe('LABEL_CREATED');
+      });
+
       it('ignores an x-tenant-id header: the token decides the tenant', async () => {
         const res = await http(app, '/graphql', {
           method: 'POST',
@@ -178,6 +199,17 @@ for (const target of e2eTargets()) {
         expect(answer).toEqual({ outcome: 'unknown_tracking_number' });
         const nowhere = await grpc.call<{ outcome: string }>('UpdateShipmentStatus', { ...update, trackingNumber: 'SBX99999999999999999999', eventId: `sec-grpc-x-${run}` }, tokenB);
         expect(nowhere).toEqual(answer);
+        await expectAUnchanged();
+      });
+
+      it("answers B's CancelShipment of A's shipment with NOT_FOUND, the same answer as for a missing id, and A's label stays", async () => {
+        const ofA = await grpcOutcome(grpc.call('CancelShipment', { id: shipmentA.id }, tokenB, { 'x-tenant-id': a.tenantId }));
+        const missingId = randomUUID();
+        const missing = await grpcOutcome(grpc.call('CancelShipment', { id: missingId }, tokenB));
+        expect(ofA.code).toBe(status.NOT_FOUND);
+        expect(missing.code).toBe(status.NOT_FOUND);
+        expect(ofA.error!.details.replace(shipmentA.id, '<id>')).toBe(missing.error!.details.replace(missingId, '<id>'));
+        expectNoLeak(grpcErrorText(ofA.error), secrets());
         await expectAUnchanged();
       });
 
@@ -270,6 +302,9 @@ for (const target of e2eTargets()) {
         expect((await grpcOutcome(grpc.call('CreateShipment', shipmentInput(`sec-ro-${run}`), readOnly))).code).toBe(status.PERMISSION_DENIED);
         const update = { trackingNumber: shipmentA.trackingNumber, status: 'DELIVERED', eventId: `sec-ro-${run}` };
         expect((await grpcOutcome(grpc.call('UpdateShipmentStatus', update, readOnly))).code).toBe(status.PERMISSION_DENIED);
+        const cancel = await app.graphql<Codes>(readOnly, `mutation($id: ID!) { cancelShipment(id: $id) { id } }`, { id: shipmentA.id });
+        expect(cancel.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+        expect((await grpcOutcome(grpc.call('CancelShipment', { id: shipmentA.id }, readOnly))).code).toBe(status.PERMISSION_DENIED);
         await expectAUnchanged();
       });
 

@@ -3,6 +3,7 @@ import type { AppConfig } from '../../platform/config/app-config';
 import { ReadinessChecks } from '../../platform/health/readiness';
 import { GrpcShipmentsApi } from './adapters/grpc/grpc-shipments-api';
 import { InProcessShipmentsApi } from './api/in-process/in-process-shipments-api';
+import { ShipmentCancellationsService } from './application/shipment-cancellations.service';
 import { ShipmentRequestsService } from './application/shipment-requests.service';
 import { ShipmentsService } from './application/shipments.service';
 import { SHIPMENTS_API } from './ports/shipments-api.port';
@@ -25,10 +26,10 @@ export class ShipmentsClientModule {
         remote === null
           ? {
               provide: SHIPMENTS_API,
-              inject: [ShipmentRequestsService, ShipmentsService],
-              useFactory: (requests: ShipmentRequestsService, shipments: ShipmentsService) => {
+              inject: [ShipmentRequestsService, ShipmentsService, ShipmentCancellationsService],
+              useFactory: (requests: ShipmentRequestsService, shipments: ShipmentsService, cancellations: ShipmentCancellationsService) => {
                 logger.log('shipments api: in-process');
-                return new InProcessShipmentsApi(requests, shipments);
+                return new InProcessShipmentsApi(requests, shipments, cancellations);
               },
             }
           : {

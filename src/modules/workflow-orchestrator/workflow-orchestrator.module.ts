@@ -5,6 +5,7 @@ import { EVENT_LOG, TASK_QUEUE, type EventLogPort, type TaskQueuePort } from '..
 import { CARRIER, CarriersModule, type CarrierPort } from '../carriers';
 import { SHIPMENT_WORKFLOWS, ShipmentsModule, ShipmentsService } from '../shipments';
 import { createShipmentActivities } from './activities/create-shipment.activities';
+import { activityFailureMessage } from './activities/activity-failures';
 import { WORKFLOW_ENGINE, type WorkflowEnginePort } from './ports/workflow-engine.port';
 
 const logger = new Logger('Ports');
@@ -36,8 +37,7 @@ export async function createWorkflowEngine(
             {
               systemDatabaseUrl: endpoints.engineUrl,
               useListenNotify: endpoints.supportsListenNotify,
-              onRetry: (activity, attempt, error) =>
-                logger.warn(`${activity} attempt ${attempt} failed, retrying: ${error instanceof Error ? error.message : String(error)}`),
+              onActivityFailure: (failure) => logger.warn(activityFailureMessage(failure)),
             },
             activities,
           ),

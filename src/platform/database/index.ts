@@ -1,2 +1,3 @@
 export * from './database.types';
 export { DatabaseModule } from './database.module';
+export { permanentSqlState } from './sql-errors';

@@ -1,6 +1,6 @@
 import { HttpException, Logger } from '@nestjs/common';
 import type { GraphQLFormattedError } from 'graphql';
-import { DomainError } from './domain-error';
+import { DomainError, publicCode } from './domain-error';
 import { codeOfStatus } from './http-exception.filter';
 
 const logger = new Logger('GraphQL');
@@ -25,7 +25,7 @@ export function formatGraphqlError(formatted: GraphQLFormattedError, error: unkn
   const original = (error as { originalError?: unknown })?.originalError;
   const base = { message: formatted.message, locations: formatted.locations, path: formatted.path };
   if (original instanceof DomainError) {
-    return { ...base, message: original.message, extensions: { code: original.code, ...(original.details ?? {}) } };
+    return { ...base, message: original.message, extensions: { code: publicCode(original.code), ...(original.details ?? {}) } };
   }
   if (original instanceof HttpException) {
     return { ...base, message: original.message, extensions: { code: codeOfStatus(original.getStatus()) } };

@@ -1,6 +1,6 @@
 import { Catch, HttpException, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { Response } from 'express';
-import { DomainError, type ErrorCode } from './domain-error';
+import { DomainError, publicCode, type ErrorCode } from './domain-error';
 
 export function httpStatus(code: ErrorCode): number {
   switch (code) {
@@ -9,6 +9,7 @@ export function httpStatus(code: ErrorCode): number {
     case 'FORBIDDEN':
       return 403;
     case 'BAD_USER_INPUT':
+    case 'FAILED_PRECONDITION':
       return 400;
     case 'NOT_FOUND':
       return 404;
@@ -28,7 +29,7 @@ export class DomainErrorHttpFilter implements ExceptionFilter {
     // GraphQL and gRPC map errors themselves; hand the error back to them untouched.
     if (host.getType() !== 'http') return error;
     const res = host.switchToHttp().getResponse<Response>();
-    res.status(httpStatus(error.code)).json({ code: error.code, message: error.message, ...(error.details ?? {}) });
+    res.status(httpStatus(error.code)).json({ code: publicCode(error.code), message: error.message, ...(error.details ?? {}) });
     return undefined;
   }
 }

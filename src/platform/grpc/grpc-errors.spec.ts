@@ -3,13 +3,13 @@ import { DomainError, type ErrorCode } from '../errors/domain-error';
 import { fromRpcError, toRpcException } from './grpc-errors';
 
 /** What a grpc-js client sees for a server's RpcException: its code and its message as details. */
-function overTheWire(error: unknown): { code: number; details: string } {
-  const payload = toRpcException(error).getError() as { code: number; message: string };
-  return { code: payload.code, details: payload.message };
+function overTheWire(error: unknown): { code: number; details: string; metadata?: unknown } {
+  const payload = toRpcException(error).getError() as { code: number; message: string; metadata?: unknown };
+  return { code: payload.code, details: payload.message, metadata: payload.metadata };
 }
 
 describe('gRPC errors between modules', () => {
-  it.each<ErrorCode>(['UNAUTHENTICATED', 'FORBIDDEN', 'BAD_USER_INPUT', 'NOT_FOUND', 'CONFLICT', 'TOO_MANY_REQUESTS'])(
+  it.each<ErrorCode>(['UNAUTHENTICATED', 'FORBIDDEN', 'BAD_USER_INPUT', 'NOT_FOUND', 'CONFLICT', 'TOO_MANY_REQUESTS', 'FAILED_PRECONDITION'])(
     '%s comes back as the same domain error with the same message',
     (code) => {
       const back = fromRpcError(overTheWire(new DomainError(code, 'the reason')), 'ShipmentService/GetShipment');
@@ -17,6 +17,16 @@ describe('gRPC errors between modules', () => {
       expect(back).toMatchObject({ code, message: 'the reason' });
     },
   );
+
+  it("keeps a domain error's details (GraphQL's extensions) across the call", () => {
+    const refused = new DomainError('FAILED_PRECONDITION', 'The shipment is DELIVERED', { reason: 'label-in-use', status: 'DELIVERED' });
+    expect(fromRpcError(overTheWire(refused), 'ShipmentService/CancelShipment')).toMatchObject({
+      code: 'FAILED_PRECONDITION',
+      message: 'The shipment is DELIVERED',
+      details: { reason: 'label-in-use', status: 'DELIVERED' },
+    });
+    expect(overTheWire(new DomainError('NOT_FOUND', 'No shipment')).metadata).toBeUndefined();
+  });
 
   it('UNAVAILABLE and an expired deadline become UNAVAILABLE naming the call', () => {
     expect(fromRpcError(overTheWire(new DomainError('UNAVAILABLE', 'opa down')), 'ShipmentService/CreateShipment')).toMatchObject({

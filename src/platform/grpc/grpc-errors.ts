@@ -1,4 +1,4 @@
-import { status } from '@grpc/grpc-js';
+import { Metadata, status } from '@grpc/grpc-js';
 import { RpcException } from '@nestjs/microservices';
 import { DomainError, type ErrorCode } from '../errors/domain-error';
 
@@ -18,13 +18,35 @@ function grpcStatus(code: ErrorCode): status {
       return status.RESOURCE_EXHAUSTED;
     case 'UNAVAILABLE':
       return status.UNAVAILABLE;
+    case 'FAILED_PRECONDITION':
+      return status.FAILED_PRECONDITION;
   }
 }
 
-/** Maps domain errors to gRPC status codes; anything else becomes a masked INTERNAL. */
+/** Trailer carrying a domain error's details (JSON) to a client module, which shows them as the in-process error would. */
+const DETAILS_TRAILER = 'logisynapse-error-details-bin';
+
+/** Maps domain errors to gRPC status codes (details in a trailer); anything else becomes a masked INTERNAL. */
 export function toRpcException(error: unknown): RpcException {
-  if (error instanceof DomainError) return new RpcException({ code: grpcStatus(error.code), message: `${error.code}: ${error.message}` });
+  if (error instanceof DomainError) {
+    const message = `${error.code}: ${error.message}`;
+    if (!error.details) return new RpcException({ code: grpcStatus(error.code), message });
+    const metadata = new Metadata();
+    metadata.set(DETAILS_TRAILER, Buffer.from(JSON.stringify(error.details), 'utf8'));
+    return new RpcException({ code: grpcStatus(error.code), message, metadata });
+  }
   return new RpcException({ code: status.INTERNAL, message: 'Internal error' });
+}
+
+function detailsOf(metadata: unknown): Record<string, unknown> | undefined {
+  const value = (metadata as { get?: (key: string) => unknown[] } | null)?.get?.(DETAILS_TRAILER)?.[0];
+  if (!Buffer.isBuffer(value)) return undefined;
+  try {
+    const details: unknown = JSON.parse(value.toString('utf8'));
+    return details && typeof details === 'object' && !Array.isArray(details) ? (details as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function domainCode(code: status): ErrorCode | null {
@@ -46,9 +68,10 @@ function domainCode(code: status): ErrorCode | null {
     case status.DEADLINE_EXCEEDED:
     case status.CANCELLED:
       return 'UNAVAILABLE';
+    case status.FAILED_PRECONDITION:
+      return 'FAILED_PRECONDITION';
     case status.OK:
     case status.UNKNOWN:
-    case status.FAILED_PRECONDITION:
     case status.ABORTED:
     case status.UNIMPLEMENTED:
     case status.INTERNAL:
@@ -64,12 +87,12 @@ function domainCode(code: status): ErrorCode | null {
  * internal error, masked by the transport.
  */
 export function fromRpcError(error: unknown, what: string): Error {
-  const grpcError = error as { code?: unknown; details?: unknown };
+  const grpcError = error as { code?: unknown; details?: unknown; metadata?: unknown };
   if (typeof grpcError?.code !== 'number') return error instanceof Error ? error : new Error(String(error));
   const code = domainCode(grpcError.code as status);
   const details = typeof grpcError.details === 'string' ? grpcError.details : '';
   if (code === null) return new Error(`${what} failed with gRPC status ${grpcError.code}: ${details}`);
   const message = details.startsWith(`${code}: `) ? details.slice(code.length + 2) : details;
   if (code === 'UNAVAILABLE') return new DomainError(code, `${what} is unavailable: ${message || 'no answer'}`);
-  return new DomainError(code, message || code);
+  return new DomainError(code, message || code, detailsOf(grpcError.metadata));
 }

@@ -7,6 +7,7 @@ export const ACTIONS = [
   'shipment:read',
   'shipment:list',
   'shipment:update-status',
+  'shipment:cancel',
   'tenant:create',
   'signing-key:rotate',
   'signing-key:retire',

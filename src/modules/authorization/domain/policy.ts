@@ -21,6 +21,7 @@ export const POLICY: Readonly<Record<Action, ActionRule>> = {
   'shipment:read': { objectType: 'Shipment', scopes: ['shipments:read', 'tenants:admin'], tenantScoped: true },
   'shipment:list': { objectType: 'Shipment', scopes: ['shipments:read', 'tenants:admin'], tenantScoped: true },
   'shipment:update-status': { objectType: 'Shipment', scopes: ['shipments:write', 'tenants:admin'], tenantScoped: true },
+  'shipment:cancel': { objectType: 'Shipment', scopes: ['shipments:write', 'tenants:admin'], tenantScoped: true },
   'tenant:create': { objectType: 'Tenant', scopes: ['platform:admin'], tenantScoped: false },
   'signing-key:rotate': { objectType: 'SigningKey', scopes: ['platform:admin'], tenantScoped: false },
   'signing-key:retire': { objectType: 'SigningKey', scopes: ['platform:admin'], tenantScoped: false },

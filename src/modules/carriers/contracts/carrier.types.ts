@@ -53,6 +53,28 @@ export interface PurchasedLabel {
   serviceLevel?: string;
 }
 
+/** Which label to void: the purchase `purchaseLabel` answered, for the same reference. */
+export interface VoidLabelRequest {
+  /** Our shipment id, the reference the label was bought under. */
+  reference: string;
+  /** The carrier's id of that purchase (`PurchasedLabel.carrierTransactionId`). */
+  carrierTransactionId: string;
+}
+
+/** Shippo's refund statuses short of ERROR (a refund in ERROR is a refusal, not a refund). */
+export const LABEL_REFUND_STATUSES = ['QUEUED', 'PENDING', 'SUCCESS'] as const;
+export type LabelRefundStatus = (typeof LABEL_REFUND_STATUSES)[number];
+
+/** A voided label: the carrier's refund of an unused label. */
+export interface LabelRefund {
+  /** The carrier's id of the refund (Shippo's Refund `object_id`). */
+  refundId: string;
+  /** The voided label: its `carrierTransactionId`. */
+  labelId: string;
+  /** QUEUED or PENDING while the carrier confirms it, then SUCCESS. */
+  status: LabelRefundStatus;
+}
+
 /** Shippo tracking statuses (`TrackingStatus.status` in the spec). */
 export const CARRIER_TRACKING_STATUSES = [
   'UNKNOWN',

@@ -1,4 +1,4 @@
-import type { LabelRequest, PurchasedLabel } from '../contracts/carrier.types';
+import type { LabelRefund, LabelRequest, PurchasedLabel, VoidLabelRequest } from '../contracts/carrier.types';
 
 export const CARRIER = Symbol('CARRIER');
 
@@ -11,6 +11,13 @@ export interface CarrierPort {
    * carrier rejects and `CarrierUnavailableError` for anything worth retrying.
    */
   purchaseLabel(request: LabelRequest): Promise<PurchasedLabel>;
+  /**
+   * Voids an unused label (asks the carrier for a refund). Idempotent per label: voiding it again
+   * returns the refund already made. Throws `CarrierValidationError` when the carrier refuses
+   * (a label it does not know, one already in its network, a rejected refund) and
+   * `CarrierUnavailableError` for anything worth retrying.
+   */
+  voidLabel(request: VoidLabelRequest): Promise<LabelRefund>;
 }
 
 /** Where the sandbox carrier sends the tracking updates of the journeys it plays. */

@@ -53,6 +53,13 @@ export class Notification {
   @Field() sentAt: string;
 }
 
+@ObjectType({ description: "The carrier's refund of a voided label (Shippo's Refund)." })
+export class LabelRefund {
+  @Field({ description: "The carrier's id of the refund." }) refundId: string;
+  @Field({ description: "The voided label: the carrier's id of its purchase." }) labelId: string;
+  @Field({ description: 'QUEUED or PENDING while the carrier confirms it, then SUCCESS.' }) status: string;
+}
+
 @ObjectType()
 export class Shipment {
   @Field(() => ID) id: string;
@@ -62,6 +69,11 @@ export class Shipment {
   @Field(() => String, { nullable: true }) labelUrl: string | null;
   @Field() workflowId: string;
   @Field(() => String, { nullable: true, description: 'Why the shipment FAILED, when it did.' }) failureReason: string | null;
+  @Field(() => LabelRefund, {
+    nullable: true,
+    description: 'The refund of its voided label: after cancelShipment (CANCELLED), or after a step failed for good once the label was bought (FAILED).',
+  })
+  labelRefund: LabelRefund | null;
   @Field() createdAt: string;
   @Field() updatedAt: string;
 }

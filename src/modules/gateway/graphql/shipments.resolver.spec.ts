@@ -19,6 +19,7 @@ const view: ShipmentView = {
   labelUrl: null,
   workflowId: 'shipment-0b6d1f8e-8f1c-4a55-9d0e-3f0a4f1c2d3e',
   failureReason: null,
+  labelRefund: null,
   customerEmail: 'hippo@example.com',
   createdAt: '2026-11-24T10:00:00.000Z',
   updatedAt: '2026-11-24T10:05:00.000Z',
@@ -41,6 +42,7 @@ function fakes() {
     create: jest.fn().mockRejectedValue(new Error('not expected')),
     get: jest.fn().mockRejectedValue(new Error('not expected')),
     list: jest.fn().mockRejectedValue(new Error('not expected')),
+    cancel: jest.fn().mockRejectedValue(new Error('not expected')),
     // Answers events for every id it is asked about, as the shipments module would for its own tenant.
     trackingEventsOf: jest.fn(async (ids: readonly string[]) => new Map(ids.map((id) => [id, eventsOf(id)]))),
   };

@@ -52,6 +52,16 @@ export class ShipmentsResolver {
     return this.shipmentsApi.create(input as unknown as CreateShipmentCommand);
   }
 
+  @Mutation(() => Shipment, {
+    description:
+      'Voids the label of a shipment the carrier has not scanned yet (LABEL_CREATED, PRE_TRANSIT) and answers it CANCELLED, with the refund; ' +
+      'cancelling it again answers the same. BAD_USER_INPUT (extensions.reason) when its state forbids it; NOT_FOUND when the caller cannot see it.',
+  })
+  @RequireAction('shipment:cancel')
+  cancelShipment(@Args('id', { type: () => ID }) id: string): Promise<ShipmentView> {
+    return this.shipmentsApi.cancel(id);
+  }
+
   @Query(() => Shipment, { nullable: true, description: 'Null when the shipment does not exist or the caller cannot see it.' })
   @RequireAction('shipment:read')
   shipment(@Args('id', { type: () => ID }) id: string): Promise<ShipmentView | null> {

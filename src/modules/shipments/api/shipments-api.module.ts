@@ -1,12 +1,14 @@
 import { Module, type DynamicModule, type ModuleMetadata } from '@nestjs/common';
 import { AuthModule } from '../../auth';
 import { AuthorizationModule } from '../../authorization';
+import { CarriersModule } from '../../carriers';
+import { ShipmentCancellationsService } from '../application/shipment-cancellations.service';
 import { ShipmentRequestsService } from '../application/shipment-requests.service';
 import { ShipmentsGrpcController } from './grpc/shipments.grpc-controller';
 import { ShipmentsModule } from '../shipments.module';
 
 /**
- * The shipments module's front door (create, read, list). It needs a provider of
+ * The shipments module's front door (create, read, list, cancel). It needs a provider of
  * `SHIPMENT_WORKFLOWS`, which the composition root passes in, so this module does not depend on
  * the workflow engine's module.
  */
@@ -16,10 +18,10 @@ export class ShipmentsApiModule {
     return {
       module: ShipmentsApiModule,
       global: true,
-      imports: [ShipmentsModule, AuthModule, AuthorizationModule, workflows],
+      imports: [ShipmentsModule, AuthModule, AuthorizationModule, CarriersModule, workflows],
       controllers: [ShipmentsGrpcController],
-      providers: [ShipmentRequestsService],
-      exports: [ShipmentRequestsService, ShipmentsModule],
+      providers: [ShipmentRequestsService, ShipmentCancellationsService],
+      exports: [ShipmentRequestsService, ShipmentCancellationsService, ShipmentsModule],
     };
   }
 }

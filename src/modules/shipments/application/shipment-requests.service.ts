@@ -89,15 +89,17 @@ export class ShipmentRequestsService {
 
 function pendingView(run: CreateShipmentRun): ShipmentView {
   const input = run.input;
+  const failed = run.result?.status === 'FAILED' ? run.result : null;
   return {
     id: input.shipmentId,
     tenantId: input.tenantId,
-    status: run.result?.status === 'FAILED' ? 'FAILED' : 'PENDING',
+    status: failed ? 'FAILED' : 'PENDING',
     carrier: null,
     trackingNumber: null,
     labelUrl: null,
     workflowId: run.workflowId,
-    failureReason: run.result?.status === 'FAILED' ? run.result.reason : null,
+    failureReason: failed?.reason ?? null,
+    labelRefund: failed?.labelRefund ?? null,
     customerEmail: input.customerEmail,
     createdAt: input.requestedAt,
     updatedAt: input.requestedAt,

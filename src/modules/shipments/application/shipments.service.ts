@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { CarrierStatusUpdate, PurchasedLabel } from '../../carriers';
+import type { CarrierStatusUpdate, LabelRefund, PurchasedLabel } from '../../carriers';
 import { TenantTransactions } from '../../tenancy';
 import { ShipmentsRepository } from '../adapters/typeorm/shipments.repository';
 import type {
@@ -12,7 +12,7 @@ import type {
   TrackingEventView,
 } from '../contracts/shipment.contracts';
 import { idsToLookUp } from '../domain/shipment-lookup';
-import { shouldApply, statusFromCarrier } from '../domain/shipment-status';
+import { shouldApply, statusFromCarrier, type ShipmentStatus } from '../domain/shipment-status';
 
 /** The shipment aggregate's use cases. Every one runs in a tenant transaction. */
 @Injectable()
@@ -26,8 +26,25 @@ export class ShipmentsService {
     return this.tx.runFor(record.tenantId, (tx) => this.repository.insertWithLabel(tx, record, label));
   }
 
-  recordFailure(record: NewShipmentRecord, reason: string): Promise<void> {
-    return this.tx.runFor(record.tenantId, (tx) => this.repository.insertFailed(tx, record, reason));
+  /**
+   * Records the shipment as FAILED. Without `compensation` (the carrier refused the request) a
+   * shipment already recorded stays as it is; with it (a later step failed for good, the label
+   * `labelId` voided or not) the shipment becomes FAILED even if it was recorded meanwhile.
+   */
+  recordFailure(record: NewShipmentRecord, reason: string, compensation?: { labelId: string; refund: LabelRefund | null }): Promise<void> {
+    return this.tx.runFor(record.tenantId, (tx) =>
+      compensation ? this.repository.upsertCompensatedFailure(tx, record, reason, compensation) : this.repository.insertFailed(tx, record, reason),
+    );
+  }
+
+  /** The status and label id of a shipment (in the caller's tenant), or null. */
+  labelOf(id: string): Promise<{ status: ShipmentStatus; labelId: string | null } | null> {
+    return this.tx.run((tx) => this.repository.labelOf(tx, id));
+  }
+
+  /** Records the shipment CANCELLED with its label's refund (the first one, if cancelled before). */
+  recordCancellation(id: string, refund: LabelRefund): Promise<ShipmentView | null> {
+    return this.tx.run((tx) => this.repository.markCancelled(tx, id, refund));
   }
 
   get(id: string): Promise<ShipmentView | null> {

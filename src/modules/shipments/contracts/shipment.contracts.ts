@@ -1,4 +1,4 @@
-import type { Address, Parcel } from '../../carriers';
+import type { Address, LabelRefund, Parcel } from '../../carriers';
 import type { ShipmentStatus } from '../domain/shipment-status';
 
 export type { ShipmentStatus };
@@ -27,6 +27,11 @@ export interface ShipmentView {
   labelUrl: string | null;
   workflowId: string;
   failureReason: string | null;
+  /**
+   * The voided label's refund: after a cancellation (CANCELLED), or after a step that failed for
+   * good once the label was bought (FAILED). Null otherwise.
+   */
+  labelRefund: LabelRefund | null;
   customerEmail: string;
   createdAt: string;
   updatedAt: string;
@@ -86,4 +91,7 @@ export interface ShipmentRequest {
   requestedAt: string;
 }
 
-export type CreateShipmentResult = { status: 'LABEL_CREATED'; trackingNumber: string } | { status: 'FAILED'; reason: string };
+/** `labelRefund`: the label bought was voided because a later step failed for good. */
+export type CreateShipmentResult =
+  | { status: 'LABEL_CREATED'; trackingNumber: string }
+  | { status: 'FAILED'; reason: string; labelRefund?: LabelRefund };

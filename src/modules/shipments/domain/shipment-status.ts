@@ -10,10 +10,12 @@ export const SHIPMENT_STATUSES = [
   'RETURNED',
   'EXCEPTION',
   'FAILED',
+  // Cancelled by the client before the parcel entered the carrier's network: its label voided.
+  'CANCELLED',
 ] as const;
 export type ShipmentStatus = (typeof SHIPMENT_STATUSES)[number];
 
-const TERMINAL: ReadonlySet<ShipmentStatus> = new Set(['DELIVERED', 'RETURNED', 'FAILED']);
+const TERMINAL: ReadonlySet<ShipmentStatus> = new Set(['DELIVERED', 'RETURNED', 'FAILED', 'CANCELLED']);
 
 /** How far along the journey a status is; a status update never moves a shipment back. */
 function progress(status: ShipmentStatus): number {
@@ -32,6 +34,7 @@ function progress(status: ShipmentStatus): number {
     case 'DELIVERED':
     case 'RETURNED':
     case 'FAILED':
+    case 'CANCELLED':
       return 5;
   }
 }

@@ -18,6 +18,12 @@ export interface ShipmentsApi {
   get(id: string): Promise<ShipmentView | null>;
   list(query: ListShipmentsQuery): Promise<ShipmentPage>;
   /**
+   * Voids the label of a shipment not yet in the carrier's network and answers it CANCELLED, with
+   * the refund; a cancelled shipment answers as it is. FAILED_PRECONDITION (with a `reason`) when
+   * its state forbids it, NOT_FOUND when the caller cannot see it.
+   */
+  cancel(id: string): Promise<ShipmentView>;
+  /**
    * The tracking events of several shipments in one call, so that a page of a list costs one
    * look-up rather than one per shipment (over gRPC: one BatchGetTrackingEvents). Ids the caller
    * cannot see, or that name no shipment, are simply absent; more than

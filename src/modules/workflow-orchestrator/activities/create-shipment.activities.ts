@@ -1,7 +1,9 @@
 import { CarrierValidationError, type CarrierPort, type PurchasedLabel } from '../../carriers';
 import { workflowIdFor, type ShipmentsService } from '../../shipments';
 import { QUEUES, TOPICS, type EventLogPort, type TaskQueuePort } from '../../../platform/messaging';
+import { permanentSqlState } from '../../../platform/database';
 import {
+  PermanentActivityError,
   type CreateShipmentActivities,
   type CreateShipmentInput,
   type EmailTask,
@@ -16,6 +18,21 @@ export interface ActivityDependencies {
 }
 
 const record = (input: CreateShipmentInput) => ({ ...input, workflowId: workflowIdFor(input.shipmentId) });
+
+/**
+ * Runs a write of the shipment's row; a statement that can never succeed (a constraint broken,
+ * a value out of range) becomes a PermanentActivityError, so the engines stop retrying it and the
+ * workflow compensates. The SQLSTATE goes into the reason, the database's own text only to the log.
+ */
+async function writeRow(what: string, write: () => Promise<void>): Promise<void> {
+  try {
+    await write();
+  } catch (error) {
+    const sqlState = permanentSqlState(error);
+    if (sqlState === undefined) throw error;
+    throw new PermanentActivityError(`${what} failed for good (SQLSTATE ${sqlState})`, { cause: error });
+  }
+}
 
 /** The activities, built from their dependencies (engine-agnostic; each one idempotent). */
 export function createShipmentActivities(deps: ActivityDependencies): CreateShipmentActivities {
@@ -38,7 +55,7 @@ export function createShipmentActivities(deps: ActivityDependencies): CreateShip
     },
 
     async saveShipmentToDb(input, label) {
-      await deps.shipments.recordLabel(record(input), label);
+      await writeRow('recording the shipment', () => deps.shipments.recordLabel(record(input), label));
     },
 
     async publishShipmentCreated(input, label: PurchasedLabel) {
@@ -77,8 +94,19 @@ export function createShipmentActivities(deps: ActivityDependencies): CreateShip
       );
     },
 
-    async markShipmentFailed(input, reason) {
-      await deps.shipments.recordFailure(record(input), reason);
+    async markShipmentFailed(input, reason, compensation) {
+      await writeRow('recording the failed shipment', () => deps.shipments.recordFailure(record(input), reason, compensation));
+    },
+
+    async voidLabel(input, label) {
+      try {
+        const refund = await deps.carrier.voidLabel({ reference: input.shipmentId, carrierTransactionId: label.carrierTransactionId });
+        return { kind: 'voided', refund };
+      } catch (error) {
+        // The carrier refuses to void it (e.g. already scanned): retrying cannot help either.
+        if (error instanceof CarrierValidationError) return { kind: 'refused', reason: error.reason };
+        throw error;
+      }
     },
   };
 }

@@ -1,4 +1,4 @@
-import type { PurchasedLabel } from '../../carriers';
+import type { LabelRefund, PurchasedLabel } from '../../carriers';
 import type { ShipmentRequest } from '../../shipments';
 
 export const CREATE_SHIPMENT_WORKFLOW = 'CreateShipmentWorkflow';
@@ -8,6 +8,18 @@ export type CreateShipmentInput = ShipmentRequest;
 
 /** A label, or the carrier's reason for refusing one (not worth retrying). */
 export type LabelOutcome = { kind: 'purchased'; label: PurchasedLabel } | { kind: 'rejected'; reason: string };
+
+/** The label voided after a later step failed for good, or the carrier's reason for refusing to void it. */
+export type VoidOutcome = { kind: 'voided'; refund: LabelRefund } | { kind: 'refused'; reason: string };
+
+/**
+ * What `markShipmentFailed` records besides the reason when a step after the purchase failed for
+ * good: the label bought (its id), and its refund when the carrier voided it.
+ */
+export interface LabelCompensation {
+  labelId: string;
+  refund: LabelRefund | null;
+}
 
 export type { CreateShipmentResult } from '../../shipments';
 
@@ -20,7 +32,22 @@ export interface CreateShipmentActivities {
   saveShipmentToDb(input: CreateShipmentInput, label: PurchasedLabel): Promise<void>;
   publishShipmentCreated(input: CreateShipmentInput, label: PurchasedLabel): Promise<void>;
   queueWelcomeEmail(input: CreateShipmentInput, label: PurchasedLabel): Promise<void>;
-  markShipmentFailed(input: CreateShipmentInput, reason: string): Promise<void>;
+  /** Without `compensation`: the carrier refused the request (no label). With it: a later step failed for good. */
+  markShipmentFailed(input: CreateShipmentInput, reason: string, compensation?: LabelCompensation): Promise<void>;
+  /** Voids the label of a shipment that cannot go on (the compensation of `callShippoApi`). */
+  voidLabel(input: CreateShipmentInput, label: PurchasedLabel): Promise<VoidOutcome>;
+}
+
+/**
+ * The error type of an activity failure that no retry can mend (e.g. the shipment's row breaks
+ * a constraint). Engines do not retry it; the workflow compensates (voids the label). On Temporal
+ * it is the `type` of a non-retryable ApplicationFailure, on DBOS the error's `name`.
+ */
+export type PermanentFailureType = 'PermanentActivityError';
+
+/** Thrown by an activity whose failure is permanent (see PermanentFailureType). */
+export class PermanentActivityError extends Error {
+  override readonly name: PermanentFailureType = 'PermanentActivityError';
 }
 
 /**

@@ -317,6 +317,30 @@ describe('SandboxCarrierAdapter', () => {
     });
   });
 
+  describe('voidLabel', () => {
+    it('stops the journey of a voided label, also one sold before a restart, and refuses once the parcel is scanned', async () => {
+      const { sink, deliveries } = recordingSink();
+      const { adapter, clock } = sandbox({ journeyStepMs: 1_000, sink });
+      const label = await adapter.purchaseLabel(request);
+      await clock.advance(1_000); // PRE_TRANSIT: information received, still voidable
+      const refund = await adapter.voidLabel({ reference: request.reference, carrierTransactionId: label.carrierTransactionId });
+      expect(refund).toEqual({ refundId: expect.stringMatching(/^[0-9a-f]{32}$/), labelId: label.carrierTransactionId, status: 'SUCCESS' });
+      await clock.advance(10_000);
+      expect(deliveries.map((d) => d.body.data.tracking_status.status)).toEqual(['PRE_TRANSIT']);
+      expect(clock.pending).toBe(0);
+
+      const other = { ...request, reference: 'shp_scanned' };
+      const scanned = await adapter.purchaseLabel(other);
+      await clock.advance(2_000); // PRE_TRANSIT, then TRANSIT: in the network
+      const error = await rejection(adapter.voidLabel({ reference: other.reference, carrierTransactionId: scanned.carrierTransactionId }));
+      expect(error).toBeInstanceOf(CarrierValidationError);
+      expect(adapter.refundOf(scanned.carrierTransactionId)).toBeUndefined();
+
+      const restarted = sandbox().adapter; // knows nothing of the purchase, but recognises its own label id
+      await expect(restarted.voidLabel({ reference: request.reference, carrierTransactionId: label.carrierTransactionId })).resolves.toEqual(refund);
+    });
+  });
+
   describe('stop', () => {
     it('cancels pending journeys', async () => {
       const { sink, deliveries } = recordingSink();

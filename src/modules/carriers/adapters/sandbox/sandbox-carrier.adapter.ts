@@ -5,9 +5,11 @@ import {
   MASS_UNITS,
   type Address,
   type CarrierTrackingStatus,
+  type LabelRefund,
   type LabelRequest,
   type Parcel,
   type PurchasedLabel,
+  type VoidLabelRequest,
 } from '../../contracts/carrier.types';
 import type { CarrierPort, TrackingUpdateSink } from '../../ports/carrier.port';
 
@@ -25,7 +27,7 @@ export interface SandboxJourneyErrorContext {
 export interface SandboxCarrierOptions {
   /** Simulated round trip of each purchase. */
   latencyMs: number;
-  /** Probability (0..1) that a purchase fails with `CarrierUnavailableError`. */
+  /** Probability (0..1) that a purchase (or a void) fails with `CarrierUnavailableError`. */
   failureRate: number;
   /** Pause between simulated tracking steps; `0` turns the journey off. */
   journeyStepMs: number;
@@ -56,6 +58,11 @@ function defaultSetTimer(callback: () => void, ms: number): CancelTimer {
 export function sandboxTrackingNumber(reference: string): string {
   const digits = BigInt(`0x${sha256(`tracking:${reference}`)}`) % 10n ** 20n;
   return `SBX${digits.toString().padStart(20, '0')}`;
+}
+
+/** The purchase id of the label bought for `reference`: 32 hex like a Shippo object_id, deterministic like the tracking number. */
+export function sandboxTransactionId(reference: string): string {
+  return sha256(`transaction:${reference}`).slice(0, 32);
 }
 
 interface JourneyStep {
@@ -108,6 +115,10 @@ export class SandboxCarrierAdapter implements CarrierPort {
   private readonly labels = new Map<string, PurchasedLabel>();
   /** Pending journey step per reference. */
   private readonly journeys = new Map<string, CancelTimer>();
+  /** Refunds of voided labels, by label (transaction) id: what a test asks `refundOf`. */
+  private readonly refunds = new Map<string, LabelRefund>();
+  /** References whose parcel the journey has put into the carrier's network: no longer voidable. */
+  private readonly inNetwork = new Set<string>();
   /** Purchases waiting out their latency, so stop() can end them. */
   private readonly waits = new Set<{ cancel: CancelTimer; reject: (error: Error) => void }>();
   private readonly random: () => number;
@@ -150,13 +161,45 @@ export class SandboxCarrierAdapter implements CarrierPort {
       carrier: SANDBOX_CARRIER,
       trackingNumber,
       labelUrl: `${SANDBOX_LABEL_BASE_URL}/${trackingNumber}.pdf`,
-      // Shaped like a Shippo object_id (32 hex), and deterministic like the tracking number.
-      carrierTransactionId: sha256(`transaction:${request.reference}`).slice(0, 32),
+      carrierTransactionId: sandboxTransactionId(request.reference),
       serviceLevel: SANDBOX_SERVICE_LEVEL,
     };
     this.labels.set(request.reference, label);
     this.startJourney(request, label);
     return { ...label };
+  }
+
+  /**
+   * Voids a label this carrier sold (recognised by its deterministic id, so also one sold before
+   * a restart) while its parcel has not entered the network; the journey stops there. The refund
+   * is immediate (SUCCESS) and recorded: voiding again answers the same refund.
+   */
+  async voidLabel(request: VoidLabelRequest): Promise<LabelRefund> {
+    if (this.stopped) throw new CarrierUnavailableError('sandbox carrier is stopped');
+    await this.wait(this.options.latencyMs);
+    if (this.random() < this.options.failureRate) {
+      throw new CarrierUnavailableError('sandbox carrier: simulated outage (503 Service Unavailable)');
+    }
+    const labelId = request.carrierTransactionId;
+    const existing = this.refunds.get(labelId);
+    if (existing) return { ...existing };
+    if (!labelId || labelId !== sandboxTransactionId(request.reference)) {
+      throw new CarrierValidationError(`sandbox carrier sold no label ${labelId} for reference ${request.reference}`);
+    }
+    if (this.inNetwork.has(request.reference)) {
+      throw new CarrierValidationError(`label ${labelId} is already in use (the parcel is in the carrier's network) and cannot be voided`);
+    }
+    this.journeys.get(request.reference)?.();
+    this.journeys.delete(request.reference);
+    const refund: LabelRefund = { refundId: sha256(`refund:${labelId}`).slice(0, 32), labelId, status: 'SUCCESS' };
+    this.refunds.set(labelId, refund);
+    return { ...refund };
+  }
+
+  /** The refund recorded for a voided label, if it was voided here. */
+  refundOf(labelId: string): LabelRefund | undefined {
+    const refund = this.refunds.get(labelId);
+    return refund && { ...refund };
   }
 
   /** Cancels pending journeys and purchases (the app calls it on shutdown). */
@@ -194,8 +237,12 @@ export class SandboxCarrierAdapter implements CarrierPort {
         this.setTimer(() => void play(index), this.options.journeyStepMs),
       );
     };
+    const voided = () => this.refunds.has(label.carrierTransactionId);
     const play = async (index: number): Promise<void> => {
+      if (voided()) return;
       const step = JOURNEY[index]!;
+      // From the first scan on (TRANSIT), the label has been used.
+      if (step.status !== 'PRE_TRANSIT') this.inNetwork.add(request.reference);
       const trackingStatus = this.trackingStatus(request, label, step, index);
       history.push(trackingStatus);
       const body = {
@@ -226,7 +273,7 @@ export class SandboxCarrierAdapter implements CarrierPort {
         });
       }
       // The next step is scheduled only after this one is delivered, so updates arrive in order.
-      if (!this.stopped && index + 1 < JOURNEY.length) schedule(index + 1);
+      if (!this.stopped && !voided() && index + 1 < JOURNEY.length) schedule(index + 1);
       else this.journeys.delete(request.reference);
     };
     schedule(0);

@@ -1,6 +1,7 @@
 import { CarrierUnavailableError, CarrierValidationError } from '../../contracts/carrier.errors';
-import type { Address, LabelRequest, Parcel, PurchasedLabel } from '../../contracts/carrier.types';
+import type { Address, LabelRefund, LabelRequest, Parcel, PurchasedLabel, VoidLabelRequest } from '../../contracts/carrier.types';
 import type { CarrierPort } from '../../ports/carrier.port';
+import { ShippoClient } from './shippo-client';
 
 export interface ShippoCarrierAdapterOptions {
   apiKey: string;
@@ -10,12 +11,10 @@ export interface ShippoCarrierAdapterOptions {
   fetch?: typeof fetch;
   /** Per HTTP call; a synchronous label purchase can take several seconds. Default 30 s. */
   timeoutMs?: number;
-  /** Pages of 100 transactions searched for an earlier purchase of a reference. Default 5. */
+  /** Pages of 100 transactions (or refunds) searched for an earlier purchase (or refund). Default 5. */
   lookupPages?: number;
 }
 
-/** The responses are read against this version of the spec, so pin it instead of the account default. */
-const SHIPPO_API_VERSION = '2018-02-08';
 /** Shippo's maximum page size (`results` query parameter). */
 const PAGE_SIZE = 100;
 /** Shippo's limit on `metadata`, where the reference travels. */
@@ -58,6 +57,11 @@ interface ShippoTransaction {
   label_url?: string | null;
   messages?: ShippoMessage[];
 }
+interface ShippoRefund {
+  object_id: string;
+  status: string;
+  transaction: string;
+}
 interface ShippoPage<T> {
   next?: string | null;
   results?: T[];
@@ -79,18 +83,17 @@ interface ShippoPage<T> {
  */
 export class ShippoCarrierAdapter implements CarrierPort {
   readonly adapterName = 'shippo';
-  private readonly apiKey: string;
-  private readonly baseUrl: string;
-  private readonly fetchFn: typeof fetch;
-  private readonly timeoutMs: number;
+  private readonly client: ShippoClient;
   private readonly lookupPages: number;
 
   constructor(options: ShippoCarrierAdapterOptions) {
     if (!options.apiKey) throw new Error('ShippoCarrierAdapter needs an apiKey');
-    this.apiKey = options.apiKey;
-    this.baseUrl = (options.baseUrl ?? 'https://api.goshippo.com').replace(/\/+$/, '');
-    this.fetchFn = options.fetch ?? globalThis.fetch;
-    this.timeoutMs = options.timeoutMs ?? 30_000;
+    this.client = new ShippoClient({
+      apiKey: options.apiKey,
+      baseUrl: (options.baseUrl ?? 'https://api.goshippo.com').replace(/\/+$/, ''),
+      fetch: options.fetch ?? globalThis.fetch,
+      timeoutMs: options.timeoutMs ?? 30_000,
+    });
     this.lookupPages = options.lookupPages ?? 5;
   }
 
@@ -104,7 +107,7 @@ export class ShippoCarrierAdapter implements CarrierPort {
     const existing = await this.findExistingTransaction(reference);
     if (existing) return this.labelFromExisting(existing);
 
-    const shipment = await this.call<ShippoShipment>('POST', '/shipments', {
+    const shipment = await this.client.call<ShippoShipment>('POST', '/shipments', {
       address_from: toShippoAddress(request.fromAddress),
       address_to: toShippoAddress(request.toAddress),
       parcels: [toShippoParcel(request.parcel)],
@@ -113,7 +116,7 @@ export class ShippoCarrierAdapter implements CarrierPort {
     });
     const rate = cheapestRate(shipment);
 
-    const transaction = await this.call<ShippoTransaction>('POST', '/transactions', {
+    const transaction = await this.client.call<ShippoTransaction>('POST', '/transactions', {
       rate: rate.object_id,
       label_file_type: 'PDF',
       async: false,
@@ -122,10 +125,45 @@ export class ShippoCarrierAdapter implements CarrierPort {
     return labelFrom(transaction, rate.provider, rate.servicelevel?.token ?? undefined);
   }
 
+  /**
+   * Voids the label through Shippo's refund API (`POST /refunds`). Shippo refuses a second
+   * refund of one transaction, and has no idempotency key, so a refund already made for the
+   * transaction (newest first, like the purchase lookup) is answered instead of a new request.
+   */
+  async voidLabel(request: VoidLabelRequest): Promise<LabelRefund> {
+    const transaction = request.carrierTransactionId;
+    if (!transaction) throw new CarrierValidationError('carrierTransactionId is required to void a label');
+    const existing = await this.findRefund(transaction);
+    if (existing) return refundFrom(existing, transaction);
+    let refund: ShippoRefund;
+    try {
+      refund = await this.client.call<ShippoRefund>('POST', '/refunds', { transaction, async: false });
+    } catch (error) {
+      // A refund made meanwhile (a concurrent void) is refused as a duplicate: answer that one.
+      const made = error instanceof CarrierValidationError ? await this.findRefund(transaction) : undefined;
+      if (made) return refundFrom(made, transaction);
+      throw error;
+    }
+    return refundFrom(refund, transaction);
+  }
+
+  /** The newest refund of `transaction` that did not fail, if any. */
+  private async findRefund(transaction: string): Promise<ShippoRefund | undefined> {
+    for (let page = 1; page <= this.lookupPages; page++) {
+      const list = await this.client.call<ShippoPage<ShippoRefund>>('GET', `/refunds/?results=${PAGE_SIZE}&page=${page}`);
+      const results = list.results ?? [];
+      // A refund in ERROR is no refund: asking again is the right move.
+      const found = results.find((refund) => refund.transaction === transaction && refund.status !== 'ERROR');
+      if (found) return found;
+      if (!list.next || results.length === 0) return undefined;
+    }
+    return undefined;
+  }
+
   /** The newest transaction bought for `reference` that is successful or still in flight. */
   private async findExistingTransaction(reference: string): Promise<ShippoTransaction | undefined> {
     for (let page = 1; page <= this.lookupPages; page++) {
-      const list = await this.call<ShippoPage<ShippoTransaction>>(
+      const list = await this.client.call<ShippoPage<ShippoTransaction>>(
         'GET',
         `/transactions?results=${PAGE_SIZE}&page=${page}`,
       );
@@ -156,50 +194,8 @@ export class ShippoCarrierAdapter implements CarrierPort {
     if (!rateId) {
       throw new CarrierUnavailableError(`Shippo transaction ${transaction.object_id} has no rate`);
     }
-    const rate = await this.call<ShippoRate>('GET', `/rates/${encodeURIComponent(rateId)}`);
+    const rate = await this.client.call<ShippoRate>('GET', `/rates/${encodeURIComponent(rateId)}`);
     return labelFrom(transaction, rate.provider, rate.servicelevel?.token ?? undefined);
-  }
-
-  /** One HTTP call, with every failure mapped onto the port's two error types. */
-  private async call<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
-    const what = `Shippo ${method} ${path.split('?')[0]}`;
-    let status: number;
-    let text: string;
-    try {
-      const response = await this.fetchFn(`${this.baseUrl}${path}`, {
-        method,
-        headers: {
-          Authorization: `ShippoToken ${this.apiKey}`,
-          Accept: 'application/json',
-          'SHIPPO-API-VERSION': SHIPPO_API_VERSION,
-          ...(body !== undefined && { 'Content-Type': 'application/json' }),
-        },
-        ...(body !== undefined && { body: JSON.stringify(body) }),
-        signal: AbortSignal.timeout(this.timeoutMs),
-      });
-      status = response.status;
-      text = await response.text();
-    } catch (error) {
-      // Connection refused, DNS, reset, or our own timeout: all worth a retry.
-      // Duck-typed: the abort reason is a DOMException, possibly from another realm.
-      const timedOut = (error as { name?: unknown } | null)?.name === 'TimeoutError';
-      const detail = timedOut ? `timed out after ${this.timeoutMs} ms` : errorDetail(error);
-      throw new CarrierUnavailableError(`${what} failed: ${detail}`, { cause: error });
-    }
-
-    if (status === 400 || status === 422) {
-      throw new CarrierValidationError(`${what} rejected the request: ${reasonFromBody(text, status)}`);
-    }
-    if (status < 200 || status >= 300) {
-      // 429 and 5xx are transient. 401/403 mean a bad API key: not the shipment's fault, so we
-      // let it retry until an operator fixes the key rather than failing shipments for good.
-      throw new CarrierUnavailableError(`${what} answered HTTP ${status}: ${truncate(text)}`);
-    }
-    try {
-      return JSON.parse(text) as T;
-    } catch (error) {
-      throw new CarrierUnavailableError(`${what} answered with invalid JSON`, { cause: error });
-    }
   }
 }
 
@@ -306,40 +302,14 @@ function joinMessages(messages: ShippoMessage[] | undefined): string {
     .join('; ');
 }
 
-/**
- * Shippo's 400 body is free-form (`BadRequest` allows any properties); usually field → messages,
- * e.g. `{"address_to": {"zip": ["This field is required."]}}` → `address_to.zip: This field...`.
- */
-function reasonFromBody(text: string, status: number): string {
-  let body: unknown;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    return truncate(text) || `HTTP ${status}`;
+function refundFrom(refund: ShippoRefund, transaction: string): LabelRefund {
+  switch (refund.status) {
+    case 'QUEUED':
+    case 'PENDING':
+    case 'SUCCESS':
+      return { refundId: refund.object_id, labelId: transaction, status: refund.status };
+    default:
+      // ERROR (or a status this spec does not know): Shippo did not take the refund.
+      throw new CarrierValidationError(`Shippo refused to refund label ${transaction} (refund ${refund.object_id} is ${refund.status})`);
   }
-  const lines: string[] = [];
-  const walk = (value: unknown, path: string): void => {
-    if (Array.isArray(value)) {
-      const strings = value.filter((v) => typeof v !== 'object' || v === null);
-      if (strings.length > 0) lines.push(`${path || 'request'}: ${strings.join(' ')}`);
-      value.forEach((v, i) => typeof v === 'object' && v !== null && walk(v, `${path}[${i}]`));
-    } else if (typeof value === 'object' && value !== null) {
-      for (const [key, v] of Object.entries(value)) walk(v, path ? `${path}.${key}` : key);
-    } else if (value !== undefined && value !== null && value !== '') {
-      lines.push(path === 'detail' || path === '' ? String(value) : `${path}: ${String(value)}`);
-    }
-  };
-  walk(body, '');
-  return truncate(lines.join('; ')) || `HTTP ${status}`;
-}
-
-function truncate(text: string, max = 500): string {
-  return text.length > max ? `${text.slice(0, max)}…` : text;
-}
-
-/** undici hides the useful part (ECONNREFUSED, ENOTFOUND...) in `cause`. */
-function errorDetail(error: unknown): string {
-  const { message, cause } = (error ?? {}) as { message?: unknown; cause?: { message?: unknown } };
-  if (typeof message !== 'string') return String(error);
-  return typeof cause?.message === 'string' ? `${message} (${cause.message})` : message;
 }

@@ -21,6 +21,7 @@ const message: ShipmentMessage = {
   ],
   tenantId: '11111111-1111-4111-8111-111111111111',
   customerEmail: 'hippo@example.com',
+  labelRefund: null,
 };
 
 describe('shipmentViewFromMessage (gRPC ShipmentService answers as views)', () => {
@@ -31,6 +32,12 @@ describe('shipmentViewFromMessage (gRPC ShipmentService answers as views)', () =
       { status: 'PRE_TRANSIT', occurredAt: '2026-11-24T10:01:00.000Z', location: null, description: 'Label created' },
       { status: 'IN_TRANSIT', occurredAt: '2026-11-24T10:04:00.000Z', location: 'San Jose, CA', description: null },
     ]);
+  });
+
+  it('carries the refund of a voided label, and none when the message has none', () => {
+    expect(shipmentViewFromMessage(message).labelRefund).toBeNull();
+    const labelRefund = { refundId: 'adcfdddf8ec64b84ad22772bce3ea37a', labelId: '915d94940ea54c3a80cbfa328722f5a1', status: 'SUCCESS' };
+    expect(shipmentViewFromMessage({ ...message, status: 'CANCELLED', labelRefund }).labelRefund).toEqual(labelRefund);
   });
 
   it('leaves them out of list and create answers, which do not carry them', () => {

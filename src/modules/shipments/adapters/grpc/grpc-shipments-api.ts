@@ -1,5 +1,6 @@
 import type { OnModuleDestroy } from '@nestjs/common';
 import { CallerCredentials } from '../../../auth';
+import type { LabelRefundStatus } from '../../../carriers';
 import { DomainError } from '../../../../platform/errors/domain-error';
 import { GrpcServiceClient } from '../../../../platform/grpc/grpc-service-client';
 import { SHIPMENTS_PROTO_PATH } from '../../api/grpc/shipments.grpc-controller';
@@ -29,6 +30,8 @@ export interface ShipmentMessage {
   trackingEvents: { status: string; occurredAt: string; location: string; description: string }[];
   tenantId: string;
   customerEmail: string;
+  /** Null when unset (the loader's `defaults` fill message fields with null). */
+  labelRefund: { refundId: string; labelId: string; status: string } | null;
 }
 
 /** A `BatchGetTrackingEventsResponse` as grpc-js decodes it (camelCase, defaults filled in). */
@@ -49,6 +52,7 @@ export function shipmentViewFromMessage(message: ShipmentMessage, withEvents = f
     labelUrl: orNull(message.labelUrl),
     workflowId: message.workflowId,
     failureReason: orNull(message.failureReason),
+    labelRefund: message.labelRefund ? { ...message.labelRefund, status: message.labelRefund.status as LabelRefundStatus } : null,
     customerEmail: message.customerEmail,
     createdAt: message.createdAt,
     updatedAt: message.updatedAt,
@@ -102,6 +106,11 @@ export class GrpcShipmentsApi implements ShipmentsApi, OnModuleDestroy {
       status: query.status ?? '',
     });
     return { items: page.shipments.map((m) => shipmentViewFromMessage(m)), hasNextPage: page.hasNextPage, endCursor: orNull(page.endCursor) };
+  }
+
+  async cancel(id: string): Promise<ShipmentView> {
+    // CancelShipment answers with the tracking events, as GetShipment does.
+    return shipmentViewFromMessage(await this.call<ShipmentMessage>('cancelShipment', 'CancelShipment', { id }), true);
   }
 
   async trackingEventsOf(shipmentIds: readonly string[]): Promise<TrackingEventsByShipment> {

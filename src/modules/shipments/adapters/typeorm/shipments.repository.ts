@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import type { PurchasedLabel } from '../../../carriers';
+import type { LabelRefund, LabelRefundStatus, PurchasedLabel } from '../../../carriers';
 import type { ShipmentStatus } from '../../domain/shipment-status';
 import { badInput } from '../../../../platform/errors/domain-error';
 import { isUuid } from '../../../../platform/identifiers/uuid';
@@ -22,6 +22,9 @@ interface ShipmentRow {
   label_url: string | null;
   workflow_id: string;
   failure_reason: string | null;
+  carrier_transaction_id: string | null;
+  label_refund_id: string | null;
+  label_refund_status: LabelRefundStatus | null;
   customer_email: string;
   created_at: Date;
   updated_at: Date;
@@ -41,7 +44,8 @@ const eventView = (r: TrackingEventRow): TrackingEventView => ({
   description: r.description,
 });
 
-const COLUMNS = `id, tenant_id, status, carrier, tracking_number, label_url, workflow_id, failure_reason, customer_email, created_at, updated_at`;
+const COLUMNS = `id, tenant_id, status, carrier, tracking_number, label_url, workflow_id, failure_reason, carrier_transaction_id,
+  label_refund_id, label_refund_status, customer_email, created_at, updated_at`;
 
 function toView(row: ShipmentRow): ShipmentView {
   return {
@@ -53,10 +57,16 @@ function toView(row: ShipmentRow): ShipmentView {
     labelUrl: row.label_url,
     workflowId: row.workflow_id,
     failureReason: row.failure_reason,
+    labelRefund: labelRefundOf(row),
     customerEmail: row.customer_email,
     createdAt: row.created_at.toISOString(),
     updatedAt: row.updated_at.toISOString(),
   };
+}
+
+function labelRefundOf(row: ShipmentRow): LabelRefund | null {
+  if (!row.label_refund_id || !row.carrier_transaction_id || !row.label_refund_status) return null;
+  return { refundId: row.label_refund_id, labelId: row.carrier_transaction_id, status: row.label_refund_status };
 }
 
 /** Cursor: the position of the last row in the list order (created_at desc, id desc). */
@@ -106,6 +116,60 @@ export class ShipmentsRepository {
         input.toAddress, input.parcel, input.customerEmail, input.requestedAt,
       ],
     );
+  }
+
+  /**
+   * FAILED after a step failed for good once the label `labelId` was bought, with its refund when
+   * it was voided. Whether the row exists yet or not (the failure may come after the save), and
+   * repeatable: the same call again writes the same values. A new row gets no tracking number or
+   * label URL: the label is void, and its number may be what broke the save. A shipment cancelled
+   * meanwhile stays CANCELLED (its label was voided by the cancellation).
+   */
+  async upsertCompensatedFailure(
+    tx: EntityManager,
+    input: NewShipmentRecord,
+    reason: string,
+    compensation: { labelId: string; refund: LabelRefund | null },
+  ): Promise<void> {
+    const { refund } = compensation;
+    await tx.query(
+      `INSERT INTO shipments (id, tenant_id, idempotency_key, request_hash, status, failure_reason, carrier_transaction_id,
+         label_refund_id, label_refund_status, workflow_id, from_address, to_address, parcel, customer_email, created_at)
+       VALUES ($1, $2, $3, $4, 'FAILED', $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+       ON CONFLICT (id) DO UPDATE SET status = 'FAILED', failure_reason = EXCLUDED.failure_reason,
+         carrier_transaction_id = EXCLUDED.carrier_transaction_id, label_refund_id = EXCLUDED.label_refund_id,
+         label_refund_status = EXCLUDED.label_refund_status, updated_at = now()
+       WHERE shipments.status <> 'CANCELLED'`,
+      [
+        input.shipmentId, input.tenantId, input.idempotencyKey, input.requestHash, reason, compensation.labelId, refund?.refundId ?? null,
+        refund?.status ?? null, input.workflowId, input.fromAddress, input.toAddress, input.parcel, input.customerEmail, input.requestedAt,
+      ],
+    );
+  }
+
+  /** The status and the label (its purchase id) of a shipment to cancel. */
+  async labelOf(tx: EntityManager, id: string): Promise<{ status: ShipmentStatus; labelId: string | null } | null> {
+    const rows: { status: ShipmentStatus; carrier_transaction_id: string | null }[] = await tx.query(
+      `SELECT status, carrier_transaction_id FROM shipments WHERE id = $1`,
+      [id],
+    );
+    return rows[0] ? { status: rows[0].status, labelId: rows[0].carrier_transaction_id } : null;
+  }
+
+  /**
+   * CANCELLED with the refund of its voided label; a shipment already cancelled keeps its first
+   * refund. Returns the shipment as it now is (null when there is none to see).
+   */
+  async markCancelled(tx: EntityManager, id: string, refund: LabelRefund): Promise<ShipmentView | null> {
+    const result: [ShipmentRow[], number] | ShipmentRow[] = await tx.query(
+      `UPDATE shipments SET status = 'CANCELLED', label_refund_id = coalesce(label_refund_id, $2),
+         label_refund_status = coalesce(label_refund_status, $3), updated_at = CASE WHEN status = 'CANCELLED' THEN updated_at ELSE now() END
+       WHERE id = $1 RETURNING ${COLUMNS}`,
+      [id, refund.refundId, refund.status],
+    );
+    // TypeORM answers an UPDATE as [rows, count].
+    const rows = Array.isArray(result[0]) ? result[0] : (result as ShipmentRow[]);
+    return rows[0] ? toView(rows[0]) : null;
   }
 
   async findById(tx: EntityManager, id: string): Promise<ShipmentView | null> {

@@ -6,6 +6,7 @@ import { AuthorizationService, createPolicyEngine } from '../../../authorization
 import { TenantContext, type TenantTransactions } from '../../../tenancy';
 import { unauthenticated } from '../../../../platform/errors/domain-error';
 import type { ShipmentsRepository } from '../../adapters/typeorm/shipments.repository';
+import type { ShipmentCancellationsService } from '../../application/shipment-cancellations.service';
 import type { ShipmentRequestsService } from '../../application/shipment-requests.service';
 import { ShipmentsService } from '../../application/shipments.service';
 import type { TrackingEventsByShipment } from '../../contracts/shipment.contracts';
@@ -52,6 +53,7 @@ function controllerWith(answer: TrackingEventsByShipment) {
     {} as ShipmentRequestsService,
     new ShipmentsService(tx, repository),
     new AuthorizationService(createPolicyEngine({ engine: 'casl', opaUrl: null })),
+    {} as ShipmentCancellationsService,
   );
   return { controller, lookups };
 }

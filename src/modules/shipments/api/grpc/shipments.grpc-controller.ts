@@ -8,6 +8,7 @@ import { CARRIER_TRACKING_STATUSES, type CarrierTrackingStatus, type DistanceUni
 import { TenantContext } from '../../../tenancy';
 import { badInput, notFound } from '../../../../platform/errors/domain-error';
 import { toRpcException } from '../../../../platform/grpc/grpc-errors';
+import { ShipmentCancellationsService } from '../../application/shipment-cancellations.service';
 import { ShipmentRequestsService } from '../../application/shipment-requests.service';
 import { ShipmentsService } from '../../application/shipments.service';
 import { MAX_SHIPMENTS_PAGE_SIZE, SHIPMENT_STATUSES, type ShipmentStatus, type ShipmentView, type TrackingEventView } from '../../contracts/shipment.contracts';
@@ -15,7 +16,7 @@ import { MAX_SHIPMENTS_PAGE_SIZE, SHIPMENT_STATUSES, type ShipmentStatus, type S
 export const SHIPMENTS_GRPC_PACKAGE = 'logisynapse.shipments.v1';
 export const SHIPMENTS_PROTO_PATH = `${__dirname}/shipments.proto`;
 
-type RpcMethod = 'createShipment' | 'getShipment' | 'listShipments' | 'updateShipmentStatus' | 'batchGetTrackingEvents';
+type RpcMethod = 'createShipment' | 'getShipment' | 'listShipments' | 'updateShipmentStatus' | 'batchGetTrackingEvents' | 'cancelShipment';
 
 type Address = Record<'name' | 'company' | 'street1' | 'street2' | 'city' | 'state' | 'zip' | 'country' | 'phone' | 'email', string>;
 interface CreateShipmentRequest {
@@ -41,6 +42,7 @@ function toMessage(view: ShipmentView, trackingEvents: unknown[] = []) {
     id: view.id, status: view.status, carrier: view.carrier ?? '', trackingNumber: view.trackingNumber ?? '',
     labelUrl: view.labelUrl ?? '', workflowId: view.workflowId, createdAt: view.createdAt, updatedAt: view.updatedAt,
     failureReason: view.failureReason ?? '', trackingEvents, tenantId: view.tenantId, customerEmail: view.customerEmail,
+    labelRefund: view.labelRefund,
   };
 }
 
@@ -60,6 +62,7 @@ export class ShipmentsGrpcController {
     private readonly requests: ShipmentRequestsService,
     private readonly shipments: ShipmentsService,
     private readonly authorization: AuthorizationService,
+    private readonly cancellations: ShipmentCancellationsService,
   ) {}
 
   @GrpcMethod('ShipmentService', 'CreateShipment')
@@ -133,6 +136,16 @@ export class ShipmentsGrpcController {
         eventId,
       });
       return { outcome };
+    });
+  }
+
+  @GrpcMethod('ShipmentService', 'CancelShipment')
+  @RequireAction('shipment:cancel')
+  cancelShipment(request: { id: string }, metadata: Metadata) {
+    return this.call(metadata, 'cancelShipment', async () => {
+      const view = await this.cancellations.cancel(request.id);
+      const events = await this.shipments.trackingEvents(view.id);
+      return toMessage(view, events.map(eventMessage));
     });
   }
 

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { ShipmentCancellationsService } from '../../application/shipment-cancellations.service';
 import { ShipmentRequestsService } from '../../application/shipment-requests.service';
 import { ShipmentsService } from '../../application/shipments.service';
 import type {
@@ -16,6 +17,7 @@ export class InProcessShipmentsApi implements ShipmentsApi {
   constructor(
     private readonly requests: ShipmentRequestsService,
     private readonly shipments: ShipmentsService,
+    private readonly cancellations: ShipmentCancellationsService,
   ) {}
 
   create(command: CreateShipmentCommand): Promise<ShipmentView> {
@@ -28,6 +30,10 @@ export class InProcessShipmentsApi implements ShipmentsApi {
 
   list(query: ListShipmentsQuery): Promise<ShipmentPage> {
     return this.shipments.list(query);
+  }
+
+  cancel(id: string): Promise<ShipmentView> {
+    return this.cancellations.cancel(id);
   }
 
   trackingEventsOf(shipmentIds: readonly string[]): Promise<TrackingEventsByShipment> {

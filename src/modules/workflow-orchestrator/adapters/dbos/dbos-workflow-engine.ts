@@ -9,11 +9,13 @@ import {
 import type { CreateShipmentRun, WorkflowRunStatus } from '../../../shipments';
 import type { WorkflowEnginePort } from '../../ports/workflow-engine.port';
 import { createShipmentWorkflow } from '../../workflows/create-shipment.workflow';
+import { isPermanentActivityError, shipmentIdOf, type ActivityFailure } from '../../activities/activity-failures';
 
 export interface DbosEngineOptions {
   systemDatabaseUrl: string;
   useListenNotify: boolean;
-  onRetry?: (activity: string, attempt: number, error: unknown) => void;
+  /** Told of every failed activity attempt, retried or not. */
+  onActivityFailure?: (failure: ActivityFailure) => void;
 }
 
 /** Delay before retry number `attempt` (1-based), as Temporal computes it. */
@@ -106,9 +108,13 @@ export class DbosWorkflowEngine implements WorkflowEnginePort {
           try {
             return await DBOS.runStep(() => fn(...args), { name });
           } catch (error) {
-            if (attempt >= ACTIVITY_RETRY_POLICY.maximumAttempts) throw error;
-            this.options.onRetry?.(name, attempt, error);
-            await DBOS.sleep(retryDelayMs(attempt));
+            // A permanent failure is not retried: the workflow compensates (by its name, since a
+            // recovered run reads the error back from the database).
+            const willRetry = !isPermanentActivityError(error) && attempt < ACTIVITY_RETRY_POLICY.maximumAttempts;
+            const retryInMs = willRetry ? retryDelayMs(attempt) : undefined;
+            this.options.onActivityFailure?.({ activity: name, shipmentId: shipmentIdOf(args), attempt, error, willRetry, retryInMs });
+            if (retryInMs === undefined) throw error;
+            await DBOS.sleep(retryInMs);
           }
         }
       };
@@ -119,6 +125,7 @@ export class DbosWorkflowEngine implements WorkflowEnginePort {
       publishShipmentCreated: wrap('publishShipmentCreated', a.publishShipmentCreated.bind(a)),
       queueWelcomeEmail: wrap('queueWelcomeEmail', a.queueWelcomeEmail.bind(a)),
       markShipmentFailed: wrap('markShipmentFailed', a.markShipmentFailed.bind(a)),
+      voidLabel: wrap('voidLabel', a.voidLabel.bind(a)),
     };
   }
 }

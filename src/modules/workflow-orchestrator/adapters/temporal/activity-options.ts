@@ -29,6 +29,14 @@ export const CREATE_SHIPMENT_ACTIVITY_OPTIONS: ActivityOptions = {
 export const LOCAL_ACTIVITIES_PATCH = 'create-shipment-local-activities';
 
 /**
+ * The patch under which CreateShipmentWorkflow compensates a step that failed for good after the
+ * label was bought (voids the label, records the shipment FAILED). Checked only once such a
+ * failure happened, so runs without one (every run recorded before it) replay unchanged; a run
+ * recorded before it that did fail that way keeps failing as it did.
+ */
+export const COMPENSATION_PATCH = 'create-shipment-compensation';
+
+/**
  * Options of the activities of CreateShipmentWorkflow as local activities (the worker that runs
  * the workflow task runs them, and records each result as a marker). Same timeout and retry
  * policy; a retry whose backoff exceeds the local retry threshold (1 minute) waits on a durable

@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { Context } from '@temporalio/activity';
 import { Client, WorkflowNotFoundError, type WorkflowExecutionStatusName } from '@temporalio/client';
-import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import { ApplicationFailure, WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { decodeFromPayloadsAtIndex } from '@temporalio/common/lib/internal-non-workflow';
 import { DefaultLogger, NativeConnection, Runtime, Worker, type LogEntry } from '@temporalio/worker';
 import {
@@ -12,6 +13,7 @@ import {
 } from '../../contracts/create-shipment.contracts';
 import type { CreateShipmentRun, WorkflowRunStatus } from '../../../shipments';
 import type { WorkflowEnginePort } from '../../ports/workflow-engine.port';
+import { activityFailureMessage, isPermanentActivityError, shipmentIdOf } from '../../activities/activity-failures';
 
 export const DEFAULT_TEMPORAL_TASK_QUEUE = 'logisynapse-shipments';
 
@@ -202,15 +204,34 @@ export class TemporalWorkflowEngine implements WorkflowEnginePort {
     return this.client;
   }
 
-  /** A plain object of the five activities (the worker registers own enumerable functions). */
+  /**
+   * A plain object of the activities (the worker registers own enumerable functions). Each failed
+   * attempt is logged with its shipment and attempt; a permanent failure leaves as a
+   * non-retryable ApplicationFailure of that type, so the server does not retry it and the
+   * workflow can tell it from the rest.
+   */
   private activityFunctions(): CreateShipmentActivities {
     const a = this.activities;
+    const logged =
+      <A extends unknown[], R>(activity: string, fn: (...args: A) => Promise<R>) =>
+      async (...args: A): Promise<R> => {
+        try {
+          return await fn(...args);
+        } catch (error) {
+          const permanent = isPermanentActivityError(error);
+          const { attempt } = Context.current().info;
+          this.logger?.warn(activityFailureMessage({ activity, shipmentId: shipmentIdOf(args), attempt, error, willRetry: !permanent }));
+          if (!permanent) throw error;
+          throw ApplicationFailure.create({ type: error.name, message: error.message, nonRetryable: true });
+        }
+      };
     return {
-      callShippoApi: (input) => a.callShippoApi(input),
-      saveShipmentToDb: (input, label) => a.saveShipmentToDb(input, label),
-      publishShipmentCreated: (input, label) => a.publishShipmentCreated(input, label),
-      queueWelcomeEmail: (input, label) => a.queueWelcomeEmail(input, label),
-      markShipmentFailed: (input, reason) => a.markShipmentFailed(input, reason),
+      callShippoApi: logged('callShippoApi', (input) => a.callShippoApi(input)),
+      saveShipmentToDb: logged('saveShipmentToDb', (input, label) => a.saveShipmentToDb(input, label)),
+      publishShipmentCreated: logged('publishShipmentCreated', (input, label) => a.publishShipmentCreated(input, label)),
+      queueWelcomeEmail: logged('queueWelcomeEmail', (input, label) => a.queueWelcomeEmail(input, label)),
+      markShipmentFailed: logged('markShipmentFailed', (input, reason, compensation) => a.markShipmentFailed(input, reason, compensation)),
+      voidLabel: logged('voidLabel', (input, label) => a.voidLabel(input, label)),
     };
   }
 

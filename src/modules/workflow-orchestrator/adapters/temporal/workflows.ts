@@ -11,7 +11,12 @@ import type {
   CreateShipmentResult,
 } from '../../contracts/create-shipment.contracts';
 import { createShipmentWorkflow } from '../../workflows/create-shipment.workflow';
-import { CREATE_SHIPMENT_ACTIVITY_OPTIONS, CREATE_SHIPMENT_LOCAL_ACTIVITY_OPTIONS, LOCAL_ACTIVITIES_PATCH } from './activity-options';
+import {
+  COMPENSATION_PATCH,
+  CREATE_SHIPMENT_ACTIVITY_OPTIONS,
+  CREATE_SHIPMENT_LOCAL_ACTIVITY_OPTIONS,
+  LOCAL_ACTIVITIES_PATCH,
+} from './activity-options';
 
 const scheduledActivities = proxyActivities<CreateShipmentActivities>(CREATE_SHIPMENT_ACTIVITY_OPTIONS);
 const localActivities = proxyLocalActivities<CreateShipmentActivities>(CREATE_SHIPMENT_LOCAL_ACTIVITY_OPTIONS);
@@ -22,8 +27,11 @@ const localActivities = proxyLocalActivities<CreateShipmentActivities>(CREATE_SH
  * run's first workflow task, each result recorded as a marker, instead of four round trips
  * through the server's task queue (ADR 0019). Runs started before that change (no patch marker in
  * their history) keep scheduling activities on the task queue. A carrier's refusal is a result
- * of `callShippoApi`, not an error, so nothing here maps error types (ADR 0003).
+ * of `callShippoApi`, not an error, so nothing here maps error types (ADR 0003). Compensation of a
+ * step that failed for good is behind its own patch, asked only when such a failure happens (ADR 0026).
  */
 export async function CreateShipmentWorkflow(input: CreateShipmentInput): Promise<CreateShipmentResult> {
-  return createShipmentWorkflow(input, patched(LOCAL_ACTIVITIES_PATCH) ? localActivities : scheduledActivities);
+  return createShipmentWorkflow(input, patched(LOCAL_ACTIVITIES_PATCH) ? localActivities : scheduledActivities, {
+    compensate: () => patched(COMPENSATION_PATCH),
+  });
 }
