@@ -36,7 +36,7 @@ async function bootstrap(): Promise<void> {
   // modules load below: they are imported only now, after it was started. (Relative paths name
   // the compiled `.js` files; TypeScript maps them to the sources.)
   startDatabaseEarly(config);
-  const [{ ReflectionService }, { HealthImplementation }, { NestFactory }, { Transport }, { Logger }, { AppModule }, authorization, shipments, communications] = await Promise.all([
+  const [{ ReflectionService }, { HealthImplementation }, { NestFactory }, { Transport }, { Logger }, { AppModule }, authorization, shipments, communications, { Liveness }] = await Promise.all([
     import('@grpc/reflection'),
     import('grpc-health-check'),
     import('@nestjs/core'),
@@ -46,6 +46,7 @@ async function bootstrap(): Promise<void> {
     import('./modules/authorization/index.js'),
     import('./modules/shipments/index.js'),
     import('./modules/communications/index.js'),
+    import('./platform/health/liveness.js'),
   ]);
   const { AUTHORIZATION_GRPC_PACKAGE, AUTHORIZATION_PROTO_PATH } = authorization;
   const { SHIPMENTS_GRPC_PACKAGE, SHIPMENTS_PROTO_PATH } = shipments;
@@ -65,10 +66,10 @@ async function bootstrap(): Promise<void> {
       ? [{ pkg: AUTHORIZATION_GRPC_PACKAGE, proto: AUTHORIZATION_PROTO_PATH, service: 'AuthorizationService' }]
       : []),
   ];
-  const grpcHealth = new HealthImplementation({
-    '': 'SERVING',
-    ...Object.fromEntries(services.map((s) => [`${s.pkg}.${s.service}`, 'SERVING' as const])),
-  });
+  const grpcServiceNames = ['', ...services.map((s) => `${s.pkg}.${s.service}`)];
+  const grpcHealth = new HealthImplementation(Object.fromEntries(grpcServiceNames.map((name) => [name, 'SERVING' as const])));
+  // gRPC health answers from its map: liveness (the embedded database's thread answers) updates it.
+  app.get(Liveness).watch((alive) => grpcServiceNames.forEach((name) => grpcHealth.setStatus(name, alive ? 'SERVING' : 'NOT_SERVING')));
   if (services.length > 0) {
     app.connectMicroservice<GrpcOptions>({
       transport: Transport.GRPC,

@@ -3,6 +3,7 @@ import type { ServiceError } from '@grpc/grpc-js';
 import { Client } from 'pg';
 import { SignJWT, decodeProtectedHeader, exportJWK, generateKeyPair, importJWK, type CryptoKey, type JWK } from 'jose';
 import type { AppProcess } from '../support/app-process';
+import { embeddedDatabaseUrl } from '../support/embedded-database-access';
 
 /** What the attack suites send to prove a token works: the cheapest tenant query there is. */
 export const PROBE_QUERY = `{ shipments(first: 1) { edges { cursor } } }`;
@@ -92,14 +93,7 @@ export function tamper(token: string, change: (parts: { header: Record<string, u
  * audience...), the checks an attacker reaches once the signature itself is not the obstacle.
  */
 export async function serverSigningKey(app: AppProcess, databaseUrl: string | undefined, kid: string): Promise<{ privateKey: CryptoKey; privateJwk: JWK }> {
-  let url = databaseUrl;
-  if (!url) {
-    const line = app.logs.find((l) => l.includes('database: pglite'));
-    const port = line ? /served on 127\.0\.0\.1:(\d+)/.exec(line)?.[1] : undefined;
-    if (!port) throw new Error('cannot find the embedded database port in the app logs');
-    url = `postgres://postgres:postgres@127.0.0.1:${port}/postgres`;
-  }
-  const client = new Client({ connectionString: url });
+  const client = new Client({ connectionString: databaseUrl ?? embeddedDatabaseUrl(app) });
   await client.connect();
   try {
     const { rows } = await client.query<{ private_jwk: JWK }>(`SELECT private_jwk FROM signing_keys WHERE kid = $1`, [kid]);

@@ -17,6 +17,12 @@ export interface DatabaseEndpoints {
   readonly switchRoleInTransactions: boolean;
   /** The embedded server shares one backend session, so LISTEN/NOTIFY cannot reach a listener. */
   readonly supportsListenNotify: boolean;
+  /**
+   * Resolves while the database this process runs itself answers within `deadlineMs` (the
+   * embedded one's thread: liveness); a real server is outside the process, and whether it
+   * answers is readiness' question, so there it always resolves.
+   */
+  checkAlive(deadlineMs: number): Promise<void>;
   close(): Promise<void>;
 }
 

@@ -1,27 +1,33 @@
 import { Controller, Get, Inject, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { APP_DATA_SOURCE, type AppDataSource } from '../database';
-import { ReadinessChecks } from './readiness';
+import { Liveness } from './liveness';
+import { ReadinessChecks, withinDeadline } from './readiness';
 
 @Controller('health')
 export class HealthController {
   constructor(
     @Inject(APP_DATA_SOURCE) private readonly dataSource: AppDataSource,
     private readonly readiness: ReadinessChecks,
+    private readonly liveness: Liveness,
   ) {}
 
-  /** The process is up. */
+  /** The process is up, and the database it runs itself (the embedded one's thread) answers. */
   @Get('live')
-  live() {
+  async live(@Res({ passthrough: true }) res: Response) {
+    if (!(await this.liveness.check())) {
+      res.status(503);
+      return { status: 'unavailable', checks: { database: 'down' } };
+    }
     return { status: 'ok' };
   }
 
-  /** The process can serve: its database answers, and every registered dependency does. */
+  /** The process can serve: its database answers, and every registered dependency does, each within its deadline. */
   @Get('ready')
   async ready(@Res({ passthrough: true }) res: Response) {
     const checks = [{ name: 'database', check: () => this.dataSource.query('SELECT 1').then(() => undefined) }, ...this.readiness.all()];
     const results = await Promise.all(
-      checks.map(async ({ name, check }) => [name, await check().then(() => 'up' as const, () => 'down' as const)] as const),
+      checks.map(async ({ name, check }) => [name, await withinDeadline(() => check()).then(() => 'up' as const, () => 'down' as const)] as const),
     );
     const report = Object.fromEntries(results);
     if (results.some(([, state]) => state === 'down')) {

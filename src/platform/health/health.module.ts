@@ -1,8 +1,9 @@
 import { Global, Module } from '@nestjs/common';
 import { HealthController } from './health.controller';
+import { Liveness } from './liveness';
 import { ReadinessChecks } from './readiness';
 
 /** Global, so any module can register a readiness check. */
 @Global()
-@Module({ controllers: [HealthController], providers: [ReadinessChecks], exports: [ReadinessChecks] })
+@Module({ controllers: [HealthController], providers: [ReadinessChecks, Liveness], exports: [ReadinessChecks, Liveness] })
 export class HealthModule {}

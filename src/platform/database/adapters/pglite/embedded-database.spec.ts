@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
@@ -33,7 +33,12 @@ describe('startEmbeddedDatabase (PGlite in a worker thread)', () => {
     const dataDir = newDataDir();
     let db: DatabaseEndpoints | null = await startEmbeddedDatabase(dataDir);
     try {
-      expect(db.appUrl).toMatch(/^postgres:\/\/postgres:postgres@127\.0\.0\.1:\d+\/postgres$/);
+      // The password is the data directory's own (ADR 0023), kept across restarts.
+      const password = readFileSync(join(dataDir, 'pglite.password'), 'utf8').trim();
+      expect(password).toMatch(/^[A-Za-z0-9_-]{43}$/);
+      expect(statSync(join(dataDir, 'pglite.password')).mode & 0o777).toBe(0o600);
+      expect(db.appUrl).toBe(`postgres://postgres:${password}@127.0.0.1:${new URL(db.appUrl).port}/postgres`);
+      await expect(scalar(db.appUrl.replace(password, 'postgres'), 'SELECT 1')).rejects.toMatchObject({ code: '28P01' });
       await expect(scalar(db.ownerUrl, `SELECT count(*)::int FROM pg_namespace WHERE nspname IN ('dbos', 'pgboss')`)).resolves.toBe(2);
       await scalar(db.ownerUrl, 'CREATE TABLE kept (v int)');
       await scalar(db.ownerUrl, 'INSERT INTO kept VALUES (42) RETURNING v');
@@ -47,10 +52,18 @@ describe('startEmbeddedDatabase (PGlite in a worker thread)', () => {
       await db.close();
       db = null;
       db = await startEmbeddedDatabase(dataDir);
+      expect(db.appUrl).toContain(`:${password}@`);
       await expect(scalar(db.ownerUrl, 'SELECT v FROM kept')).resolves.toBe(42);
     } finally {
       await db?.close();
     }
+  });
+
+  it('is alive while its thread answers, and not once the thread has ended', async () => {
+    const db = await startEmbeddedDatabase(newDataDir());
+    await expect(db.checkAlive(2_000)).resolves.toBeUndefined();
+    await db.close();
+    await expect(db.checkAlive(2_000)).rejects.toThrow(/thread has ended/);
   });
 
   it('takes over a stale lock: a dead holder, or its own pid left by an earlier run (a container restarts as pid 1)', async () => {

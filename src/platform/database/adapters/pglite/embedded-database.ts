@@ -1,4 +1,5 @@
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { chmodSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { DatabaseEndpoints } from '../../database.types';
@@ -64,6 +65,25 @@ function lockDataDirectory(dir: string): () => void {
   }
 }
 
+/**
+ * The password of the embedded server, one per data directory: made at the first start, kept in
+ * `<dir>.password` (0600, beside the cluster), read back at later starts. Whoever can read it
+ * can read the cluster's files anyway; a local process that only reaches the port cannot.
+ */
+function databasePassword(dir: string): string {
+  const path = `${dir}.password`;
+  try {
+    writeFileSync(path, `${randomBytes(32).toString('base64url')}\n`, { flag: 'wx', mode: 0o600 });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  }
+  // Also for a file made by hand or copied with looser permissions.
+  chmodSync(path, 0o600);
+  const password = readFileSync(path, 'utf8').trim();
+  if (!/^[A-Za-z0-9_-]{16,}$/.test(password)) throw new Error(`The embedded database's password file ${path} is damaged: delete it to make a new one`);
+  return password;
+}
+
 /** The data directories this process has locked. */
 const heldLocks = new Set<string>();
 
@@ -103,9 +123,13 @@ function startWorker(data: PgliteWorkerData): Worker {
  */
 export async function startEmbeddedDatabase(dataDir: string): Promise<DatabaseEndpoints> {
   const dir = join(dataDir, 'pglite');
-  mkdirSync(dir, { recursive: true });
+  // The cluster's files hold every secret in plain table pages: this user's alone, as
+  // PostgreSQL requires of its data directory.
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  chmodSync(dir, 0o700);
+  const password = databasePassword(dir);
   const unlock = lockDataDirectory(dir);
-  const worker = startWorker({ dir });
+  const worker = startWorker({ dir, password });
 
   let closing = false;
   let exited = false;
@@ -147,15 +171,34 @@ export async function startEmbeddedDatabase(dataDir: string): Promise<DatabaseEn
     if (!closing) process.nextTick(() => { throw new Error(`The embedded database (PGlite) stopped unexpectedly (exit code ${code})`); });
   });
 
-  const url = `postgres://postgres:postgres@127.0.0.1:${port}/postgres`;
+  const url = `postgres://postgres:${password}@127.0.0.1:${port}/postgres`;
+  const pings = new Map<number, () => void>();
+  let nextPing = 1;
+  worker.on('message', (message: PgliteWorkerMessage) => message.type === 'pong' && pings.get(message.id)?.());
   let closed: Promise<void> | null = null;
   return {
-    adapterName: `pglite (${dir}, ${initializedFrom === 'the existing data directory' ? '' : `new cluster from ${initializedFrom}, `}served on 127.0.0.1:${port} by a worker thread)`,
+    adapterName: `pglite (${dir}, ${initializedFrom === 'the existing data directory' ? '' : `new cluster from ${initializedFrom}, `}served on 127.0.0.1:${port} by a worker thread, password in ${dir}.password)`,
     appUrl: url,
     ownerUrl: url,
     engineUrl: url,
     switchRoleInTransactions: true,
     supportsListenNotify: false,
+    checkAlive(deadlineMs) {
+      if (exited) return Promise.reject(new Error('The embedded database (PGlite) thread has ended'));
+      const id = nextPing++;
+      return new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => {
+          pings.delete(id);
+          reject(new Error(`The embedded database (PGlite) thread did not answer within ${deadlineMs} ms`));
+        }, deadlineMs);
+        pings.set(id, () => {
+          clearTimeout(timer);
+          pings.delete(id);
+          resolve();
+        });
+        worker.postMessage({ type: 'ping', id });
+      });
+    },
     close() {
       closed ??= (async () => {
         closing = true;

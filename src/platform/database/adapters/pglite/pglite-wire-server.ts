@@ -1,5 +1,21 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import type { PGlite } from '@electric-sql/pglite';
+import { canonicalStartupPacket, errorResponse, scramVerifier, StartupHandshake, type ScramVerifier } from './pglite-wire-auth';
+
+export interface PgliteWireServerOptions {
+  /** The password every client must prove (SCRAM-SHA-256) before its first byte reaches PGlite. */
+  readonly password: string;
+  /** How long a client may take from connecting to being authenticated (PostgreSQL's `authentication_timeout`). */
+  readonly authenticationTimeoutMs?: number;
+}
+
+/**
+ * Generous, like PostgreSQL's 60 s: the app's own clients connect while its main thread may be
+ * busy loading modules, and a client still authenticating holds nothing but its socket.
+ */
+const AUTHENTICATION_TIMEOUT_MS = 30_000;
+/** PostgreSQL's own bound on one message (`PQ_LARGE_MESSAGE_LIMIT` is 1 GB minus a page). */
+const MAX_MESSAGE_LENGTH = 0x3fff_ffff;
 
 /**
  * Serves one PGlite instance over the PostgreSQL wire protocol to many clients.
@@ -10,6 +26,9 @@ import type { PGlite } from '@electric-sql/pglite';
  * "unnamed prepared statement does not exist"). PGlite has one backend session, so a client
  * must own it from its first message until the server is idle again: until a Sync or simple
  * Query leaves no transaction open. This server grants that ownership in FIFO order.
+ *
+ * Before a client may ask for the session it authenticates (`pglite-wire-auth.ts`): a startup
+ * packet that is malformed, hostile or unauthenticated closes that connection only.
  */
 export class PgliteWireServer {
   private server: Server | null = null;
@@ -17,8 +36,16 @@ export class PgliteWireServer {
   private readonly waiters: Array<{ connection: Connection; grant: () => void }> = [];
   private readonly connections = new Set<Connection>();
   private nextId = 1;
+  readonly verifier: ScramVerifier;
+  readonly authenticationTimeoutMs: number;
 
-  constructor(private readonly db: PGlite) {}
+  constructor(
+    private readonly db: PGlite,
+    options: PgliteWireServerOptions,
+  ) {
+    this.verifier = scramVerifier(options.password);
+    this.authenticationTimeoutMs = options.authenticationTimeoutMs ?? AUTHENTICATION_TIMEOUT_MS;
+  }
 
   async listen(host = '127.0.0.1', port = 0): Promise<number> {
     await this.db.waitReady;
@@ -92,16 +119,13 @@ export class PgliteWireServer {
   }
 }
 
-const SSL_REQUEST_CODE = 80877103;
-const GSSENC_REQUEST_CODE = 80877104;
-const CANCEL_REQUEST_CODE = 80877102;
 const TERMINATE = 0x58; // 'X'
 const SYNC = 0x53; // 'S'
 const QUERY = 0x51; // 'Q'
 
 class Connection {
-  private buffer = Buffer.alloc(0);
-  private started = false;
+  private buffer: Buffer = Buffer.alloc(0);
+  private handshake: StartupHandshake | null;
   private chain: Promise<void> = Promise.resolve();
 
   constructor(
@@ -109,25 +133,62 @@ class Connection {
     readonly socket: Socket,
     private readonly server: PgliteWireServer,
   ) {
+    this.handshake = new StartupHandshake(server.verifier);
+    const timer = setTimeout(() => {
+      if (this.handshake) this.refuse(errorResponse('08006', 'authentication timed out'));
+    }, server.authenticationTimeoutMs);
+    socket.once('close', () => clearTimeout(timer));
     socket.on('data', (data) => {
-      this.buffer = Buffer.concat([this.buffer, data]);
-      // Messages of one connection are handled strictly in order.
-      this.chain = this.chain
-        .then(() => this.drain())
-        .catch(() => {
-          socket.destroy();
-        });
+      if (this.handshake) {
+        this.authenticate(data, timer);
+        return;
+      }
+      this.buffer = this.buffer.length === 0 ? data : Buffer.concat([this.buffer, data]);
+      this.drainInOrder();
     });
+  }
+
+  /** Messages of one connection are handled strictly in order. */
+  private drainInOrder(): void {
+    this.chain = this.chain
+      .then(() => this.drain())
+      .catch(() => {
+        this.socket.destroy();
+      });
+  }
+
+  private authenticate(data: Buffer, timer: NodeJS.Timeout): void {
+    let step;
+    try {
+      step = this.handshake!.feed(data);
+    } catch {
+      // Whatever the bytes were, they end this connection only (an exception here would end the thread).
+      step = { kind: 'close' as const, bytes: errorResponse('08P01', 'invalid startup packet') };
+    }
+    if (step.kind === 'reply') this.socket.write(step.bytes);
+    if (step.kind === 'close') this.refuse(step.bytes);
+    if (step.kind !== 'done') return;
+    clearTimeout(timer);
+    this.handshake = null;
+    this.socket.write(step.bytes);
+    this.buffer = step.rest;
+    // PGlite answers this canonical startup with AuthenticationOk, its parameters and ReadyForQuery.
+    this.chain = this.handle(canonicalStartupPacket(), true).catch(() => {
+      this.socket.destroy();
+    });
+    this.drainInOrder();
+  }
+
+  private refuse(bytes: Buffer | undefined): void {
+    this.handshake = null;
+    if (bytes?.length && this.socket.writable) this.socket.end(bytes);
+    else this.socket.end();
+    // A client that does not read its refusal does not keep the socket open.
+    setTimeout(() => this.socket.destroy(), 1_000).unref();
   }
 
   private async drain(): Promise<void> {
     for (;;) {
-      if (!this.started) {
-        const startup = this.nextMessage();
-        if (!startup) return;
-        await this.handleStartup(startup);
-        continue;
-      }
       const batch = this.nextBatch();
       if (!batch) return;
       await this.handle(batch.messages, batch.boundary);
@@ -151,7 +212,10 @@ class Connection {
     let terminate = false;
     while (start.length - offset >= 5) {
       const type = start[offset]!;
-      const length = 1 + start.readInt32BE(offset + 1);
+      const declared = start.readInt32BE(offset + 1);
+      // A length below its own four bytes would never advance: a protocol violation, not a loop.
+      if (declared < 4 || declared > MAX_MESSAGE_LENGTH) throw new Error(`invalid message length ${declared}`);
+      const length = 1 + declared;
       if (start.length - offset < length) break;
       if (type === TERMINATE) {
         terminate = true;
@@ -167,39 +231,6 @@ class Connection {
     if (!terminate) this.buffer = start.subarray(offset);
     if (offset === 0 && !terminate) return null;
     return { messages: start.subarray(0, offset), boundary, terminate };
-  }
-
-  private nextMessage(): Buffer | null {
-    if (!this.started) {
-      if (this.buffer.length < 8) return null;
-      const length = this.buffer.readInt32BE(0);
-      if (this.buffer.length < length) return null;
-      return this.take(length);
-    }
-    if (this.buffer.length < 5) return null;
-    const length = 1 + this.buffer.readInt32BE(1);
-    if (this.buffer.length < length) return null;
-    return this.take(length);
-  }
-
-  private take(length: number): Buffer {
-    const message = this.buffer.subarray(0, length);
-    this.buffer = this.buffer.subarray(length);
-    return message;
-  }
-
-  private async handleStartup(message: Buffer): Promise<void> {
-    const code = message.readInt32BE(4);
-    if (code === SSL_REQUEST_CODE || code === GSSENC_REQUEST_CODE) {
-      this.socket.write('N');
-      return;
-    }
-    if (code === CANCEL_REQUEST_CODE) {
-      this.socket.end();
-      return;
-    }
-    this.started = true;
-    await this.handle(message, true);
   }
 
   private async handle(messages: Buffer, boundary: boolean): Promise<void> {

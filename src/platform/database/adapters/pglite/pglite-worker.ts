@@ -14,16 +14,24 @@ import { PgliteWireServer } from './pglite-wire-server';
  * WebAssembly, so in the app's main thread every query of every workflow step would block the
  * event loop that answers gRPC and HTTP; here it blocks only this thread.
  *
- * Messages: in `{ type: 'close' }`; out `{ type: 'ready', port }`, `{ type: 'failed', message }`
- * (start or close failed), `{ type: 'closed' }`, then the thread ends.
+ * Messages: in `{ type: 'close' }` and `{ type: 'ping', id }`; out `{ type: 'ready', port }`,
+ * `{ type: 'pong', id }`, `{ type: 'failed', message }` (start or close failed), `{ type: 'closed' }`,
+ * then the thread ends. A ping is answered by this thread's event loop, which a query stuck in
+ * PostgreSQL blocks: the main thread's liveness probe.
  */
 
 export interface PgliteWorkerData {
   /** PGlite's data directory (created by the main thread). */
   readonly dir: string;
+  /** The password clients must prove to the wire server. */
+  readonly password: string;
 }
 
-export type PgliteWorkerMessage = { type: 'ready'; port: number; initializedFrom: string } | { type: 'failed'; message: string } | { type: 'closed' };
+export type PgliteWorkerMessage =
+  | { type: 'ready'; port: number; initializedFrom: string }
+  | { type: 'pong'; id: number }
+  | { type: 'failed'; message: string }
+  | { type: 'closed' };
 
 /**
  * The engines' schemas (DBOS, pg-boss) belong to their own role, with no grant to anyone else,
@@ -141,7 +149,7 @@ async function open(dir: string, options: PGliteOptions): Promise<{ db: PGlite; 
   return { db, initializedFrom: fresh ? 'initdb' : 'the existing data directory' };
 }
 
-async function run(port: NonNullable<typeof parentPort>, { dir }: PgliteWorkerData): Promise<void> {
+async function run(port: NonNullable<typeof parentPort>, { dir, password }: PgliteWorkerData): Promise<void> {
   let db: PGlite | null = null;
   let server: PgliteWireServer | null = null;
   const stop = async () => {
@@ -151,7 +159,8 @@ async function run(port: NonNullable<typeof parentPort>, { dir }: PgliteWorkerDa
       if (db && !db.closed) await db.close();
     }
   };
-  port.on('message', (message: { type?: string }) => {
+  port.on('message', (message: { type?: string; id?: number }) => {
+    if (message?.type === 'ping') return port.postMessage({ type: 'pong', id: message.id ?? 0 } satisfies PgliteWorkerMessage);
     if (message?.type !== 'close') return;
     stop()
       .then(
@@ -178,7 +187,7 @@ async function run(port: NonNullable<typeof parentPort>, { dir }: PgliteWorkerDa
     makeFsyncReachTheDisk(db);
     syncTree(dir);
     await db.exec(ENGINE_SCHEMAS_SQL);
-    server = new PgliteWireServer(db);
+    server = new PgliteWireServer(db, { password });
     const listening = await server.listen('127.0.0.1', 0);
     port.postMessage({ type: 'ready', port: listening, initializedFrom: opened.initializedFrom } satisfies PgliteWorkerMessage);
   } catch (error) {

@@ -14,6 +14,7 @@ export function postgresEndpoints(appUrl: string, ownerUrl: string | null, engin
     engineUrl: engineUrl ?? owner,
     switchRoleInTransactions: false,
     supportsListenNotify: true,
+    checkAlive: () => Promise.resolve(),
     close: () => Promise.resolve(),
   };
 }
