@@ -5,6 +5,7 @@ import 'reflect-metadata';
 import { setFlagsFromString } from 'node:v8';
 import { ALL_MODULES, ConfigError, loadConfig } from './platform/config/app-config';
 import { startDatabaseEarly } from './platform/database/database.factory';
+import type { HostedGrpcService } from './platform/grpc/grpc-server';
 
 /**
  * V8 lets the old generation grow to up to 4 times what survived the last full collection before
@@ -53,7 +54,7 @@ async function bootstrap(): Promise<void> {
   app.enableShutdownHooks();
 
   // The gRPC services of the modules this process hosts, on one server (reflection lists them all).
-  const services: import('./platform/grpc/grpc-server.js').HostedGrpcService[] = [
+  const services: HostedGrpcService[] = [
     ...(config.modules.includes('shipments') ? [{ pkg: shipments.SHIPMENTS_GRPC_PACKAGE, proto: shipments.SHIPMENTS_PROTO_PATH, service: 'ShipmentService' }] : []),
     ...(config.modules.includes('communications')
       ? [{ pkg: communications.NOTIFICATIONS_GRPC_PACKAGE, proto: communications.NOTIFICATIONS_PROTO_PATH, service: 'NotificationService' }]
@@ -71,7 +72,6 @@ async function bootstrap(): Promise<void> {
   const gateway = config.modules.includes('gateway');
   const grpc = services.length > 0 ? { address: `${host}:${config.grpcPort}`, services: services.map((s) => s.service) } : null;
   if (format === 'pretty') {
-    const credentials = auth.readDemoCredentials(config.dataDir);
     process.stdout.write(
       logging.startBanner({
         modules: config.modules,
@@ -81,7 +81,7 @@ async function bootstrap(): Promise<void> {
         tokenEndpoint: config.modules.includes('auth'),
         grpc,
         adapters: logger.adapters,
-        credentials: credentials && { file: credentials.file, clientId: credentials.clientId, clientSecret: credentials.clientSecret },
+        credentials: auth.readDemoCredentials(config.dataDir),
       }),
     );
   } else {

@@ -8,12 +8,17 @@ import { TenantOnboardingService } from './tenant-onboarding.service';
 
 const DEMO_CREDENTIALS_FILE = 'demo-credentials.json';
 
-/** The demo tenant's client, as written to the data directory; null when there is no such file. */
+/** The demo tenant's client, as written to the data directory; null without a readable file. */
 export function readDemoCredentials(dataDir: string): { file: string; clientId: string; clientSecret: string } | null {
   const file = join(dataDir, DEMO_CREDENTIALS_FILE);
   if (!existsSync(file)) return null;
-  const { clientId, clientSecret } = JSON.parse(readFileSync(file, 'utf8')) as { clientId: string; clientSecret: string };
-  return { file, clientId, clientSecret };
+  try {
+    const { clientId, clientSecret } = JSON.parse(readFileSync(file, 'utf8')) as { clientId?: unknown; clientSecret?: unknown };
+    return typeof clientId === 'string' && typeof clientSecret === 'string' ? { file, clientId, clientSecret } : null;
+  } catch {
+    // Edited by hand, say: the banner leaves the token line out rather than fail the start.
+    return null;
+  }
 }
 
 /**
