@@ -1,12 +1,11 @@
-import { randomUUID } from 'node:crypto';
 import { Module, type DynamicModule, type ModuleMetadata } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
-import { LoggerModule } from 'nestjs-pino';
 import type { AppConfig, ModuleName } from './platform/config/app-config';
 import { ConfigModule } from './platform/config/config.module';
 import { DatabaseModule } from './platform/database';
 import { DomainErrorHttpFilter, HttpExceptionCodeFilter } from './platform/errors/http-exception.filter';
 import { HealthModule } from './platform/health/health.module';
+import { loggerModule } from './platform/logging';
 import { MessagingModule } from './platform/messaging';
 import { AuthModule } from './modules/auth';
 import { AuthorizationModule } from './modules/authorization';
@@ -40,19 +39,7 @@ export class AppModule {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(config),
-        LoggerModule.forRoot({
-          pinoHttp: {
-            level: config.logLevel,
-            genReqId: (req, res) => {
-              const incoming = req.headers['x-request-id'];
-              const id = typeof incoming === 'string' && /^[\w.-]{1,128}$/.test(incoming) ? incoming : randomUUID();
-              res.setHeader('x-request-id', id);
-              return id;
-            },
-            autoLogging: { ignore: (req) => req.url?.startsWith('/health') ?? false },
-            redact: ['req.headers.authorization', 'req.headers["x-webhook-token"]'],
-          },
-        }),
+        loggerModule(config),
         DatabaseModule,
         MessagingModule,
         HealthModule,

@@ -3,9 +3,9 @@ import { telemetry } from './platform/telemetry/register';
 
 import 'reflect-metadata';
 import { setFlagsFromString } from 'node:v8';
-import type { GrpcOptions } from '@nestjs/microservices';
-import { ConfigError, loadConfig } from './platform/config/app-config';
+import { ALL_MODULES, ConfigError, loadConfig } from './platform/config/app-config';
 import { startDatabaseEarly } from './platform/database/database.factory';
+import type { HostedGrpcService } from './platform/grpc/grpc-server';
 
 /**
  * V8 lets the old generation grow to up to 4 times what survived the last full collection before
@@ -36,62 +36,64 @@ async function bootstrap(): Promise<void> {
   // modules load below: they are imported only now, after it was started. (Relative paths name
   // the compiled `.js` files; TypeScript maps them to the sources.)
   startDatabaseEarly(config);
-  const [{ ReflectionService }, { HealthImplementation }, { NestFactory }, { Transport }, { Logger }, { AppModule }, authorization, shipments, communications, { Liveness }] = await Promise.all([
-    import('@grpc/reflection'),
-    import('grpc-health-check'),
+  const [{ NestFactory }, { Logger }, { AppModule }, grpcServer, logging, auth, authorization, shipments, communications, { Liveness }] = await Promise.all([
     import('@nestjs/core'),
-    import('@nestjs/microservices'),
     import('nestjs-pino'),
     import('./app.module.js'),
+    import('./platform/grpc/grpc-server.js'),
+    import('./platform/logging/index.js'),
+    import('./modules/auth/index.js'),
     import('./modules/authorization/index.js'),
     import('./modules/shipments/index.js'),
     import('./modules/communications/index.js'),
     import('./platform/health/liveness.js'),
   ]);
-  const { AUTHORIZATION_GRPC_PACKAGE, AUTHORIZATION_PROTO_PATH } = authorization;
-  const { SHIPMENTS_GRPC_PACKAGE, SHIPMENTS_PROTO_PATH } = shipments;
-  const { NOTIFICATIONS_GRPC_PACKAGE, NOTIFICATIONS_PROTO_PATH } = communications;
+  const format = logging.logFormatOf(config);
   const app = await NestFactory.create(AppModule.forRoot(config), { bufferLogs: true });
-  const logger = app.get(Logger);
+  const logger = new logging.StartupLogger(app.get(Logger), format);
   app.useLogger(logger);
   app.enableShutdownHooks();
 
   // The gRPC services of the modules this process hosts, on one server (reflection lists them all).
-  const services = [
-    ...(config.modules.includes('shipments') ? [{ pkg: SHIPMENTS_GRPC_PACKAGE, proto: SHIPMENTS_PROTO_PATH, service: 'ShipmentService' }] : []),
+  const services: HostedGrpcService[] = [
+    ...(config.modules.includes('shipments') ? [{ pkg: shipments.SHIPMENTS_GRPC_PACKAGE, proto: shipments.SHIPMENTS_PROTO_PATH, service: 'ShipmentService' }] : []),
     ...(config.modules.includes('communications')
-      ? [{ pkg: NOTIFICATIONS_GRPC_PACKAGE, proto: NOTIFICATIONS_PROTO_PATH, service: 'NotificationService' }]
+      ? [{ pkg: communications.NOTIFICATIONS_GRPC_PACKAGE, proto: communications.NOTIFICATIONS_PROTO_PATH, service: 'NotificationService' }]
       : []),
     ...(config.modules.includes('authorization')
-      ? [{ pkg: AUTHORIZATION_GRPC_PACKAGE, proto: AUTHORIZATION_PROTO_PATH, service: 'AuthorizationService' }]
+      ? [{ pkg: authorization.AUTHORIZATION_GRPC_PACKAGE, proto: authorization.AUTHORIZATION_PROTO_PATH, service: 'AuthorizationService' }]
       : []),
   ];
-  const grpcServiceNames = ['', ...services.map((s) => `${s.pkg}.${s.service}`)];
-  const grpcHealth = new HealthImplementation(Object.fromEntries(grpcServiceNames.map((name) => [name, 'SERVING' as const])));
-  // gRPC health answers from its map: liveness (the embedded database's thread answers) updates it.
-  app.get(Liveness).watch((alive) => grpcServiceNames.forEach((name) => grpcHealth.setStatus(name, alive ? 'SERVING' : 'NOT_SERVING')));
   if (services.length > 0) {
-    app.connectMicroservice<GrpcOptions>({
-      transport: Transport.GRPC,
-      options: {
-        url: `${config.host}:${config.grpcPort}`,
-        package: services.map((s) => s.pkg),
-        protoPath: services.map((s) => s.proto),
-        loader: { keepCase: false, longs: String, enums: String, defaults: true, oneofs: true },
-        onLoadPackageDefinition: (pkg, server) => {
-          new ReflectionService(pkg).addToServer(server);
-          grpcHealth.addToServer(server);
-        },
-      },
-    });
+    app.connectMicroservice(
+      grpcServer.grpcServerOptions(`${config.host}:${config.grpcPort}`, services, (listener) => app.get(Liveness).watch(listener)),
+    );
   }
   await app.startAllMicroservices();
   await app.listen(config.port, config.host);
 
-  const base = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${config.port}`;
-  const graphql = config.modules.includes('gateway') ? `GraphQL and playground ${base}/graphql, ` : '';
-  const grpc = services.length > 0 ? `, gRPC ${config.host}:${config.grpcPort} (${services.map((s) => s.service).join(', ')})` : '';
-  logger.log(`Logisynapse ready (modules: ${config.modules.join(', ')}): ${graphql}health ${base}/health/ready${grpc}`, 'Bootstrap');
+  const host = logging.reachableHost(config.host);
+  const base = `http://${host}:${config.port}`;
+  const gateway = config.modules.includes('gateway');
+  const grpc = services.length > 0 ? { address: `${host}:${config.grpcPort}`, services: services.map((s) => s.service) } : null;
+  if (format === 'pretty') {
+    process.stdout.write(
+      logging.startBanner({
+        modules: config.modules,
+        allModules: config.modules.length === ALL_MODULES.length,
+        httpBase: base,
+        graphql: gateway,
+        tokenEndpoint: config.modules.includes('auth'),
+        grpc,
+        adapters: logger.adapters,
+        credentials: auth.readDemoCredentials(config.dataDir),
+      }),
+    );
+  } else {
+    const graphql = gateway ? `GraphQL and playground ${base}/graphql, ` : '';
+    const grpcText = grpc ? `, gRPC ${grpc.address} (${grpc.services.join(', ')})` : '';
+    logger.log(`Logisynapse ready (modules: ${config.modules.join(', ')}): ${graphql}health ${base}/health/ready${grpcText}`, 'Bootstrap');
+  }
 
   const shutdown = async () => {
     await telemetry?.shutdown().catch(() => undefined);

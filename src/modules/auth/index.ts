@@ -6,3 +6,4 @@ export { TenantOnboardingService, type TenantCredentials } from './application/t
 export { SigningKeysService } from './application/signing-keys.service';
 export { TENANT_SCOPES, ADMIN_SCOPES, type Principal } from './domain/scopes';
 export { CallerCredentials, MissingCallerCredentialsError } from './domain/caller-credentials';
+export { readDemoCredentials } from './application/credentials-bootstrap';

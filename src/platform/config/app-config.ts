@@ -43,6 +43,8 @@ export interface AppConfig {
   /** The policy engine: CASL in-process, or OPA over its REST API at opaUrl. */
   authorization: { engine: 'casl' | 'opa'; opaUrl: string | null };
   logLevel: string;
+  /** LOG_FORMAT: `auto` is readable on a terminal, JSON otherwise and in production (platform/logging). */
+  logFormat: 'auto' | 'json' | 'pretty';
 }
 
 export class ConfigError extends Error {
@@ -74,6 +76,13 @@ function fraction(env: Env, key: string, fallback: number): number {
 function optional(env: Env, key: string): string | null {
   const raw = env[key];
   return raw === undefined || raw.trim() === '' ? null : raw.trim();
+}
+
+function oneOf<T extends string>(env: Env, key: string, values: readonly T[], fallback: T): T {
+  const raw = optional(env, key);
+  if (raw === null) return fallback;
+  if (!(values as readonly string[]).includes(raw)) throw new ConfigError(`${key} must be one of ${values.join(', ')}, got "${raw}"`);
+  return raw as T;
 }
 
 function brokers(env: Env): string[] | null {
@@ -254,7 +263,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
       sandboxSeed: env.CARRIER_SANDBOX_SEED ? int(env, 'CARRIER_SANDBOX_SEED', 0, 0, 2 ** 31) : null,
     },
     authorization: authorization(env),
-    logLevel: optional(env, 'LOG_LEVEL') ?? 'info',
+    logLevel: oneOf(env, 'LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'info'),
+    logFormat: oneOf(env, 'LOG_FORMAT', ['auto', 'json', 'pretty'], 'auto'),
   };
 }
 

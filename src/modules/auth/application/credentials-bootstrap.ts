@@ -1,10 +1,25 @@
-import { writeFileSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../../../platform/config/app-config';
 import { TenantsService } from '../../tenancy';
 import { ApiClientsService } from './api-clients.service';
 import { TenantOnboardingService } from './tenant-onboarding.service';
+
+const DEMO_CREDENTIALS_FILE = 'demo-credentials.json';
+
+/** The demo tenant's client, as written to the data directory; null without a readable file. */
+export function readDemoCredentials(dataDir: string): { file: string; clientId: string; clientSecret: string } | null {
+  const file = join(dataDir, DEMO_CREDENTIALS_FILE);
+  if (!existsSync(file)) return null;
+  try {
+    const { clientId, clientSecret } = JSON.parse(readFileSync(file, 'utf8')) as { clientId?: unknown; clientSecret?: unknown };
+    return typeof clientId === 'string' && typeof clientSecret === 'string' ? { file, clientId, clientSecret } : null;
+  } catch {
+    // Edited by hand, say: the banner leaves the token line out rather than fail the start.
+    return null;
+  }
+}
 
 /**
  * First credentials. The operator's administrator comes from PLATFORM_ADMIN_CLIENT_ID/SECRET
@@ -34,9 +49,10 @@ export class CredentialsBootstrap implements OnApplicationBootstrap {
     const admin = await this.clients.createAdminClient();
     const credentials = { ...tenant, admin: { clientId: admin.clientId, clientSecret: admin.clientSecret } };
     mkdirSync(this.config.dataDir, { recursive: true });
-    const file = join(this.config.dataDir, 'demo-credentials.json');
+    const file = join(this.config.dataDir, DEMO_CREDENTIALS_FILE);
     writeFileSync(file, `${JSON.stringify(credentials, null, 2)}\n`, { mode: 0o600 });
-    this.logger.log(`demo tenant created; credentials written to ${file}`);
-    this.logger.log(`demo credentials: ${JSON.stringify(credentials)}`);
+    // One line, the credentials as an object of it (not JSON in its message); a terminal shows
+    // the message only, and the start banner the file and a token request.
+    this.logger.log({ credentials }, `demo tenant created; credentials written to ${file}`);
   }
 }

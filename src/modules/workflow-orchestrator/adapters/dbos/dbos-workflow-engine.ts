@@ -24,6 +24,23 @@ export function retryDelayMs(attempt: number, policy = ACTIVITY_RETRY_POLICY): n
   return Math.min(delay, policy.maximumIntervalMs);
 }
 
+/** DBOS's own default for its system database connections (a transaction left open is ended). */
+export const IDLE_IN_TRANSACTION_TIMEOUT_MS = 60_000;
+
+/**
+ * The system database URL with DBOS's idle-in-transaction timeout as a login option. Left to
+ * DBOS, a 'connect' hook queues a SET on each new connection while the pool hands it to its
+ * first query, which pg deprecates (a DeprecationWarning on every start); PostgreSQL applies a
+ * login option before the first query, and DBOS skips its hook when the URL sets it.
+ */
+export function withIdleTransactionTimeout(url: string, timeoutMs = IDLE_IN_TRANSACTION_TIMEOUT_MS): string {
+  const parsed = new URL(url);
+  const options = parsed.searchParams.get('options') ?? '';
+  if (options.includes('idle_in_transaction_session_timeout')) return url;
+  parsed.searchParams.set('options', `${options} -c idle_in_transaction_session_timeout=${timeoutMs}`.trim());
+  return parsed.toString();
+}
+
 /**
  * How DBOS records the workflow's input, its steps' results and errors: plain JSON. The
  * workflow's values are JSON by contract (the same input and results cross Temporal's JSON
@@ -55,7 +72,7 @@ export class DbosWorkflowEngine implements WorkflowEnginePort {
   async launch(): Promise<void> {
     DBOS.setConfig({
       name: 'logisynapse',
-      systemDatabaseUrl: this.options.systemDatabaseUrl,
+      systemDatabaseUrl: withIdleTransactionTimeout(this.options.systemDatabaseUrl),
       systemDatabaseSchemaName: 'dbos',
       systemDatabasePoolSize: 4,
       logLevel: 'warn',
