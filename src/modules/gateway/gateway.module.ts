@@ -1,21 +1,20 @@
-import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
-import { Module, RequestMethod, type DynamicModule, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
+import type { ApolloDriverConfig } from '@nestjs/apollo';
+import { Inject, Module, RequestMethod, type DynamicModule, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
 import { GraphQLModule } from '@nestjs/graphql';
 import { AuthModule } from '../auth';
 import { AuthorizationModule } from '../authorization';
 import { CommunicationsClientModule } from '../communications';
 import { ShipmentsClientModule } from '../shipments';
 import { TenancyModule } from '../tenancy';
-import type { AppConfig } from '../../platform/config/app-config';
-import { formatGraphqlError } from '../../platform/errors/graphql-errors';
-import { queryLimitsRule } from './graphql/query-limits';
+import { APP_CONFIG, type AppConfig } from '../../platform/config/app-config';
+import { GRAPHQL_PATH, graphqlOptions } from './graphql/graphql-options';
 import { ShipmentsResolver } from './graphql/shipments.resolver';
 import { SigningKeysResolver } from './graphql/signing-keys.resolver';
 import { TenantsResolver } from './graphql/tenants.resolver';
 import { AuthenticationMiddleware } from './http/authentication.middleware';
 import { graphiqlMiddleware } from './http/graphiql.middleware';
 
-export const GRAPHQL_PATH = '/graphql';
+export { GRAPHQL_PATH };
 
 /**
  * The public GraphQL API. Shipment operations go to the shipments module through its
@@ -24,33 +23,26 @@ export const GRAPHQL_PATH = '/graphql';
  * (ShipmentsClientModule and CommunicationsClientModule decide from the config).
  */
 @Module({
-  imports: [
-    AuthModule,
-    AuthorizationModule,
-    TenancyModule,
-    GraphQLModule.forRoot<ApolloDriverConfig>({
-      driver: ApolloDriver,
-      path: GRAPHQL_PATH,
-      autoSchemaFile: true,
-      sortSchema: true,
-      graphiql: false,
-      introspection: true,
-      includeStacktraceInErrorResponses: false,
-      formatError: formatGraphqlError,
-      // Refused before execution: too deep, too many aliases or fields. Batched HTTP requests stay off.
-      validationRules: [queryLimitsRule()],
-      allowBatchedHttpRequests: false,
-      context: ({ req }: { req: unknown }) => ({ req }),
-    }),
-  ],
+  imports: [AuthModule, AuthorizationModule, TenancyModule],
   providers: [ShipmentsResolver, TenantsResolver, SigningKeysResolver],
 })
 export class GatewayModule implements NestModule {
+  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
+
   static forRoot(config: AppConfig): DynamicModule {
-    return { module: GatewayModule, imports: [ShipmentsClientModule.forRoot(config), CommunicationsClientModule.forRoot(config)] };
+    return {
+      module: GatewayModule,
+      imports: [
+        GraphQLModule.forRoot<ApolloDriverConfig>(graphqlOptions(config)),
+        ShipmentsClientModule.forRoot(config),
+        CommunicationsClientModule.forRoot(config),
+      ],
+    };
   }
 
   configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(graphiqlMiddleware(GRAPHQL_PATH), AuthenticationMiddleware).forRoutes({ path: 'graphql', method: RequestMethod.ALL });
+    // In production the playground is served only when asked for (GRAPHQL_PLAYGROUND, ADR 0022).
+    const playground = this.config.graphql.playground ? [graphiqlMiddleware(GRAPHQL_PATH)] : [];
+    consumer.apply(...playground, AuthenticationMiddleware).forRoutes({ path: 'graphql', method: RequestMethod.ALL });
   }
 }

@@ -96,3 +96,25 @@ describe('loadConfig: authorization engine', () => {
     expect(() => loadConfig({ OPA_URL: 'opa:8181' })).toThrow(/OPA_URL must be an http\(s\) URL/);
   });
 });
+
+describe('loadConfig: GraphQL introspection and playground', () => {
+  it('turns both on outside production and off in production', () => {
+    expect(loadConfig({}).graphql).toEqual({ introspection: true, playground: true });
+    expect(loadConfig({ NODE_ENV: 'test' }).graphql).toEqual({ introspection: true, playground: true });
+    expect(loadConfig({ NODE_ENV: 'production' }).graphql).toEqual({ introspection: false, playground: false });
+  });
+
+  it('lets each be chosen; production with introspection asked for still serves no playground unless asked', () => {
+    expect(loadConfig({ NODE_ENV: 'production', GRAPHQL_INTROSPECTION: 'true' }).graphql).toEqual({ introspection: true, playground: false });
+    expect(loadConfig({ NODE_ENV: 'production', GRAPHQL_INTROSPECTION: 'true', GRAPHQL_PLAYGROUND: 'TRUE' }).graphql).toEqual({ introspection: true, playground: true });
+    expect(loadConfig({ GRAPHQL_PLAYGROUND: 'false' }).graphql).toEqual({ introspection: true, playground: false });
+    // Without introspection, the playground is off by default outside production too.
+    expect(loadConfig({ GRAPHQL_INTROSPECTION: '0' }).graphql).toEqual({ introspection: false, playground: false });
+  });
+
+  it('refuses a playground without introspection and a value that is not a boolean', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production', GRAPHQL_PLAYGROUND: 'true' })).toThrow(/GRAPHQL_PLAYGROUND=true needs GRAPHQL_INTROSPECTION=true/);
+    expect(() => loadConfig({ GRAPHQL_INTROSPECTION: 'false', GRAPHQL_PLAYGROUND: 'true' })).toThrow(ConfigError);
+    expect(() => loadConfig({ GRAPHQL_INTROSPECTION: 'yes' })).toThrow(/GRAPHQL_INTROSPECTION must be true or false, got "yes"/);
+  });
+});

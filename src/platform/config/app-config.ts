@@ -42,6 +42,19 @@ export interface AppConfig {
   };
   /** The policy engine: CASL in-process, or OPA over its REST API at opaUrl. */
   authorization: { engine: 'casl' | 'opa'; opaUrl: string | null };
+  graphql: {
+    /**
+     * GRAPHQL_INTROSPECTION: answer `__schema` / `__type`, and say "Did you mean ...?" in
+     * validation errors. Default: on, off with NODE_ENV=production (the schema is then not
+     * handed to whoever asks).
+     */
+    introspection: boolean;
+    /**
+     * GRAPHQL_PLAYGROUND: serve GraphiQL on a browser's GET of /graphql. Default: on, off with
+     * NODE_ENV=production. It loads its schema by introspection, so it needs introspection on.
+     */
+    playground: boolean;
+  };
   logLevel: string;
   /** LOG_FORMAT: `auto` is readable on a terminal, JSON otherwise and in production (platform/logging). */
   logFormat: 'auto' | 'json' | 'pretty';
@@ -71,6 +84,23 @@ function fraction(env: Env, key: string, fallback: number): number {
     throw new ConfigError(`${key} must be a number between 0 and 1, got "${raw}"`);
   }
   return value;
+}
+
+function bool(env: Env, key: string, fallback: boolean): boolean {
+  const raw = optional(env, key)?.toLowerCase();
+  if (raw === undefined) return fallback;
+  if (raw === 'true' || raw === '1') return true;
+  if (raw === 'false' || raw === '0') return false;
+  throw new ConfigError(`${key} must be true or false, got "${env[key]}"`);
+}
+
+function graphql(env: Env, production: boolean): AppConfig['graphql'] {
+  const introspection = bool(env, 'GRAPHQL_INTROSPECTION', !production);
+  const playground = bool(env, 'GRAPHQL_PLAYGROUND', !production && introspection);
+  if (playground && !introspection) {
+    throw new ConfigError('GRAPHQL_PLAYGROUND=true needs GRAPHQL_INTROSPECTION=true: the playground loads its schema by introspection');
+  }
+  return { introspection, playground };
 }
 
 function optional(env: Env, key: string): string | null {
@@ -263,6 +293,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       sandboxSeed: env.CARRIER_SANDBOX_SEED ? int(env, 'CARRIER_SANDBOX_SEED', 0, 0, 2 ** 31) : null,
     },
     authorization: authorization(env),
+    graphql: graphql(env, nodeEnv === 'production'),
     logLevel: oneOf(env, 'LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'info'),
     logFormat: oneOf(env, 'LOG_FORMAT', ['auto', 'json', 'pretty'], 'auto'),
   };

@@ -36,3 +36,15 @@ export function formatGraphqlError(formatted: GraphQLFormattedError, error: unkn
   logger.error({ err: original ?? error }, 'unexpected GraphQL error');
   return { message: 'Internal server error', path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
 }
+
+/**
+ * graphql-js's "Did you mean ...?" hints name fields, arguments, types and enum values: with
+ * introspection off they would hand the schema out piece by piece (what clairvoyance does), so
+ * they are cut from every message, validation and variable coercion alike.
+ */
+export function withoutSuggestions(format: typeof formatGraphqlError): typeof formatGraphqlError {
+  return (formatted, error) => {
+    const answer = format(formatted, error);
+    return { ...answer, message: answer.message.replace(/ ?Did you mean [^?]*\?/g, '') };
+  };
+}
