@@ -90,7 +90,7 @@ async function bootstrap(): Promise<void> {
       }),
     );
   } else {
-    const graphql = gateway ? `GraphQL and playground ${base}/graphql, ` : '';
+    const graphql = gateway ? `GraphQL${config.graphql.playground ? ' and playground' : ''} ${base}/graphql, ` : '';
     const grpcText = grpc ? `, gRPC ${grpc.address} (${grpc.services.join(', ')})` : '';
     logger.log(`Logisynapse ready (modules: ${config.modules.join(', ')}): ${graphql}health ${base}/health/ready${grpcText}`, 'Bootstrap');
   }

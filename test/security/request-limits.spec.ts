@@ -4,15 +4,16 @@ import { PROBE_QUERY, errorCodeOf, expectNoLeak, http, type HttpAnswer } from '.
 
 /**
  * Abusive requests refused before anything executes: GraphQL operations too deep, too wide or
- * with too many aliases (limits in src/modules/gateway/graphql/query-limits.ts: depth 8, 20
- * aliases, 300 fields), batched requests, bodies over 100 kB, GET mutations, CSRF-able content
- * types, malformed bodies. Every answer is a 4xx with an error code, never a 500, never a leak.
+ * with too many aliases (limits in src/modules/gateway/graphql/query-limits.ts: data depth 8,
+ * introspection depth 15, 20 aliases, 300 fields; the others in graphql-limits.spec.ts), batched
+ * requests, bodies over 100 kB, GET mutations, CSRF-able content types, malformed bodies. Every
+ * answer is a 4xx with an error code, never a 500, never a leak.
  */
 describe('security: request limits and malformed requests (embedded defaults)', () => {
   let app: AppProcess;
   let creds: DemoCredentials;
   let token: string;
-  const LIMITS = { depth: 8, aliases: 20, fields: 300 };
+  const LIMITS = { introspectionDepth: 15, aliases: 20, fields: 300 };
 
   beforeAll(async () => {
     app = await AppProcess.start();
@@ -47,30 +48,34 @@ describe('security: request limits and malformed requests (embedded defaults)', 
     expect(answer.json).not.toHaveProperty('errors');
   };
 
-  // Introspection is the only recursive part of this schema, so depth is built from it.
+  // Introspection is the only recursive part of this schema, so depth is built from it; its own
+  // bounds (depth 15, nine nested ofType) are GraphiQL's introspection query's. The data depth
+  // limit (8) cannot be reached with this schema's fields (unit test: query-limits.spec.ts).
   const nested = (levels: number, leaf: string) => 'ofType { '.repeat(levels) + leaf + ' }'.repeat(levels);
-  /** `__schema types fields type` is depth 4 with `name` at depth 5; each ofType adds one. */
-  const deepQuery = (depth: number) => `{ __schema { types { fields { type { ${nested(depth - 5, 'name')} } } } } }`;
+  /** `__schema types fields args type` is depth 6 with `name` at depth 7; each ofType adds one. */
+  const deepQuery = (depth: number) => `{ __schema { types { fields { args { type { ${nested(depth - 6, 'name')} } } } } } }`;
   const aliasQuery = (n: number) => `{ ${Array.from({ length: n }, (_, i) => `a${i}: __typename`).join(' ')} }`;
   const wideQuery = (n: number) => `{ ${Array(n).fill('__typename').join(' ')} }`;
 
   describe('GraphQL operation limits', () => {
-    it(`accepts an operation at the limits (depth ${LIMITS.depth}, ${LIMITS.aliases} aliases, ${LIMITS.fields} fields): control`, async () => {
-      expectAccepted(await gql(deepQuery(LIMITS.depth)));
+    it(`accepts an operation at the limits (introspection depth ${LIMITS.introspectionDepth}, ${LIMITS.aliases} aliases, ${LIMITS.fields} fields): control`, async () => {
+      expectAccepted(await gql(deepQuery(LIMITS.introspectionDepth)));
       expectAccepted(await gql(aliasQuery(LIMITS.aliases)));
       expectAccepted(await gql(wideQuery(LIMITS.fields)));
     });
 
-    it(`refuses an operation deeper than ${LIMITS.depth}, also when the depth hides in fragments`, async () => {
-      expectRefusedBeforeExecution(await gql(deepQuery(LIMITS.depth + 1)));
+    it(`refuses introspection deeper than ${LIMITS.introspectionDepth}, also when the depth hides in fragments`, async () => {
+      expectRefusedBeforeExecution(await gql(deepQuery(LIMITS.introspectionDepth + 1)));
       expectRefusedBeforeExecution(await gql(deepQuery(30)));
+      // 20 levels with no more than four ofType in a row and two list levels (under graphql-js's
+      // own MaxIntrospectionDepthRule): only the depth limit refuses it.
       const viaFragments = `
         query { __schema { types { ...T } } }
         fragment T on __Type { fields { ...F } }
-        fragment F on __Field { type { ...O } }
-        fragment O on __Type { ${nested(5, 'name')} }`;
+        fragment F on __Field { type { ${nested(4, '...G')} } }
+        fragment G on __Type { fields { type { ${nested(9, 'name')} } } }`;
       expectRefusedBeforeExecution(await gql(viaFragments));
-      const viaInlineFragments = `{ __schema { types { ... on __Type { fields { ... on __Field { type { ${nested(5, 'name')} } } } } } } }`;
+      const viaInlineFragments = `{ __schema { types { ... on __Type { fields { ... on __Field { type { ${nested(4, `fields { type { ${nested(9, 'name')} } }`)} } } } } } } }`;
       expectRefusedBeforeExecution(await gql(viaInlineFragments));
     });
 
