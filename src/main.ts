@@ -83,6 +83,7 @@ async function bootstrap(): Promise<void> {
         allModules: config.modules.length === ALL_MODULES.length,
         httpBase: base,
         graphql: gateway,
+        playground: gateway && config.graphql.playground,
         tokenEndpoint: config.modules.includes('auth'),
         grpc,
         adapters: logger.adapters,

@@ -6,6 +6,7 @@ describe('start banner', () => {
     allModules: true,
     httpBase: 'http://localhost:3000',
     graphql: true,
+    playground: true,
     tokenEndpoint: true,
     grpc: { address: 'localhost:50051', services: ['ShipmentService', 'AuthorizationService'] },
     adapters: ['database: pglite (/x/pglite); migrations applied: A1, B2, C3', 'carrier: sandbox'],
@@ -36,6 +37,10 @@ describe('start banner', () => {
     expect(banner).toContain('(modules: gateway, auth)');
     expect(banner).not.toMatch(/GraphQL|gRPC|credentials|curl/);
     expect(banner).toContain('health    http://localhost:3000/health/ready');
+  });
+
+  it('names the playground only when it is served (not in production unless asked for)', () => {
+    expect(startBanner({ ...input, playground: false })).toContain('  GraphQL      http://localhost:3000/graphql (POST)\n');
   });
 
   it('shows a file outside the working directory by its absolute path', () => {

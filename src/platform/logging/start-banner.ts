@@ -7,6 +7,8 @@ export interface StartBannerInput {
   /** `http://localhost:3000` */
   httpBase: string;
   graphql: boolean;
+  /** Whether GET /graphql serves the GraphiQL playground (off in production unless asked for). */
+  playground?: boolean;
   /** POST /oauth/token (the auth module). */
   tokenEndpoint: boolean;
   grpc: { address: string; services: readonly string[] } | null;
@@ -32,7 +34,7 @@ function shown(file: string, cwd: string): string {
  */
 export function startBanner(input: StartBannerInput): string {
   const rows: [string, string][] = [];
-  if (input.graphql) rows.push(['GraphQL', `${input.httpBase}/graphql (POST; open it in a browser for the playground)`]);
+  if (input.graphql) rows.push(['GraphQL', `${input.httpBase}/graphql (POST${input.playground ? '; open it in a browser for the playground' : ''})`]);
   if (input.grpc) rows.push(['gRPC', `${input.grpc.address} (${input.grpc.services.join(', ')}; reflection, grpc.health.v1.Health)`]);
   rows.push(['health', `${input.httpBase}/health/ready`]);
   // The migrations a first start applied are counted here; the log line names them.
