@@ -11,6 +11,7 @@ import { formatGraphqlError } from '../../platform/errors/graphql-errors';
 import { queryLimitsRule } from './graphql/query-limits';
 import { ShipmentsResolver } from './graphql/shipments.resolver';
 import { SigningKeysResolver } from './graphql/signing-keys.resolver';
+import { storableTextPlugin } from './graphql/storable-text.plugin';
 import { TenantsResolver } from './graphql/tenants.resolver';
 import { AuthenticationMiddleware } from './http/authentication.middleware';
 import { graphiqlMiddleware } from './http/graphiql.middleware';
@@ -40,6 +41,8 @@ export const GRAPHQL_PATH = '/graphql';
       // Refused before execution: too deep, too many aliases or fields. Batched HTTP requests stay off.
       validationRules: [queryLimitsRule()],
       allowBatchedHttpRequests: false,
+      // Text PostgreSQL cannot hold is refused in every argument before execution (ADR 0030).
+      plugins: [storableTextPlugin()],
       context: ({ req }: { req: unknown }) => ({ req }),
     }),
   ],
