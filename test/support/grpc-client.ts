@@ -5,6 +5,7 @@ import { loadSync } from '@grpc/proto-loader';
 const MODULES = join(__dirname, '..', '..', 'src', 'modules');
 const SHIPMENTS_PROTO = join(MODULES, 'shipments', 'api', 'grpc', 'shipments.proto');
 const NOTIFICATIONS_PROTO = join(MODULES, 'communications', 'api', 'grpc', 'notifications.proto');
+const AUTHORIZATION_PROTO = join(MODULES, 'authorization', 'api', 'grpc', 'authorization.proto');
 
 type Unary = (request: unknown, metadata: Metadata, callback: (error: ServiceError | null, response: unknown) => void) => void;
 type ClientConstructor = new (address: string, creds: ReturnType<typeof credentials.createInsecure>) => Client;
@@ -36,4 +37,9 @@ export function shipmentServiceClient(address: string) {
 /** A plain grpc-js client of the communications module's NotificationService. */
 export function notificationServiceClient(address: string) {
   return serviceClient(NOTIFICATIONS_PROTO, 'logisynapse.communications.v1.NotificationService', address);
+}
+
+/** A plain grpc-js client of the authorization module's AuthorizationService. */
+export function authorizationServiceClient(address: string) {
+  return serviceClient(AUTHORIZATION_PROTO, 'logisynapse.authorization.v1.AuthorizationService', address);
 }

@@ -2,6 +2,7 @@ import { HttpException, Logger } from '@nestjs/common';
 import type { GraphQLFormattedError } from 'graphql';
 import { DomainError, publicCode } from './domain-error';
 import { codeOfStatus } from './http-exception.filter';
+import { capErrorMessage } from '../validation/postgres-text';
 
 const logger = new Logger('GraphQL');
 
@@ -19,9 +20,15 @@ const REQUEST_ERRORS = new Set([
 
 /**
  * Every GraphQL error leaves with `extensions.code` from the public contract; anything that is
- * not a known error is masked (no stack, no SQL) and logged here instead.
+ * not a known error is masked (no stack, no SQL) and logged here instead. Messages repeat at most
+ * 64 characters of any client value (GraphQL quotes the values it echoes).
  */
 export function formatGraphqlError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
+  const answer = formatKnownError(formatted, error);
+  return { ...answer, message: capErrorMessage(answer.message) };
+}
+
+function formatKnownError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
   const original = (error as { originalError?: unknown })?.originalError;
   const base = { message: formatted.message, locations: formatted.locations, path: formatted.path };
   if (original instanceof DomainError) {

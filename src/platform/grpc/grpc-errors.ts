@@ -1,6 +1,7 @@
 import { Metadata, status } from '@grpc/grpc-js';
 import { RpcException } from '@nestjs/microservices';
 import { DomainError, type ErrorCode } from '../errors/domain-error';
+import { capErrorMessage } from '../validation/postgres-text';
 
 function grpcStatus(code: ErrorCode): status {
   switch (code) {
@@ -26,10 +27,13 @@ function grpcStatus(code: ErrorCode): status {
 /** Trailer carrying a domain error's details (JSON) to a client module, which shows them as the in-process error would. */
 const DETAILS_TRAILER = 'logisynapse-error-details-bin';
 
+/** The longest status message sent: it travels in a header (grpc-message), never a client's value whole. */
+const MAX_STATUS_MESSAGE = 1000;
+
 /** Maps domain errors to gRPC status codes (details in a trailer); anything else becomes a masked INTERNAL. */
 export function toRpcException(error: unknown): RpcException {
   if (error instanceof DomainError) {
-    const message = `${error.code}: ${error.message}`;
+    const message = `${error.code}: ${capErrorMessage(error.message, MAX_STATUS_MESSAGE)}`;
     if (!error.details) return new RpcException({ code: grpcStatus(error.code), message });
     const metadata = new Metadata();
     metadata.set(DETAILS_TRAILER, Buffer.from(JSON.stringify(error.details), 'utf8'));

@@ -6,6 +6,7 @@ import { SigningKeysService } from '../application/signing-keys.service';
 import { TokensService } from '../application/tokens.service';
 import { narrowScopes } from '../domain/scopes';
 import { APP_CONFIG, type AppConfig } from '../../../platform/config/app-config';
+import { postgresTextProblem } from '../../../platform/validation/postgres-text';
 import { clientAddress } from './client-address';
 
 type OAuthErrorCode = 'invalid_request' | 'invalid_client' | 'unsupported_grant_type' | 'invalid_scope';
@@ -18,12 +19,29 @@ export class OAuthError extends HttpException {
   }
 }
 
+/** RFC 6749 §2.3.1: id and secret are form-encoded before Basic; a broken escape is a bad request, not a 500. */
+function formDecoded(value: string, name: string): string {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    throw new OAuthError('invalid_request', `${name} in the Basic credentials is not correctly percent-encoded`);
+  }
+}
+
 function basicCredentials(header: string | undefined): { id: string; secret: string } | null {
   if (!header?.toLowerCase().startsWith('basic ')) return null;
   const decoded = Buffer.from(header.slice(6).trim(), 'base64').toString('utf8');
   const colon = decoded.indexOf(':');
   if (colon < 0) return null;
-  return { id: decodeURIComponent(decoded.slice(0, colon)), secret: decodeURIComponent(decoded.slice(colon + 1)) };
+  return { id: formDecoded(decoded.slice(0, colon), 'client_id'), secret: formDecoded(decoded.slice(colon + 1), 'client_secret') };
+}
+
+/** Parameters PostgreSQL could not even look up (NUL, lone surrogates: ADR 0030) are a bad request, refused before anything. */
+function assertStorableParameters(parameters: Record<string, string | undefined>): void {
+  for (const [name, value] of Object.entries(parameters)) {
+    const problem = value === undefined ? null : postgresTextProblem(value);
+    if (problem) throw new OAuthError('invalid_request', `${name} ${problem}`);
+  }
 }
 
 const field = (body: Record<string, unknown>, name: string): string | undefined => {
@@ -62,11 +80,13 @@ export class OAuthController {
     response.setHeader('Pragma', 'no-cache');
     const params = body && typeof body === 'object' ? body : {};
     const grantType = field(params, 'grant_type');
-    if (!grantType) throw new OAuthError('invalid_request', 'grant_type is required');
-    if (grantType !== 'client_credentials') throw new OAuthError('unsupported_grant_type', 'Only client_credentials is supported');
     const basic = basicCredentials(authorization);
     const clientId = basic?.id ?? field(params, 'client_id');
     const clientSecret = basic?.secret ?? field(params, 'client_secret');
+    const scope = field(params, 'scope');
+    assertStorableParameters({ grant_type: grantType, client_id: clientId, client_secret: clientSecret, scope });
+    if (!grantType) throw new OAuthError('invalid_request', 'grant_type is required');
+    if (grantType !== 'client_credentials') throw new OAuthError('unsupported_grant_type', 'Only client_credentials is supported');
     if (!clientId || !clientSecret) throw new OAuthError('invalid_request', 'client_id and client_secret are required');
     const clientKey = `client:${clientId.slice(0, 200)}`;
     const { retryAfterMs: waitMs, clientHasFailures } = await this.limiter.check(clientKey, address);
@@ -81,7 +101,7 @@ export class OAuthController {
       throw new OAuthError('invalid_client', 'Client authentication failed');
     }
     if (clientHasFailures) await this.limiter.forgive(clientKey);
-    const scopes = narrowScopes(principal.scopes, field(params, 'scope'));
+    const scopes = narrowScopes(principal.scopes, scope);
     if (!scopes) throw new OAuthError('invalid_scope', `Requested scope exceeds what the client was granted (${principal.scopes.join(' ')})`);
     return this.tokens.issue({ ...principal, scopes });
   }

@@ -3,6 +3,7 @@ import { Inject, Injectable, Logger, Optional, type OnModuleDestroy, type OnModu
 import { exportJWK, generateKeyPair, importJWK, type CryptoKey, type JWK } from 'jose';
 import { APP_DATA_SOURCE, type AppDataSource } from '../../../platform/database';
 import { badInput, notFound } from '../../../platform/errors/domain-error';
+import { clientValue } from '../../../platform/validation/postgres-text';
 
 export const SIGNING_ALGORITHM = 'ES256';
 
@@ -80,7 +81,7 @@ export class SigningKeysService implements OnModuleInit, OnModuleDestroy {
   async retireKey(kid: string): Promise<boolean> {
     await this.load();
     const active = this.keys.filter((k) => !k.retired);
-    if (!active.some((k) => k.kid === kid)) throw notFound(`No active signing key ${kid}`);
+    if (!active.some((k) => k.kid === kid)) throw notFound(`No active signing key ${clientValue(kid)}`);
     if (active.length === 1) throw badInput('Cannot retire the only active signing key: rotate first');
     await this.dataSource.query(`UPDATE signing_keys SET retired_at = now() WHERE kid = $1 AND retired_at IS NULL`, [kid]);
     await this.load();

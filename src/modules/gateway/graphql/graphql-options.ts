@@ -1,6 +1,7 @@
 import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
 import type { AppConfig } from '../../../platform/config/app-config';
 import { formatGraphqlError, withoutSuggestions } from '../../../platform/errors/graphql-errors';
+import { storableTextPlugin } from './storable-text.plugin';
 import { DEFAULT_QUERY_LIMITS, queryLimitsRule, type QueryLimits } from './query-limits';
 
 export const GRAPHQL_PATH = '/graphql';
@@ -27,6 +28,8 @@ export function graphqlOptions(config: Pick<AppConfig, 'graphql'>, limits: Query
     parseOptions: { maxTokens: limits.maxTokens },
     validationRules: [queryLimitsRule(limits)],
     allowBatchedHttpRequests: false,
+    // Text PostgreSQL cannot hold is refused in every argument before execution (ADR 0030).
+    plugins: [storableTextPlugin()],
     context: ({ req }: { req: unknown }) => ({ req }),
   };
 }

@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { CARRIER, CarrierUnavailableError, CarrierValidationError, type CarrierPort, type LabelRefund } from '../../carriers';
 import { failedPrecondition, notFound, unavailable } from '../../../platform/errors/domain-error';
+import { clientValue } from '../../../platform/validation/postgres-text';
 import type { ShipmentView } from '../contracts/shipment.contracts';
 import { cancelDecision } from '../domain/shipment-cancellation';
 import { ShipmentRequestsService } from './shipment-requests.service';
@@ -31,7 +32,7 @@ export class ShipmentCancellationsService {
   async cancel(id: string): Promise<ShipmentView> {
     // Through the front door's read, so a shipment still PENDING (no row yet) is refused, not missing.
     const shipment = await this.requests.get(id);
-    if (!shipment) throw notFound(`No shipment ${id}`);
+    if (!shipment) throw notFound(`No shipment ${clientValue(id)}`);
     const decision = cancelDecision(shipment.status);
     if (decision.kind === 'already-cancelled') return shipment;
     if (decision.kind === 'refused') throw failedPrecondition(decision.message, { reason: decision.reason, status: shipment.status });
@@ -40,7 +41,7 @@ export class ShipmentCancellationsService {
     if (!label?.labelId) throw failedPrecondition('The shipment has no label to void', { reason: 'label-not-bought-yet', status: shipment.status });
     const refund = await this.voidLabel(shipment.id, label.labelId);
     const cancelled = await this.shipments.recordCancellation(shipment.id, refund);
-    if (!cancelled) throw notFound(`No shipment ${id}`);
+    if (!cancelled) throw notFound(`No shipment ${clientValue(id)}`);
     this.logger.log({ shipmentId: shipment.id, labelId: refund.labelId, refundId: refund.refundId }, 'shipment cancelled, label voided');
     return cancelled;
   }

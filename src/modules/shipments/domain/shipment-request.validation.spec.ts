@@ -47,4 +47,17 @@ describe('validateCreateShipment', () => {
     command.fromAddress = { ...command.fromAddress, street1: '  ', city: '' };
     expect(problemsOf(command)).toEqual(['fromAddress.street1 is required', 'fromAddress.city is required']);
   });
+
+  it('refuses text PostgreSQL cannot hold in any text field (NUL, lone surrogates), naming it', () => {
+    const command = valid();
+    command.fromAddress = { ...command.fromAddress, name: 'Nul\u0000Co', street2: 'x\uD800' };
+    command.toAddress = { ...command.toAddress, zip: '\uDC00' };
+    command.customerEmail = 'a\u0000@example.com';
+    expect(problemsOf(command)).toEqual([
+      'fromAddress.name contains a NUL character (U+0000)',
+      'fromAddress.street2 contains a lone UTF-16 surrogate (not valid Unicode text)',
+      'toAddress.zip contains a lone UTF-16 surrogate (not valid Unicode text)',
+      'customerEmail contains a NUL character (U+0000)',
+    ]);
+  });
 });

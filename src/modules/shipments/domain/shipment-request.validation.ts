@@ -1,5 +1,6 @@
 import { DISTANCE_UNITS, MASS_UNITS, type Address, type Parcel } from '../../carriers';
 import { badInput } from '../../../platform/errors/domain-error';
+import { postgresTextProblem } from '../../../platform/validation/postgres-text';
 import type { CreateShipmentCommand } from '../contracts/shipment.contracts';
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
@@ -14,6 +15,7 @@ function text(problems: Problems, path: string, value: unknown, required: boolea
     return;
   }
   if (typeof value !== 'string') problems.push(`${path} must be a string`);
+  else if (postgresTextProblem(value)) problems.push(`${path} ${postgresTextProblem(value)}`);
   else if (value.trim() === '' && required) problems.push(`${path} is required`);
   else if (value.length > max) problems.push(`${path} must be at most ${max} characters`);
 }
@@ -46,7 +48,11 @@ function parcel(problems: Problems, value: Parcel | undefined): void {
   if (!(MASS_UNITS as readonly string[]).includes(value.massUnit)) problems.push(`parcel.massUnit must be one of ${MASS_UNITS.join(', ')}`);
 }
 
-/** Checks a create request completely and reports every problem at once. */
+/**
+ * Checks a create request completely and reports every problem at once. Whatever edge it came
+ * from, text PostgreSQL cannot hold is refused here too (ADR 0030): the workflow this request
+ * starts stores it only after the label is bought, where it could only fail for good.
+ */
 export function validateCreateShipment(command: CreateShipmentCommand): void {
   const problems: Problems = [];
   if (typeof command.idempotencyKey !== 'string' || !IDEMPOTENCY_KEY.test(command.idempotencyKey)) {
@@ -55,7 +61,9 @@ export function validateCreateShipment(command: CreateShipmentCommand): void {
   address(problems, 'fromAddress', command.fromAddress);
   address(problems, 'toAddress', command.toAddress);
   parcel(problems, command.parcel);
-  if (typeof command.customerEmail !== 'string' || !EMAIL.test(command.customerEmail) || command.customerEmail.length > 320) {
+  if (typeof command.customerEmail === 'string' && postgresTextProblem(command.customerEmail)) {
+    problems.push(`customerEmail ${postgresTextProblem(command.customerEmail)}`);
+  } else if (typeof command.customerEmail !== 'string' || !EMAIL.test(command.customerEmail) || command.customerEmail.length > 320) {
     problems.push('customerEmail is not an email address');
   }
   if (problems.length) throw badInput(`Invalid shipment request: ${problems.join('; ')}`, { problems });

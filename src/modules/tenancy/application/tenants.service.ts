@@ -3,6 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { APP_DATA_SOURCE, type AppDataSource } from '../../../platform/database';
 import { badInput } from '../../../platform/errors/domain-error';
+import { assertStorableText } from '../../../platform/validation/postgres-text';
 
 export interface CreatedTenant {
   tenantId: string;
@@ -23,6 +24,7 @@ export class TenantsService {
 
   /** `tx`: the platform transaction to join (tenant and first client are created together). */
   async create(name: string, tx?: EntityManager): Promise<CreatedTenant> {
+    assertStorableText(name, 'name');
     const trimmed = typeof name === 'string' ? name.trim() : '';
     if (trimmed.length < 1 || trimmed.length > 200) throw badInput('Tenant name must be 1 to 200 characters');
     const tenantId = randomUUID();

@@ -3,6 +3,8 @@ import { Controller } from '@nestjs/common';
 import { GrpcMethod } from '@nestjs/microservices';
 import { TokensService } from '../../../auth';
 import { toRpcException } from '../../../../platform/grpc/grpc-errors';
+import { assertGrpcRequestText } from '../../../../platform/grpc/request-text';
+import { badInput } from '../../../../platform/errors/domain-error';
 import { AuthorizationService } from '../../application/authorization.service';
 import type { AuthorizationObject } from '../../contracts/authorization.contracts';
 import { AuthenticatedOnly } from '../require-action.decorator';
@@ -32,6 +34,11 @@ export class AuthorizationGrpcController {
   @AuthenticatedOnly('decides for the verified caller itself; the answer is the decision')
   async authorize(request: AuthorizeRequest, metadata: Metadata) {
     try {
+      assertGrpcRequestText(request);
+      // Actions, types and tenant ids are short names; a longer one names nothing.
+      for (const [field, value] of [['action', request.action], ['object.type', request.object?.type], ['object.tenantId', request.object?.tenantId]] as const) {
+        if ((value?.length ?? 0) > 100) throw badInput(`${field} must be at most 100 characters`, { field });
+      }
       const subject = await this.tokens.verifyMetadata(metadata);
       const object: AuthorizationObject = {
         type: (request.object?.type ?? '') as AuthorizationObject['type'],

@@ -5,6 +5,7 @@ import { TokensService } from '../../../auth';
 import { AuthorizationService, RequireAction, tenantRpcCaller } from '../../../authorization';
 import { TenantContext } from '../../../tenancy';
 import { toRpcException } from '../../../../platform/grpc/grpc-errors';
+import { assertGrpcRequestText } from '../../../../platform/grpc/request-text';
 import { NotificationsService } from '../../application/notifications.service';
 
 export const NOTIFICATIONS_GRPC_PACKAGE = 'logisynapse.communications.v1';
@@ -29,15 +30,16 @@ export class NotificationsGrpcController {
   @GrpcMethod('NotificationService', 'BatchGetNotifications')
   @RequireAction('shipment:read')
   batchGetNotifications(request: { shipmentIds?: string[] }, metadata: Metadata) {
-    return this.call(metadata, 'batchGetNotifications', async () => {
+    return this.call(request, metadata, 'batchGetNotifications', async () => {
       const byShipment = await this.notifications.listForShipments(request.shipmentIds ?? []);
       return { shipments: [...byShipment].map(([shipmentId, notifications]) => ({ shipmentId, notifications })) };
     });
   }
 
-  /** Authenticates, authorizes the action `method` declares (refused when it declares none), then works in the caller's tenant. */
-  private async call<T>(metadata: Metadata, method: RpcMethod, work: () => Promise<T>): Promise<T> {
+  /** Checks the request's text (ADR 0030), authenticates, authorizes the action `method` declares (refused when it declares none), then works in the caller's tenant. */
+  private async call<T>(request: unknown, metadata: Metadata, method: RpcMethod, work: () => Promise<T>): Promise<T> {
     try {
+      assertGrpcRequestText(request);
       const principal = await tenantRpcCaller(this.tokens, this.authorization, metadata, NotificationsGrpcController.prototype[method], method);
       return await TenantContext.run(principal.tenantId, work);
     } catch (error) {

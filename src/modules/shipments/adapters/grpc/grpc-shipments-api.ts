@@ -1,8 +1,10 @@
 import type { OnModuleDestroy } from '@nestjs/common';
 import { CallerCredentials } from '../../../auth';
 import type { LabelRefundStatus } from '../../../carriers';
-import { DomainError } from '../../../../platform/errors/domain-error';
+import { DomainError, notFound } from '../../../../platform/errors/domain-error';
 import { GrpcServiceClient } from '../../../../platform/grpc/grpc-service-client';
+import { isUuid } from '../../../../platform/identifiers/uuid';
+import { clientValue } from '../../../../platform/validation/postgres-text';
 import { SHIPMENTS_PROTO_PATH } from '../../api/grpc/shipments.grpc-controller';
 import type {
   CreateShipmentCommand,
@@ -95,6 +97,8 @@ export class GrpcShipmentsApi implements ShipmentsApi, OnModuleDestroy {
   async get(id: string): Promise<ShipmentView | null> {
     // GetShipment answers the events too: the view carries them, so a query for the shipment and
     // its events makes one call, not a second one for the events.
+    // The service refuses an id that is no UUID (INVALID_ARGUMENT); in-process it names no shipment.
+    if (!isUuid(id)) return null;
     const message = await this.getShipment(id);
     return message ? shipmentViewFromMessage(message, true) : null;
   }
@@ -109,7 +113,9 @@ export class GrpcShipmentsApi implements ShipmentsApi, OnModuleDestroy {
   }
 
   async cancel(id: string): Promise<ShipmentView> {
-    // CancelShipment answers with the tracking events, as GetShipment does.
+    // CancelShipment answers with the tracking events, as GetShipment does. An id that is no UUID
+    // names no shipment, as in-process (the service itself refuses it as INVALID_ARGUMENT).
+    if (!isUuid(id)) throw notFound(`No shipment ${clientValue(id)}`);
     return shipmentViewFromMessage(await this.call<ShipmentMessage>('cancelShipment', 'CancelShipment', { id }), true);
   }
 

@@ -94,3 +94,38 @@ describe('ShipmentsGrpcController.BatchGetTrackingEvents', () => {
     expect(lookups).toEqual([]);
   });
 });
+
+describe('ShipmentsGrpcController request checks (ADR 0030)', () => {
+  const messageOf = (promise: Promise<unknown>) => promise.then(() => null, (e: RpcException) => e.getError() as { code: number; message: string });
+
+  it('refuses NUL in any text field, naming it, before the token is even looked at', async () => {
+    const { controller, lookups } = controllerWith(new Map());
+    expect(await messageOf(controller.batchGetTrackingEvents({ shipmentIds: [A, 'x\u0000'] }, bearer()))).toEqual({
+      code: status.INVALID_ARGUMENT,
+      message: 'BAD_USER_INPUT: shipmentIds[1] contains a NUL character (U+0000)',
+      metadata: expect.anything(),
+    });
+    expect(lookups).toEqual([]);
+  });
+
+  it('refuses an id that is no UUID, however long, with a message that does not repeat it', async () => {
+    const { controller } = controllerWith(new Map());
+    for (const id of ['not-a-shipment', 'x'.repeat(9_000)]) {
+      const error = await messageOf(controller.getShipment({ id }, bearer('reader')));
+      expect(error).toMatchObject({ code: status.INVALID_ARGUMENT, message: 'BAD_USER_INPUT: id must be a UUID' });
+    }
+    const error = await messageOf(controller.getShipment({ id: 'x'.repeat(3_000_000) }, bearer('reader')));
+    expect(error).toMatchObject({ code: status.INVALID_ARGUMENT, message: 'BAD_USER_INPUT: id must be at most 10000 characters' });
+  });
+
+  it('bounds each field of a status update and quotes at most 64 characters of an unknown status', async () => {
+    const { controller } = controllerWith(new Map());
+    const update = { trackingNumber: 'T', status: 'TRANSIT', substatus: '', occurredAt: '', location: 'l'.repeat(501), statusDetails: '', eventId: '', carrier: '' };
+    expect(await messageOf(controller.updateShipmentStatus(update, bearer('writer')))).toMatchObject({
+      code: status.INVALID_ARGUMENT,
+      message: 'BAD_USER_INPUT: location must be at most 500 characters',
+    });
+    const listed = await messageOf(controller.listShipments({ first: 1, after: '', status: 's'.repeat(5_000) }, bearer('reader')));
+    expect(listed).toMatchObject({ code: status.INVALID_ARGUMENT, message: `BAD_USER_INPUT: Unknown status "${'s'.repeat(64)}…"` });
+  });
+});

@@ -8,6 +8,9 @@ import { CARRIER_TRACKING_STATUSES, type CarrierTrackingStatus, type DistanceUni
 import { TenantContext } from '../../../tenancy';
 import { badInput, notFound } from '../../../../platform/errors/domain-error';
 import { toRpcException } from '../../../../platform/grpc/grpc-errors';
+import { assertGrpcRequestText } from '../../../../platform/grpc/request-text';
+import { isUuid } from '../../../../platform/identifiers/uuid';
+import { clientValue } from '../../../../platform/validation/postgres-text';
 import { ShipmentCancellationsService } from '../../application/shipment-cancellations.service';
 import { ShipmentRequestsService } from '../../application/shipment-requests.service';
 import { ShipmentsService } from '../../application/shipments.service';
@@ -28,6 +31,21 @@ interface CreateShipmentRequest {
 }
 
 const blank = (value: string | undefined) => (value === undefined || value === '' ? undefined : value);
+
+/** Shipment ids are UUIDs: anything else is the caller's mistake, refused before any look-up. */
+function shipmentId(id: string): string {
+  if (!isUuid(id)) throw badInput('id must be a UUID', { field: 'id' });
+  return id;
+}
+
+/** Longest value of each UpdateShipmentStatus field (tracking numbers are ~40 characters; Shippo's details a sentence). */
+const STATUS_UPDATE_LIMITS = { trackingNumber: 200, status: 32, substatus: 200, occurredAt: 64, location: 500, statusDetails: 2000, eventId: 200, carrier: 100 } as const;
+
+function assertStatusUpdateLengths(request: Partial<Record<keyof typeof STATUS_UPDATE_LIMITS, string>>): void {
+  for (const [field, max] of Object.entries(STATUS_UPDATE_LIMITS) as [keyof typeof STATUS_UPDATE_LIMITS, number][]) {
+    if ((request[field]?.length ?? 0) > max) throw badInput(`${field} must be at most ${max} characters`, { field });
+  }
+}
 
 function address(a: Address | undefined) {
   if (!a) return undefined as never;
@@ -68,7 +86,7 @@ export class ShipmentsGrpcController {
   @GrpcMethod('ShipmentService', 'CreateShipment')
   @RequireAction('shipment:create')
   createShipment(request: CreateShipmentRequest, metadata: Metadata) {
-    return this.call(metadata, 'createShipment', async () => {
+    return this.call(request, metadata, 'createShipment', async () => {
       const view = await this.requests.create({
         idempotencyKey: request.idempotencyKey,
         fromAddress: address(request.fromAddress),
@@ -87,9 +105,10 @@ export class ShipmentsGrpcController {
   @GrpcMethod('ShipmentService', 'GetShipment')
   @RequireAction('shipment:read')
   getShipment(request: { id: string }, metadata: Metadata) {
-    return this.call(metadata, 'getShipment', async () => {
-      const view = await this.requests.get(request.id);
-      if (!view) throw notFound(`No shipment ${request.id}`);
+    return this.call(request, metadata, 'getShipment', async () => {
+      const id = shipmentId(request.id);
+      const view = await this.requests.get(id);
+      if (!view) throw notFound(`No shipment ${id}`);
       const events = view.status === 'PENDING' ? [] : await this.shipments.trackingEvents(view.id);
       return toMessage(view, events.map(eventMessage));
     });
@@ -98,11 +117,11 @@ export class ShipmentsGrpcController {
   @GrpcMethod('ShipmentService', 'ListShipments')
   @RequireAction('shipment:list')
   listShipments(request: { first: number; after: string; status: string }, metadata: Metadata) {
-    return this.call(metadata, 'listShipments', async () => {
+    return this.call(request, metadata, 'listShipments', async () => {
       const first = request.first || 20;
       if (first < 1 || first > MAX_SHIPMENTS_PAGE_SIZE) throw badInput(`first must be between 1 and ${MAX_SHIPMENTS_PAGE_SIZE}`);
       const status = blank(request.status);
-      if (status && !SHIPMENT_STATUSES.includes(status as ShipmentStatus)) throw badInput(`Unknown status ${status}`);
+      if (status && !SHIPMENT_STATUSES.includes(status as ShipmentStatus)) throw badInput(`Unknown status ${clientValue(status)}`, { field: 'status' });
       const page = await this.shipments.list({ first, after: blank(request.after), status: status as ShipmentStatus | undefined });
       return { shipments: page.items.map((v) => toMessage(v)), hasNextPage: page.hasNextPage, endCursor: page.endCursor ?? '' };
     });
@@ -114,7 +133,8 @@ export class ShipmentsGrpcController {
     request: { trackingNumber: string; status: string; substatus: string; occurredAt: string; location: string; statusDetails: string; eventId: string; carrier: string },
     metadata: Metadata,
   ) {
-    return this.call(metadata, 'updateShipmentStatus', async (principal) => {
+    return this.call(request, metadata, 'updateShipmentStatus', async (principal) => {
+      assertStatusUpdateLengths(request);
       if (!request.trackingNumber) throw badInput('trackingNumber is required');
       if (!CARRIER_TRACKING_STATUSES.includes(request.status as CarrierTrackingStatus)) {
         throw badInput(`status must be one of ${CARRIER_TRACKING_STATUSES.join(', ')}`);
@@ -142,8 +162,8 @@ export class ShipmentsGrpcController {
   @GrpcMethod('ShipmentService', 'CancelShipment')
   @RequireAction('shipment:cancel')
   cancelShipment(request: { id: string }, metadata: Metadata) {
-    return this.call(metadata, 'cancelShipment', async () => {
-      const view = await this.cancellations.cancel(request.id);
+    return this.call(request, metadata, 'cancelShipment', async () => {
+      const view = await this.cancellations.cancel(shipmentId(request.id));
       const events = await this.shipments.trackingEvents(view.id);
       return toMessage(view, events.map(eventMessage));
     });
@@ -152,15 +172,19 @@ export class ShipmentsGrpcController {
   @GrpcMethod('ShipmentService', 'BatchGetTrackingEvents')
   @RequireAction('shipment:read')
   batchGetTrackingEvents(request: { shipmentIds?: string[] }, metadata: Metadata) {
-    return this.call(metadata, 'batchGetTrackingEvents', async () => {
+    return this.call(request, metadata, 'batchGetTrackingEvents', async () => {
       const events = await this.shipments.trackingEventsOf(request.shipmentIds ?? []);
       return { shipments: [...events].map(([shipmentId, list]) => ({ shipmentId, trackingEvents: list.map(eventMessage) })) };
     });
   }
 
-  /** Authenticates, authorizes the action `method` declares (refused when it declares none), then works in the caller's tenant. */
-  private async call<T>(metadata: Metadata, method: RpcMethod, work: (principal: Principal) => Promise<T>): Promise<T> {
+  /**
+   * Checks the request's text (ADR 0030), authenticates, authorizes the action `method` declares
+   * (refused when it declares none), then works in the caller's tenant.
+   */
+  private async call<T>(request: unknown, metadata: Metadata, method: RpcMethod, work: (principal: Principal) => Promise<T>): Promise<T> {
     try {
+      assertGrpcRequestText(request);
       const principal = await tenantRpcCaller(this.tokens, this.authorization, metadata, ShipmentsGrpcController.prototype[method], method);
       return await TenantContext.run(principal.tenantId, () => work(principal));
     } catch (error) {
