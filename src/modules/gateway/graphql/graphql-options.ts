@@ -1,6 +1,7 @@
 import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
 import type { AppConfig } from '../../../platform/config/app-config';
 import { formatGraphqlError, withoutSuggestions } from '../../../platform/errors/graphql-errors';
+import { graphqlMetricsPlugin } from './graphql-metrics.plugin';
 import { DEFAULT_QUERY_LIMITS, queryLimitsRule, type QueryLimits } from './query-limits';
 
 export const GRAPHQL_PATH = '/graphql';
@@ -27,6 +28,7 @@ export function graphqlOptions(config: Pick<AppConfig, 'graphql'>, limits: Query
     parseOptions: { maxTokens: limits.maxTokens },
     validationRules: [queryLimitsRule(limits)],
     allowBatchedHttpRequests: false,
+    plugins: [graphqlMetricsPlugin()],
     context: ({ req }: { req: unknown }) => ({ req }),
   };
 }
