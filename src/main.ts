@@ -6,6 +6,9 @@ import { setFlagsFromString } from 'node:v8';
 import { ALL_MODULES, ConfigError, loadConfig } from './platform/config/app-config';
 import { startDatabaseEarly } from './platform/database/database.factory';
 import type { HostedGrpcService } from './platform/grpc/grpc-server';
+import type { AddressInfo } from 'node:net';
+import type { AppConfig } from './platform/config/app-config';
+import { serveMetrics } from './platform/telemetry/metrics';
 
 /**
  * V8 lets the old generation grow to up to 4 times what survived the last full collection before
@@ -18,6 +21,18 @@ import type { HostedGrpcService } from './platform/grpc/grpc-server';
  */
 function keepTheHeapNearItsLiveSize(): void {
   setFlagsFromString('--heap-growing-percent=30');
+}
+
+/** GET /metrics on METRICS_PORT (unless `off`, or telemetry is disabled); its URL, for the start lines. */
+async function serveMetricsIfAsked(config: AppConfig, host: string, logger: { log(message: string, context: string): void }): Promise<string | null> {
+  const exporter = telemetry?.metrics.prometheus;
+  if (!exporter || config.metrics.port === null) return null;
+  const server = await serveMetrics(exporter, config.host, config.metrics.port).catch((error: unknown) => {
+    throw new Error(`cannot serve /metrics on ${config.host}:${config.metrics.port} (METRICS_PORT): ${error instanceof Error ? error.message : String(error)}`);
+  });
+  const url = `http://${host}:${(server.address() as AddressInfo).port}/metrics`;
+  logger.log(`metrics: ${url}`, 'Bootstrap');
+  return url;
 }
 
 async function bootstrap(): Promise<void> {
@@ -73,6 +88,7 @@ async function bootstrap(): Promise<void> {
   await app.listen(config.port, config.host);
 
   const host = logging.reachableHost(config.host);
+  const metricsUrl = await serveMetricsIfAsked(config, host, logger);
   const base = `http://${host}:${config.port}`;
   const gateway = config.modules.includes('gateway');
   const grpc = services.length > 0 ? { address: `${host}:${config.grpcPort}`, services: services.map((s) => s.service) } : null;
@@ -86,6 +102,7 @@ async function bootstrap(): Promise<void> {
         playground: gateway && config.graphql.playground,
         tokenEndpoint: config.modules.includes('auth'),
         grpc,
+        metrics: metricsUrl,
         adapters: logger.adapters,
         credentials: auth.readDemoCredentials(config.dataDir),
       }),
@@ -93,11 +110,12 @@ async function bootstrap(): Promise<void> {
   } else {
     const graphql = gateway ? `GraphQL${config.graphql.playground ? ' and playground' : ''} ${base}/graphql, ` : '';
     const grpcText = grpc ? `, gRPC ${grpc.address} (${grpc.services.join(', ')})` : '';
-    logger.log(`Logisynapse ready (modules: ${config.modules.join(', ')}): ${graphql}health ${base}/health/ready${grpcText}`, 'Bootstrap');
+    const metricsText = metricsUrl ? `, metrics ${metricsUrl}` : '';
+    logger.log(`Logisynapse ready (modules: ${config.modules.join(', ')}): ${graphql}health ${base}/health/ready${grpcText}${metricsText}`, 'Bootstrap');
   }
 
   const shutdown = async () => {
-    await telemetry?.shutdown().catch(() => undefined);
+    await telemetry?.sdk.shutdown().catch(() => undefined);
   };
   process.once('beforeExit', () => void shutdown());
 }

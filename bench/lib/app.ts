@@ -89,6 +89,8 @@ export class BenchApp {
         HOST: '127.0.0.1',
         PORT: String(this.httpPort),
         GRPC_PORT: String(this.grpcPort),
+        // The bench does not scrape; no /metrics server that could collide with another process's.
+        METRICS_PORT: 'off',
         LOGISYNAPSE_DATA_DIR: this.dataDir,
         CARRIER_SANDBOX_LATENCY_MS: '50',
         CARRIER_SANDBOX_JOURNEY_STEP_MS: '0',

@@ -125,7 +125,7 @@ async function main(): Promise<void> {
   process.once('SIGTERM', () => {
     server.forceShutdown();
   });
-  process.once('beforeExit', () => void telemetry?.shutdown().catch(() => undefined));
+  process.once('beforeExit', () => void telemetry?.sdk.shutdown().catch(() => undefined));
 }
 
 main().catch((error: unknown) => {

@@ -94,6 +94,7 @@ describe('README commands, run against the built app (embedded defaults)', () =>
       HOME: process.env.HOME ?? '',
       PORT: String(app.httpPort),
       GRPC_PORT: String(app.grpcPort),
+      METRICS_PORT: String(app.metricsPort),
       LOGISYNAPSE_DATA_DIR: app.dataDir,
     };
   });
@@ -165,7 +166,7 @@ describe('npm start on a terminal', () => {
     // `script` runs the app on a pseudo-terminal, as `npm start` in a terminal does.
     child = spawn('script', ['-qefc', 'node dist/src/main.js', '/dev/null'], {
       cwd: ROOT,
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', TERM: 'dumb', NODE_ENV: 'development', PORT: String(port), GRPC_PORT: String(grpcPort), LOGISYNAPSE_DATA_DIR: dataDir },
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', TERM: 'dumb', NODE_ENV: 'development', PORT: String(port), GRPC_PORT: String(grpcPort), METRICS_PORT: '0', LOGISYNAPSE_DATA_DIR: dataDir },
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     let output = '';

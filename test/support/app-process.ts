@@ -33,6 +33,7 @@ export class AppProcess {
   private child: ChildProcess | null = null;
   httpPort = 0;
   grpcPort = 0;
+  metricsPort = 0;
 
   private constructor(
     readonly dataDir: string,
@@ -52,6 +53,7 @@ export class AppProcess {
   async launch(): Promise<void> {
     this.httpPort = await freePort();
     this.grpcPort = await freePort();
+    this.metricsPort = await freePort();
     const child = spawn(process.execPath, ['dist/src/main.js'], {
       cwd: ROOT,
       env: {
@@ -61,6 +63,7 @@ export class AppProcess {
         HOST: '127.0.0.1',
         PORT: String(this.httpPort),
         GRPC_PORT: String(this.grpcPort),
+        METRICS_PORT: String(this.metricsPort),
         LOGISYNAPSE_DATA_DIR: this.dataDir,
         CARRIER_SANDBOX_LATENCY_MS: '20',
         CARRIER_SANDBOX_JOURNEY_STEP_MS: '0',

@@ -2,10 +2,11 @@ import { Inject, Logger, Module, type OnApplicationBootstrap, type OnModuleDestr
 import { APP_CONFIG, type AppConfig } from '../../platform/config/app-config';
 import { DATABASE_ENDPOINTS, type DatabaseEndpoints } from '../../platform/database';
 import { EVENT_LOG, TASK_QUEUE, type EventLogPort, type TaskQueuePort } from '../../platform/messaging';
-import { CARRIER, CarriersModule, type CarrierPort } from '../carriers';
+import { CARRIER, CarriersModule, measuredCarrier, type CarrierPort } from '../carriers';
 import { SHIPMENT_WORKFLOWS, ShipmentsModule, ShipmentsService } from '../shipments';
 import { createShipmentActivities } from './activities/create-shipment.activities';
 import { activityFailureMessage } from './activities/activity-failures';
+import { measuredActivities } from './activities/measured-activities';
 import { WORKFLOW_ENGINE, type WorkflowEnginePort } from './ports/workflow-engine.port';
 
 const logger = new Logger('Ports');
@@ -22,7 +23,7 @@ export async function createWorkflowEngine(
   eventLog: EventLogPort,
   taskQueue: TaskQueuePort,
 ): Promise<WorkflowEnginePort> {
-  const activities = createShipmentActivities({ carrier, shipments, eventLog, taskQueue });
+  const activities = measuredActivities(createShipmentActivities({ carrier: measuredCarrier(carrier), shipments, eventLog, taskQueue }));
   const engine: WorkflowEnginePort = config.temporal
     ? await import('./adapters/temporal/temporal-workflow-engine.js').then(
         ({ TemporalWorkflowEngine, prebuiltWorkflowBundlePath }) =>

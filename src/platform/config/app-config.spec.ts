@@ -118,3 +118,16 @@ describe('loadConfig: GraphQL introspection and playground', () => {
     expect(() => loadConfig({ GRAPHQL_INTROSPECTION: 'yes' })).toThrow(/GRAPHQL_INTROSPECTION must be true or false, got "yes"/);
   });
 });
+
+describe('loadConfig: METRICS_PORT', () => {
+  it('serves /metrics on 9464 by default, on the port asked for, or not at all with off', () => {
+    expect(loadConfig({}).metrics).toEqual({ port: 9464 });
+    expect(loadConfig({ METRICS_PORT: '0' }).metrics).toEqual({ port: 0 });
+    expect(loadConfig({ METRICS_PORT: 'OFF' }).metrics).toEqual({ port: null });
+  });
+
+  it('refuses a value that is not a port', () => {
+    expect(() => loadConfig({ METRICS_PORT: '70000' })).toThrow(/METRICS_PORT must be an integer between 0 and 65535, got "70000"/);
+    expect(() => loadConfig({ METRICS_PORT: 'yes' })).toThrow(ConfigError);
+  });
+});

@@ -55,6 +55,12 @@ export interface AppConfig {
      */
     playground: boolean;
   };
+  /**
+   * METRICS_PORT: where GET /metrics answers in Prometheus's text format, on HOST (default 9464,
+   * OpenTelemetry's Prometheus port); `off` serves none. Its own port, so a scraper needs no token
+   * and the API's port shows no metrics.
+   */
+  metrics: { port: number | null };
   logLevel: string;
   /** LOG_FORMAT: `auto` is readable on a terminal, JSON otherwise and in production (platform/logging). */
   logFormat: 'auto' | 'json' | 'pretty';
@@ -294,6 +300,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     },
     authorization: authorization(env),
     graphql: graphql(env, nodeEnv === 'production'),
+    metrics: { port: optional(env, 'METRICS_PORT')?.toLowerCase() === 'off' ? null : int(env, 'METRICS_PORT', 9464, 0, 65535) },
     logLevel: oneOf(env, 'LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'info'),
     logFormat: oneOf(env, 'LOG_FORMAT', ['auto', 'json', 'pretty'], 'auto'),
   };

@@ -12,6 +12,8 @@ export interface StartBannerInput {
   /** POST /oauth/token (the auth module). */
   tokenEndpoint: boolean;
   grpc: { address: string; services: readonly string[] } | null;
+  /** Where GET /metrics answers, when it is served. */
+  metrics?: string | null;
   adapters: readonly string[];
   /** The demo client, when this data directory has its file. */
   credentials: { file: string; clientId: string; clientSecret: string } | null;
@@ -37,6 +39,7 @@ export function startBanner(input: StartBannerInput): string {
   if (input.graphql) rows.push(['GraphQL', `${input.httpBase}/graphql (POST${input.playground ? '; open it in a browser for the playground' : ''})`]);
   if (input.grpc) rows.push(['gRPC', `${input.grpc.address} (${input.grpc.services.join(', ')}; reflection, grpc.health.v1.Health)`]);
   rows.push(['health', `${input.httpBase}/health/ready`]);
+  if (input.metrics) rows.push(['metrics', `${input.metrics} (Prometheus)`]);
   // The migrations a first start applied are counted here; the log line names them.
   const adapters = input.adapters.map((a) => a.replace(/; migrations applied: (.+)$/, (_, list: string) => `; ${list.split(', ').length} migrations applied`));
   adapters.forEach((adapter, i) => rows.push([i === 0 ? 'adapters' : '', adapter]));

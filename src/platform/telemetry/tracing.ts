@@ -4,20 +4,30 @@ import { GrpcInstrumentation } from '@opentelemetry/instrumentation-grpc';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
 import { NodeSDK } from '@opentelemetry/sdk-node';
+import { metricReaders, type MetricReaders } from './metrics';
+
+export interface Telemetry {
+  sdk: NodeSDK;
+  metrics: MetricReaders;
+}
 
 /**
- * OpenTelemetry, started before Nest loads so instrumentations can patch modules. Nothing is
- * exported unless the standard OTEL_* variables ask for it (the exporters default to none
- * here), and only local resource detectors run: nothing calls out of the machine.
+ * OpenTelemetry, started before Nest loads so instrumentations can patch modules. Metrics are on
+ * (served for Prometheus at /metrics by main.ts, pushed over OTLP when an OTLP endpoint is set);
+ * traces and logs are exported only when the standard OTEL_* variables ask for it. Only local
+ * resource detectors run: nothing calls out of the machine.
  */
-export function startTelemetry(env: NodeJS.ProcessEnv = process.env): NodeSDK | null {
+export function startTelemetry(env: NodeJS.ProcessEnv = process.env): Telemetry | null {
   if (env.OTEL_SDK_DISABLED === 'true') return null;
   env.OTEL_TRACES_EXPORTER ??= 'none';
-  env.OTEL_METRICS_EXPORTER ??= 'none';
+  // The metric readers are given below; the SDK must not add its own from the environment.
+  env.OTEL_METRICS_EXPORTER = 'none';
   env.OTEL_LOGS_EXPORTER ??= 'none';
   env.OTEL_NODE_RESOURCE_DETECTORS ??= 'env,host,os,process';
   env.OTEL_SERVICE_NAME ??= 'logisynapse';
+  const metrics = metricReaders(env);
   const sdk = new NodeSDK({
+    metricReaders: metrics.all,
     instrumentations: [
       new HttpInstrumentation({ ignoreIncomingRequestHook: (req) => req.url?.startsWith('/health') ?? false }),
       new ExpressInstrumentation(),
@@ -27,5 +37,5 @@ export function startTelemetry(env: NodeJS.ProcessEnv = process.env): NodeSDK | 
     ],
   });
   sdk.start();
-  return sdk;
+  return { sdk, metrics };
 }

@@ -1,6 +1,7 @@
 import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
 import type { AppConfig } from '../../../platform/config/app-config';
 import { formatGraphqlError, withoutSuggestions } from '../../../platform/errors/graphql-errors';
+import { graphqlMetricsPlugin } from './graphql-metrics.plugin';
 import { storableTextPlugin } from './storable-text.plugin';
 import { DEFAULT_QUERY_LIMITS, queryLimitsRule, type QueryLimits } from './query-limits';
 
@@ -28,8 +29,9 @@ export function graphqlOptions(config: Pick<AppConfig, 'graphql'>, limits: Query
     parseOptions: { maxTokens: limits.maxTokens },
     validationRules: [queryLimitsRule(limits)],
     allowBatchedHttpRequests: false,
-    // Text PostgreSQL cannot hold is refused in every argument before execution (ADR 0030).
-    plugins: [storableTextPlugin()],
+    // Metrics first, so refused requests are measured too; text PostgreSQL cannot hold is
+    // refused in every argument before execution (ADR 0030).
+    plugins: [graphqlMetricsPlugin(), storableTextPlugin()],
     context: ({ req }: { req: unknown }) => ({ req }),
   };
 }

@@ -6,6 +6,7 @@ import { DeadLetterRecorder, EVENT_LOG, TOPICS, type EventLogPort, type EventMes
 import type { StatusUpdateOutcome } from '../contracts/shipment.contracts';
 import { applyCarrierUpdatesIn, groupByTenant } from './carrier-status-batch';
 import { isUuid } from '../../../platform/identifiers/uuid';
+import { boundedAttributes, platformMetrics } from '../../../platform/telemetry/instruments';
 
 
 /**
@@ -48,6 +49,7 @@ export function problemWithUpdate(value: unknown): string | null {
 @Injectable()
 export class CarrierStatusConsumer implements OnApplicationBootstrap {
   private readonly logger = new Logger(CarrierStatusConsumer.name);
+  private readonly metrics = platformMetrics();
 
   constructor(
     @Inject(EVENT_LOG) private readonly eventLog: EventLogPort,
@@ -68,7 +70,11 @@ export class CarrierStatusConsumer implements OnApplicationBootstrap {
     const valid: { message: EventMessage<unknown>; update: CarrierStatusUpdate }[] = [];
     for (const message of batch) {
       const problem = problemWithUpdate(message.payload);
-      if (problem) await this.deadLetters.record(TOPICS.carrierStatusUpdates, message, `malformed: ${problem}`);
+      if (problem) {
+        await this.deadLetters.record(TOPICS.carrierStatusUpdates, message, `malformed: ${problem}`);
+        this.metrics.statusUpdates.add(1, boundedAttributes({ 'status_update.outcome': 'malformed' }));
+        this.metrics.statusUpdatesDeadLettered.add(1);
+      }
       else valid.push({ message, update: message.payload as CarrierStatusUpdate });
     }
     for (const [tenantId, items] of groupByTenant(valid)) {
@@ -77,9 +83,12 @@ export class CarrierStatusConsumer implements OnApplicationBootstrap {
       const counts: Partial<Record<StatusUpdateOutcome, number>> = {};
       for (const [index, outcome] of outcomes.entries()) {
         counts[outcome] = (counts[outcome] ?? 0) + 1;
+        this.metrics.statusUpdates.add(1, boundedAttributes({ 'status_update.outcome': outcome }));
+        if (outcome === 'applied' && items[index]!.update.status === 'DELIVERED') this.metrics.shipmentsDelivered.add(1);
         if (outcome === 'unknown_tracking_number') {
           const { message, update } = items[index]!;
           await this.deadLetters.record(TOPICS.carrierStatusUpdates, message, `unknown tracking number ${update.trackingNumber}`, tenantId);
+          this.metrics.statusUpdatesDeadLettered.add(1);
         }
       }
       if (items.length === 1) {

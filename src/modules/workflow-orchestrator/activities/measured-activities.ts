@@ -1,0 +1,47 @@
+import { boundedAttributes, platformMetrics, secondsSince, type Instruments } from '../../../platform/telemetry/instruments';
+import type { CreateShipmentActivities } from '../contracts/create-shipment.contracts';
+import { isPermanentActivityError } from './activity-failures';
+
+type ActivityName = keyof CreateShipmentActivities;
+
+/** What became of one attempt: done, failed and to be retried, or failed for good. */
+export function attemptOutcome(error: unknown): 'ok' | 'retryable' | 'permanent' {
+  if (error === undefined) return 'ok';
+  return isPermanentActivityError(error) ? 'permanent' : 'retryable';
+}
+
+/**
+ * The activities with every attempt measured (`logisynapse.workflow.activity.duration`, by
+ * activity and outcome: a retry storm shows as `retryable` attempts), and the shipment flow's
+ * business counters recorded where the flow decides them: a label recorded, a shipment failed.
+ * Wrapping the plain object keeps the measuring out of the activities and the same on both
+ * engines (Temporal's worker and DBOS call the same functions).
+ */
+export function measuredActivities(activities: CreateShipmentActivities, m: Instruments = platformMetrics()): CreateShipmentActivities {
+  const wrap = <K extends ActivityName>(name: K, after?: (...args: Parameters<CreateShipmentActivities[K]>) => void): CreateShipmentActivities[K] => {
+    const activity = activities[name] as (...args: unknown[]) => Promise<unknown>;
+    const measured = async (...args: unknown[]): Promise<unknown> => {
+      const startedAt = performance.now();
+      let failure: unknown;
+      try {
+        const result = await activity(...args);
+        after?.(...(args as Parameters<CreateShipmentActivities[K]>));
+        return result;
+      } catch (error) {
+        failure = error ?? new Error(`${name} failed`);
+        throw error;
+      } finally {
+        m.activityDuration.record(secondsSince(startedAt), boundedAttributes({ 'activity.name': name, outcome: attemptOutcome(failure) }));
+      }
+    };
+    return measured as CreateShipmentActivities[K];
+  };
+  return {
+    callShippoApi: wrap('callShippoApi'),
+    saveShipmentToDb: wrap('saveShipmentToDb', () => m.shipmentsLabelled.add(1)),
+    publishShipmentCreated: wrap('publishShipmentCreated'),
+    queueWelcomeEmail: wrap('queueWelcomeEmail'),
+    markShipmentFailed: wrap('markShipmentFailed', () => m.shipmentsFailed.add(1)),
+    voidLabel: wrap('voidLabel'),
+  };
+}

@@ -1,0 +1,33 @@
+import { INSTRUMENTS, LABEL_VALUES, boundedAttributes, boundedLabel } from './instruments';
+
+describe('platform instruments', () => {
+  const specs = Object.values(INSTRUMENTS);
+
+  it('are named logisynapse.<dotted.lowercase> with an OpenTelemetry unit, each name once', () => {
+    for (const spec of specs) {
+      expect(spec.name).toMatch(/^logisynapse(\.[a-z][a-z_]*)+$/);
+      expect(spec.unit).toMatch(spec.kind === 'histogram' ? /^s$/ : /^\{[a-z]+\}$/);
+      expect(spec.description.length).toBeGreaterThan(10);
+    }
+    expect(new Set(specs.map((s) => s.name)).size).toBe(specs.length);
+  });
+
+  it('carry only labels whose values are listed, and a bounded number of them', () => {
+    for (const spec of specs) {
+      for (const label of spec.labels) expect(Object.keys(LABEL_VALUES)).toContain(label);
+    }
+    for (const values of Object.values(LABEL_VALUES)) {
+      expect(values.length).toBeLessThanOrEqual(20);
+      for (const value of values) expect(value).toMatch(/^[A-Za-z_]+$/);
+    }
+  });
+
+  it('never label a series with an unlisted value: ids, emails and client strings become "other"', () => {
+    expect(boundedLabel('activity.name', 'callShippoApi')).toBe('callShippoApi');
+    for (const hostile of ['4f0c2a3e-9b1d-4c55-8a43-2f3a0d6b9e11', 'hippo@example.com', 'myQuery', '', 'x'.repeat(10_000)]) {
+      expect(boundedLabel('graphql.operation.type', hostile)).toBe('other');
+      expect(boundedLabel('carrier', hostile)).toBe('other');
+    }
+    expect(boundedAttributes({ carrier: 'shippo', outcome: 'weird' })).toEqual({ carrier: 'shippo', outcome: 'other' });
+  });
+});

@@ -1,0 +1,92 @@
+import { metrics, type Attributes, type Counter, type Histogram, type Meter } from '@opentelemetry/api';
+
+/**
+ * The platform's own instruments, declared in one place so their names, units and labels are
+ * reviewed together (and tested: no label may carry an unbounded value, such as an id, an email
+ * or a client-chosen string). Names follow OpenTelemetry's conventions (dot-separated, the unit
+ * in `unit`); the Prometheus exporter turns `logisynapse.shipments.created` into
+ * `logisynapse_shipments_created_total` and a duration in seconds into `..._seconds`.
+ *
+ * Each label's values are listed here: recording a value that is not listed is a bug that the
+ * unit test of each call site catches, and `boundedLabel` maps anything else to `other` so a
+ * mistake can never explode a series count in production.
+ */
+export const LABEL_VALUES = {
+  outcome: ['ok', 'error', 'rejected', 'retryable', 'permanent'],
+  carrier: ['sandbox', 'shippo'],
+  'carrier.operation': ['purchase_label', 'void_label'],
+  'activity.name': [
+    'callShippoApi',
+    'saveShipmentToDb',
+    'publishShipmentCreated',
+    'queueWelcomeEmail',
+    'markShipmentFailed',
+    'voidLabel',
+  ],
+  'status_update.outcome': ['applied', 'recorded', 'duplicate', 'unknown_tracking_number', 'malformed'],
+  'tracking.status': ['PRE_TRANSIT', 'TRANSIT', 'DELIVERED', 'RETURNED', 'FAILURE', 'UNKNOWN'],
+  'email.template': ['welcome'],
+  'graphql.operation.type': ['query', 'mutation', 'subscription'],
+} as const satisfies Record<string, readonly string[]>;
+
+export type LabelName = keyof typeof LABEL_VALUES;
+
+/** A listed value of `label`, or `other`. */
+export function boundedLabel(label: LabelName, value: string): string {
+  return (LABEL_VALUES[label] as readonly string[]).includes(value) ? value : 'other';
+}
+
+/** Attributes whose every value is a listed one. */
+export function boundedAttributes(attributes: Partial<Record<LabelName, string>>): Attributes {
+  const out: Attributes = {};
+  for (const [label, value] of Object.entries(attributes) as [LabelName, string][]) out[label] = boundedLabel(label, value);
+  return out;
+}
+
+/** Every instrument, with the labels it may carry. */
+export const INSTRUMENTS = {
+  shipmentsCreated: { kind: 'counter', name: 'logisynapse.shipments.created', unit: '{shipment}', labels: [], description: 'Shipment requests accepted (a new workflow started; repeats of an idempotency key are not counted)' },
+  shipmentsLabelled: { kind: 'counter', name: 'logisynapse.shipments.labelled', unit: '{shipment}', labels: [], description: 'Shipments whose bought label was recorded' },
+  shipmentsFailed: { kind: 'counter', name: 'logisynapse.shipments.failed', unit: '{shipment}', labels: [], description: 'Shipments that ended FAILED' },
+  shipmentsDelivered: { kind: 'counter', name: 'logisynapse.shipments.delivered', unit: '{shipment}', labels: [], description: 'Carrier DELIVERED updates applied to a shipment' },
+  statusUpdates: { kind: 'counter', name: 'logisynapse.status_updates', unit: '{update}', labels: ['status_update.outcome'], description: 'Carrier status updates consumed, by what became of them' },
+  statusUpdatesDeadLettered: { kind: 'counter', name: 'logisynapse.status_updates.dead_lettered', unit: '{update}', labels: [], description: 'Carrier status updates set aside as dead letters (malformed, or an unknown tracking number after its retries)' },
+  emailsSent: { kind: 'counter', name: 'logisynapse.emails.sent', unit: '{email}', labels: ['email.template'], description: 'Emails handed to the email sender' },
+  carrierRequestDuration: { kind: 'histogram', name: 'logisynapse.carrier.request.duration', unit: 's', labels: ['carrier', 'carrier.operation', 'outcome'], description: 'Calls to a carrier, by carrier, operation and outcome' },
+  activityDuration: { kind: 'histogram', name: 'logisynapse.workflow.activity.duration', unit: 's', labels: ['activity.name', 'outcome'], description: 'Workflow activity attempts (each retry is one), by activity and outcome' },
+  graphqlRequestDuration: { kind: 'histogram', name: 'logisynapse.graphql.request.duration', unit: 's', labels: ['graphql.operation.type', 'outcome'], description: 'GraphQL operations executed, by operation type and outcome (never by the client-chosen operation name or the query text)' },
+} as const satisfies Record<string, { kind: 'counter' | 'histogram'; name: string; unit: string; labels: readonly LabelName[]; description: string }>;
+
+type InstrumentKey = keyof typeof INSTRUMENTS;
+export type Instruments = { [K in InstrumentKey]: (typeof INSTRUMENTS)[K]['kind'] extends 'counter' ? Counter : Histogram };
+
+/** Latency buckets for calls that take milliseconds to seconds (the default buckets end at 10 s and start at 5 ms). */
+const SECONDS_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
+
+let instruments: Instruments | null = null;
+
+/** The instruments on `meter` (tests pass one of their own provider). */
+export function createPlatformMetrics(meter: Meter): Instruments {
+  const created: Partial<Record<InstrumentKey, Counter | Histogram>> = {};
+  for (const [key, spec] of Object.entries(INSTRUMENTS) as [InstrumentKey, (typeof INSTRUMENTS)[InstrumentKey]][]) {
+    created[key] =
+      spec.kind === 'counter'
+        ? meter.createCounter(spec.name, { unit: spec.unit, description: spec.description })
+        : meter.createHistogram(spec.name, { unit: spec.unit, description: spec.description, advice: { explicitBucketBoundaries: SECONDS_BUCKETS } });
+  }
+  return created as Instruments;
+}
+
+/**
+ * The instruments, created on first use from the global meter provider: the real one once
+ * telemetry started (main.ts), a no-op one in unit tests that start none.
+ */
+export function platformMetrics(): Instruments {
+  instruments ??= createPlatformMetrics(metrics.getMeter('logisynapse'));
+  return instruments;
+}
+
+/** Seconds since `startedAt` (a `performance.now()` reading). */
+export function secondsSince(startedAt: number): number {
+  return (performance.now() - startedAt) / 1000;
+}
