@@ -852,7 +852,11 @@ write_env_file() {
     # client tools for the tests (the playground in a browser, the README's grpcurl commands)
     echo "GRPCURL_BIN=$GRPCURL_BIN"
     echo "CHROMIUM_BIN=$(command -v chromium || true)"
+    observability_env
   } >"$tmp"
   mv "$tmp" "$ENV_FILE"
   note "$(grep -c = "$ENV_FILE") settings in $ENV_FILE"
 }
+
+# shellcheck source=scripts/infra/observability.sh
+source "$INFRA_SCRIPTS_DIR/observability.sh"

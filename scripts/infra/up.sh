@@ -29,6 +29,10 @@ step "opa: install $OPA_VERSION (go install)"            opa_ensure_installed
 step "opa: check and test policies/"                     opa_check_policies
 step "opa: start server"                                 opa_start
 
+step "prometheus: install (Debian)"                    prometheus_ensure_installed
+step "prometheus: check config and rules"               prometheus_write_config
+step "prometheus: start"                                prometheus_start
+
 step "tools: headless Chromium (Debian)"                chromium_ensure_installed
 step "tools: grpcurl $GRPCURL_VERSION (go install)"      grpcurl_ensure_installed
 
