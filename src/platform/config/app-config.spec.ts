@@ -23,9 +23,30 @@ describe('loadConfig', () => {
     [{ LOGISYNAPSE_MODULES: 'communications,tenancy', DATABASE_URL: 'postgres://app@db/x' }, /module "communications" needs "auth", "authorization" in the same process/],
     [{ PLATFORM_ADMIN_CLIENT_ID: 'admin' }, /must be set together/],
     [{ PLATFORM_ADMIN_CLIENT_ID: 'admin', PLATFORM_ADMIN_CLIENT_SECRET: 'short' }, /at least 16/],
+    [{ LOGISYNAPSE_KEY_ENCRYPTION_KEY: 'correct horse battery staple' }, /LOGISYNAPSE_KEY_ENCRYPTION_KEY must be 32 bytes/],
+    [{ LOGISYNAPSE_KEY_ENCRYPTION_KEY: 'ab'.repeat(31) }, /LOGISYNAPSE_KEY_ENCRYPTION_KEY must be 32 bytes/],
+    [{ LOGISYNAPSE_KEY_ENCRYPTION_KEY: Buffer.alloc(24, 1).toString('base64') }, /LOGISYNAPSE_KEY_ENCRYPTION_KEY must be 32 bytes/],
+    [{ NODE_ENV: 'production', DATABASE_URL: 'postgres://app@db/x' }, /LOGISYNAPSE_KEY_ENCRYPTION_KEY is required in production/],
   ])('fails fast on %j', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);
+  });
+});
+
+describe('loadConfig: key-encryption key', () => {
+  const key = Buffer.from(Array.from({ length: 32 }, (_, i) => i * 7 + 200));
+  it.each([
+    ['hex', key.toString('hex')],
+    ['base64', key.toString('base64')],
+    ['base64url', key.toString('base64url')],
+  ])('reads 32 bytes given as %s', (_form, value) => {
+    expect(loadConfig({ LOGISYNAPSE_KEY_ENCRYPTION_KEY: value }).auth.keyEncryptionKey).toEqual(key);
+  });
+
+  it('is generated into the data directory when unset (null here), outside production or on the embedded database', () => {
+    expect(loadConfig({}).auth.keyEncryptionKey).toBeNull();
+    expect(loadConfig({ NODE_ENV: 'production' }).auth.keyEncryptionKey).toBeNull();
+    expect(loadConfig({ DATABASE_URL: 'postgres://app@db/x' }).auth.keyEncryptionKey).toBeNull();
   });
 });
 
