@@ -33,7 +33,7 @@ export interface AppConfig {
     /**
      * The key-encryption key that seals the private signing keys at rest (AES-256-GCM), 32 bytes
      * from LOGISYNAPSE_KEY_ENCRYPTION_KEY; null: generated once into the data directory
-     * (`key-encryption.key`, 0600), refused in production on a real database (ADR 0028).
+     * (`key-encryption.key`, 0600) on the embedded database; required with DATABASE_URL (ADR 0028).
      */
     keyEncryptionKey: Buffer | null;
   };
@@ -244,9 +244,12 @@ export function loadConfig(env: Env = process.env): AppConfig {
     if (optional(env, name) !== null && optional(env, 'DATABASE_URL') === null) throw new ConfigError(`${name} needs DATABASE_URL`);
   }
   const kek = keyEncryptionKey(env);
-  if (kek === null && nodeEnv === 'production' && optional(env, 'DATABASE_URL') !== null) {
-    // Generated into one process's data directory, it would differ between replicas and be lost with the container.
-    throw new ConfigError('LOGISYNAPSE_KEY_ENCRYPTION_KEY is required in production with DATABASE_URL (32 bytes: openssl rand -base64 32)');
+  if (kek === null && optional(env, 'DATABASE_URL') !== null) {
+    // Generated into one process's data directory, it would differ between the processes sharing
+    // the database (replicas, a split deployment, a test's temporary directory) and be lost with it.
+    throw new ConfigError(
+      'LOGISYNAPSE_KEY_ENCRYPTION_KEY is required with DATABASE_URL: 32 bytes (openssl rand -base64 32), the same for every process of the database; `npm run infra:up` writes one to .env.infra',
+    );
   }
   const port = int(env, 'PORT', 3000, 0, 65535);
   return {
