@@ -121,6 +121,8 @@ async function bootstrap(): Promise<void> {
 }
 
 bootstrap().catch((error: unknown) => {
-  process.stderr.write(`Logisynapse failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  // A wrong key-encryption key is the operator's to fix, not a bug: its message says what to do, no stack.
+  const operatorError = error instanceof Error && error.name === 'KeyEncryptionError';
+  process.stderr.write(`Logisynapse failed to start: ${error instanceof Error ? (operatorError ? error.message : (error.stack ?? error.message)) : String(error)}\n`);
   process.exit(1);
 });

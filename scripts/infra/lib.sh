@@ -832,6 +832,18 @@ grpcurl_ensure_installed() {
 # .env.infra
 # ---------------------------------------------------------------------------------------------
 
+# The key-encryption key of the development database's signing keys (ADR 0028): generated once,
+# kept 0600 in this checkout's infra state, so every app started with .env.infra uses the same one.
+kek_ensure() {
+  local file="$INFRA_DIR/key-encryption.key"
+  if [ ! -s "$file" ]; then
+    mkdir -p "$INFRA_DIR"
+    (umask 077 && head -c 32 /dev/urandom | base64 -w0 >"$file")
+  fi
+  chmod 600 "$file"
+  cat "$file"
+}
+
 write_env_file() {
   local tmp="$ENV_FILE.tmp.$$"
   {
@@ -843,6 +855,8 @@ write_env_file() {
     echo "DATABASE_TEST_ENGINE_URL=$(pg_url "$PG_ENGINE" "$PG_ENGINE_PASSWORD" "$PG_TEST_DB")"
     # tests only (the superuser negative control of test/contracts/database.contract.ts)
     echo "DATABASE_TEST_SUPERUSER_URL=$(pg_url "$PG_TEST_SUPERUSER" "$PG_TEST_SUPERUSER_PASSWORD" "$PG_TEST_DB")"
+    # the development database's; the tests' apps use their own for the test database (test/support/e2e-targets.ts)
+    echo "LOGISYNAPSE_KEY_ENCRYPTION_KEY=$(kek_ensure)"
     echo "AMQP_URL=amqp://guest:guest@$BIND_IP:$AMQP_PORT/%2F"
     echo "KAFKA_BROKERS=$BIND_IP:$KAFKA_PORT"
     echo "TEMPORAL_ADDRESS=$BIND_IP:$TEMPORAL_PORT"

@@ -165,16 +165,18 @@ export function describeDatabaseContract(
                            WHERE i.indrelid = c.oid AND a.attname = 'tenant_id') AS leading_index
              FROM pg_class c
              JOIN pg_attribute t ON t.attrelid = c.oid AND t.attname = 'tenant_id' AND NOT t.attisdropped
-             LEFT JOIN pg_policy p ON p.polrelid = c.oid AND p.polcmd = '*'
+             -- Policies for everyone (PUBLIC); one for the owner alone is auth-data.contract.ts's to check.
+             LEFT JOIN pg_policy p ON p.polrelid = c.oid AND p.polcmd = '*' AND p.polroles = '{0}'
             WHERE c.relnamespace = 'public'::regnamespace AND c.relkind = 'r'
-              AND c.relname NOT IN ('api_clients', 'dead_letters', ${'$'}1)
+              AND c.relname NOT IN ('dead_letters', ${'$'}1)
             GROUP BY c.oid, c.relname ORDER BY c.relname`,
           [scratch],
         );
-        // Platform tables, not tenant-owned: api_clients holds the credentials of tenants and of platform
-        // administrators; dead_letters is the operators' record of undeliverable messages, whose tenant
-        // may be unknown, and the application role may only add to it (INSERT, no SELECT).
-        expect(rows.map((r) => r.relname)).toEqual([...SHIPMENT_TABLES].sort());
+        // api_clients holds tenants' clients and the platform administrators' (no tenant): tenant
+        // transactions see their own tenant's, the token endpoint finds one by id through the owner's
+        // functions (ADR 0028). dead_letters is a platform table, the operators' record of undeliverable
+        // messages, whose tenant may be unknown; the application role may only add to it (INSERT, no SELECT).
+        expect(rows.map((r) => r.relname)).toEqual(['api_clients', ...SHIPMENT_TABLES].sort());
         for (const table of rows) {
           expect({ table: table.relname, rls: table.rls, forced: table.forced, leadingIndex: table.leading_index }).toEqual({
             table: table.relname, rls: true, forced: true, leadingIndex: true,

@@ -1,9 +1,12 @@
+import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
+import { join } from 'node:path';
 import type { ServiceError } from '@grpc/grpc-js';
 import { Client } from 'pg';
 import { SignJWT, decodeProtectedHeader, exportJWK, generateKeyPair, importJWK, type CryptoKey, type JWK } from 'jose';
 import type { AppProcess } from '../support/app-process';
 import { embeddedDatabaseUrl } from '../support/embedded-database-access';
+import { KEY_ENCRYPTION_KEY_FILE, openPrivateKey } from '../../src/modules/auth/application/key-encryption';
 
 /** What the attack suites send to prove a token works: the cheapest tenant query there is. */
 export const PROBE_QUERY = `{ shipments(first: 1) { edges { cursor } } }`;
@@ -88,17 +91,21 @@ export function tamper(token: string, change: (parts: { header: Record<string, u
 }
 
 /**
- * The server's private signing key for `kid`, read from the app's own database: only so the
+ * The server's private signing key for `kid`, read from the app's own database and opened with
+ * its key-encryption key (from its data directory, or `kek` as given to the app): only so the
  * suite can sign tokens that are correctly signed but wrong in one claim (expired, wrong
  * audience...), the checks an attacker reaches once the signature itself is not the obstacle.
+ * Read as the database's owner (the embedded superuser): the app's own role cannot read the table.
  */
-export async function serverSigningKey(app: AppProcess, databaseUrl: string | undefined, kid: string): Promise<{ privateKey: CryptoKey; privateJwk: JWK }> {
-  const client = new Client({ connectionString: databaseUrl ?? embeddedDatabaseUrl(app) });
+export async function serverSigningKey(app: AppProcess, ownerUrl: string | undefined, kid: string, kek?: Buffer): Promise<{ privateKey: CryptoKey; privateJwk: JWK }> {
+  const client = new Client({ connectionString: ownerUrl ?? embeddedDatabaseUrl(app) });
   await client.connect();
   try {
-    const { rows } = await client.query<{ private_jwk: JWK }>(`SELECT private_jwk FROM signing_keys WHERE kid = $1`, [kid]);
-    if (!rows[0]) throw new Error(`no signing key ${kid}`);
-    const privateJwk = typeof rows[0].private_jwk === 'string' ? (JSON.parse(rows[0].private_jwk) as JWK) : rows[0].private_jwk;
+    const { rows } = await client.query<{ private_jwk_sealed: string | null }>(`SELECT private_jwk_sealed FROM signing_keys WHERE kid = $1`, [kid]);
+    const sealed = rows[0]?.private_jwk_sealed;
+    if (!sealed) throw new Error(`no sealed signing key ${kid}`);
+    const key = kek ?? Buffer.from(readFileSync(join(app.dataDir, KEY_ENCRYPTION_KEY_FILE), 'utf8').trim(), 'base64url');
+    const privateJwk = openPrivateKey({ key, source: 'the test' }, kid, sealed);
     return { privateKey: (await importJWK(privateJwk, 'ES256')) as CryptoKey, privateJwk };
   } finally {
     await client.end();

@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { AppProcess, type DemoCredentials } from '../support/app-process';
+import { postFrom } from '../support/loopback-source';
 import { PROBE_QUERY, errorCodeOf, expectNoLeak, http, type HttpAnswer } from './security-support';
 
 /**
  * Brute force on POST /oauth/token. The limiter (src/modules/auth/application/token-request-limiter.ts)
  * counts failed requests in the platform database, shared by every process: 10 per client id and
- * 30 per address in five minutes. This file has its own apps, and the tests run in order: the
- * last one of the first block locks the whole address.
+ * address, and 30 per address, in five minutes (ADR 0029). This file has its own apps, and the
+ * tests run in order: the last one of the first block locks the whole address 127.0.0.1.
  */
 describe('security: brute force on the token endpoint (embedded defaults)', () => {
   const CLIENT_LIMIT = 10;
@@ -15,6 +16,7 @@ describe('security: brute force on the token endpoint (embedded defaults)', () =
   let app: AppProcess;
   let victim: DemoCredentials;
   let bystander: DemoCredentials;
+  let targeted: DemoCredentials;
   /** Failed requests this file has made from 127.0.0.1 so far (the address counter). */
   let addressFailures = 0;
 
@@ -22,6 +24,7 @@ describe('security: brute force on the token endpoint (embedded defaults)', () =
     app = await AppProcess.start();
     victim = await app.newTenant('Brute force victim');
     bystander = await app.newTenant('Brute force bystander');
+    targeted = await app.newTenant('Brute force from elsewhere');
   });
 
   afterAll(async () => {
@@ -50,7 +53,20 @@ describe('security: brute force on the token endpoint (embedded defaults)', () =
       },
       body: 'grant_type=client_credentials',
     });
-  const secrets = () => [victim.clientSecret, bystander.clientSecret];
+  /** The same form request, from the loopback address `localAddress` (the socket's source). */
+  const formFrom = async (localAddress: string, clientId: string, secret: string, headers: Record<string, string> = {}): Promise<HttpAnswer> => {
+    const body = new URLSearchParams({ grant_type: 'client_credentials', client_id: clientId, client_secret: secret }).toString();
+    const res = await postFrom(localAddress, `${app.baseUrl}/oauth/token`, { 'content-type': 'application/x-www-form-urlencoded', ...headers }, body);
+    const text = await res.text();
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      // Not JSON: `json` stays undefined.
+    }
+    return { status: res.status, headers: res.headers, text, json };
+  };
+  const secrets = () => [victim.clientSecret, bystander.clientSecret, targeted.clientSecret];
 
   const expectFailure = (answer: HttpAnswer) => {
     expect(answer.status).toBe(401);
@@ -76,7 +92,7 @@ describe('security: brute force on the token endpoint (embedded defaults)', () =
     expectNoLeak(wrongSecret.text, secrets());
   });
 
-  it(`locks a client id after ${CLIENT_LIMIT} failures: 429 with Retry-After, even for the right secret, however it is sent`, async () => {
+  it(`locks a client id from an address after ${CLIENT_LIMIT} failures: 429 with Retry-After, even for the right secret, however it is sent`, async () => {
     // Failures through every way of sending credentials count alike.
     for (let i = 0; i < CLIENT_LIMIT; i++) {
       const attempt = i % 3 === 0 ? form : i % 3 === 1 ? json : basic;
@@ -90,6 +106,23 @@ describe('security: brute force on the token endpoint (embedded defaults)', () =
 
   it('keeps other clients working while one client id is locked', async () => {
     const answer = await form(bystander.clientId, bystander.clientSecret);
+    expect(answer.status).toBe(200);
+    const token = (answer.json as { access_token: string }).access_token;
+    expect((await app.graphql(token, PROBE_QUERY)).errors).toBeUndefined();
+  });
+
+  it(`does not lock a client out for its other addresses: ${CLIENT_LIMIT} failures from 127.0.0.2 lock 127.0.0.2 out, the right secret from 127.0.0.1 still gets a token`, async () => {
+    const attacker = '127.0.0.2';
+    for (let i = 0; i < CLIENT_LIMIT; i++) {
+      const answer = await formFrom(attacker, targeted.clientId, `guess-${i}`);
+      expect(answer.status).toBe(401);
+      expect(answer.json).toMatchObject({ error: 'invalid_client', code: 'UNAUTHENTICATED' });
+    }
+    // The attacker's address stays limited, with the right secret too, and naming another address changes nothing.
+    expectLocked(await formFrom(attacker, targeted.clientId, targeted.clientSecret));
+    expectLocked(await formFrom(attacker, targeted.clientId, targeted.clientSecret, { 'x-forwarded-for': '127.0.0.1', 'x-real-ip': '127.0.0.1' }));
+    // The client itself, from its own address, is not locked out.
+    const answer = await form(targeted.clientId, targeted.clientSecret);
     expect(answer.status).toBe(200);
     const token = (answer.json as { access_token: string }).access_token;
     expect((await app.graphql(token, PROBE_QUERY)).errors).toBeUndefined();

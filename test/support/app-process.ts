@@ -80,15 +80,21 @@ export class AppProcess {
     child.stderr?.on('data', collect);
     let exited = false;
     child.once('exit', () => (exited = true));
-    await eventually(
+    // An app that ends during its start fails the start at once (once its output is read), not at the deadline.
+    const endedDuringStart = new Promise<never>((_resolve, reject) =>
+      child.once('close', (code, signal) => reject(new Error(`app exited during start (${code ?? signal}):\n${this.logs.slice(-30).join('\n')}`))),
+    );
+    endedDuringStart.catch(() => undefined);
+    const ready = eventually(
       'the app to be ready',
       async () => {
-        if (exited) throw new Error(`app exited during start:\n${this.logs.slice(-30).join('\n')}`);
+        if (exited) return false; // stop polling: its 'close' reports it, with its last lines
         const res = await fetch(`${this.baseUrl}/health/ready`).catch(() => null);
         return res?.ok ? true : undefined;
       },
       { timeoutMs: 60_000, intervalMs: 200 },
-    ).catch((error: unknown) => {
+    );
+    await Promise.race([ready.then((ok) => (ok ? undefined : endedDuringStart)), endedDuringStart]).catch((error: unknown) => {
       child.kill('SIGKILL');
       throw error;
     });

@@ -18,6 +18,14 @@ const REAL_SERVER_VARIABLES = ['DATABASE_TEST_URL', 'DATABASE_TEST_OWNER_URL', '
 
 const TASK_QUEUE = `e2e-${process.pid}-${Date.now().toString(36)}`;
 
+/**
+ * The key-encryption key of the shared test database's signing keys (ADR 0028): every app the
+ * tests start on it must use the same one, and a key generated into each app's own data
+ * directory would differ. A test database's key, not a secret; LOGISYNAPSE_TEST_KEY_ENCRYPTION_KEY
+ * overrides it.
+ */
+export const TEST_KEY_ENCRYPTION_KEY = process.env.LOGISYNAPSE_TEST_KEY_ENCRYPTION_KEY ?? Buffer.alloc(32, 'logisynapse test database key!!').toString('base64');
+
 export function e2eTargets(): E2eTarget[] {
   const realEnv: Record<string, string> = {};
   if (process.env.DATABASE_TEST_URL) realEnv.DATABASE_URL = process.env.DATABASE_TEST_URL;
@@ -28,6 +36,7 @@ export function e2eTargets(): E2eTarget[] {
   if (process.env.TEMPORAL_ADDRESS) realEnv.TEMPORAL_ADDRESS = process.env.TEMPORAL_ADDRESS;
   if (process.env.TEMPORAL_NAMESPACE) realEnv.TEMPORAL_NAMESPACE = process.env.TEMPORAL_NAMESPACE;
   if (process.env.OPA_URL) realEnv.OPA_URL = process.env.OPA_URL;
+  realEnv.LOGISYNAPSE_KEY_ENCRYPTION_KEY = TEST_KEY_ENCRYPTION_KEY;
   // One Temporal task queue per test file: the apps of one file (a restart) share it, and no
   // other file's worker takes their workflows.
   realEnv.TEMPORAL_TASK_QUEUE = TASK_QUEUE;

@@ -1,9 +1,13 @@
 import { Module } from '@nestjs/common';
+import { APP_CONFIG, type AppConfig } from '../../platform/config/app-config';
 import { TenancyModule } from '../tenancy';
+import { ApiClientsRepository } from './adapters/typeorm/api-clients.repository';
+import { SigningKeysRepository } from './adapters/typeorm/signing-keys.repository';
 import { BearerTokenStrategy } from './api/bearer-token.strategy';
 import { OAuthController } from './api/oauth.controller';
 import { ApiClientsService } from './application/api-clients.service';
 import { CredentialsBootstrap } from './application/credentials-bootstrap';
+import { KEY_ENCRYPTION_KEY, resolveKeyEncryptionKey } from './application/key-encryption';
 import { SigningKeysService } from './application/signing-keys.service';
 import { TenantOnboardingService } from './application/tenant-onboarding.service';
 import { TokenRequestLimiter } from './application/token-request-limiter';
@@ -12,7 +16,18 @@ import { TokensService } from './application/tokens.service';
 @Module({
   imports: [TenancyModule],
   controllers: [OAuthController],
-  providers: [BearerTokenStrategy, SigningKeysService, TokensService, TokenRequestLimiter, ApiClientsService, TenantOnboardingService, CredentialsBootstrap],
+  providers: [
+    { provide: KEY_ENCRYPTION_KEY, inject: [APP_CONFIG], useFactory: (config: AppConfig) => resolveKeyEncryptionKey(config) },
+    ApiClientsRepository,
+    SigningKeysRepository,
+    BearerTokenStrategy,
+    SigningKeysService,
+    TokensService,
+    TokenRequestLimiter,
+    ApiClientsService,
+    TenantOnboardingService,
+    CredentialsBootstrap,
+  ],
   exports: [TokensService, ApiClientsService, SigningKeysService, TenantOnboardingService],
 })
 export class AuthModule {}

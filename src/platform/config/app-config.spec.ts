@@ -1,5 +1,8 @@
 import { ConfigError, loadConfig } from './app-config';
 
+/** A real database's settings: its URL and the key-encryption key every process of it shares. */
+const KEK = 'ab'.repeat(32);
+
 describe('loadConfig', () => {
   it('has working defaults for a laptop', () => {
     const config = loadConfig({});
@@ -23,9 +26,30 @@ describe('loadConfig', () => {
     [{ LOGISYNAPSE_MODULES: 'communications,tenancy', DATABASE_URL: 'postgres://app@db/x' }, /module "communications" needs "auth", "authorization" in the same process/],
     [{ PLATFORM_ADMIN_CLIENT_ID: 'admin' }, /must be set together/],
     [{ PLATFORM_ADMIN_CLIENT_ID: 'admin', PLATFORM_ADMIN_CLIENT_SECRET: 'short' }, /at least 16/],
+    [{ LOGISYNAPSE_KEY_ENCRYPTION_KEY: 'correct horse battery staple' }, /LOGISYNAPSE_KEY_ENCRYPTION_KEY must be 32 bytes/],
+    [{ LOGISYNAPSE_KEY_ENCRYPTION_KEY: 'ab'.repeat(31) }, /LOGISYNAPSE_KEY_ENCRYPTION_KEY must be 32 bytes/],
+    [{ LOGISYNAPSE_KEY_ENCRYPTION_KEY: Buffer.alloc(24, 1).toString('base64') }, /LOGISYNAPSE_KEY_ENCRYPTION_KEY must be 32 bytes/],
+    [{ NODE_ENV: 'production', DATABASE_URL: 'postgres://app@db/x' }, /LOGISYNAPSE_KEY_ENCRYPTION_KEY is required with DATABASE_URL/],
+    [{ DATABASE_URL: 'postgres://app@db/x' }, /LOGISYNAPSE_KEY_ENCRYPTION_KEY is required with DATABASE_URL/],
   ])('fails fast on %j', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);
+  });
+});
+
+describe('loadConfig: key-encryption key', () => {
+  const key = Buffer.from(Array.from({ length: 32 }, (_, i) => i * 7 + 200));
+  it.each([
+    ['hex', key.toString('hex')],
+    ['base64', key.toString('base64')],
+    ['base64url', key.toString('base64url')],
+  ])('reads 32 bytes given as %s', (_form, value) => {
+    expect(loadConfig({ LOGISYNAPSE_KEY_ENCRYPTION_KEY: value }).auth.keyEncryptionKey).toEqual(key);
+  });
+
+  it('is generated into the data directory when unset (null here) on the embedded database, production too', () => {
+    expect(loadConfig({}).auth.keyEncryptionKey).toBeNull();
+    expect(loadConfig({ NODE_ENV: 'production' }).auth.keyEncryptionKey).toBeNull();
   });
 });
 
@@ -34,11 +58,11 @@ describe('loadConfig: split deployment', () => {
     const edge = loadConfig({
       LOGISYNAPSE_MODULES: 'gateway, auth, tenancy, authorization, communications, carriers',
       SHIPMENTS_GRPC_URL: 'shipments-core:50051',
-      DATABASE_URL: 'postgres://app@db/x',
+      DATABASE_URL: 'postgres://app@db/x', LOGISYNAPSE_KEY_ENCRYPTION_KEY: KEK,
     });
     expect(edge.modules).toEqual(['gateway', 'auth', 'tenancy', 'authorization', 'communications', 'carriers']);
     expect(edge.grpcClients).toEqual({ shipments: 'shipments-core:50051', communications: null });
-    const core = loadConfig({ LOGISYNAPSE_MODULES: 'shipments,workflow-orchestrator,carriers,auth,tenancy,authorization', DATABASE_URL: 'postgres://app@db/x' });
+    const core = loadConfig({ LOGISYNAPSE_MODULES: 'shipments,workflow-orchestrator,carriers,auth,tenancy,authorization', DATABASE_URL: 'postgres://app@db/x', LOGISYNAPSE_KEY_ENCRYPTION_KEY: KEK });
     expect(core.modules).not.toContain('gateway');
     expect(core.grpcClients).toEqual({ shipments: null, communications: null });
   });
@@ -48,10 +72,10 @@ describe('loadConfig: split deployment', () => {
       LOGISYNAPSE_MODULES: 'gateway,auth,tenancy,authorization',
       SHIPMENTS_GRPC_URL: 'core:50051',
       COMMUNICATIONS_GRPC_URL: 'dns:///communications:50051',
-      DATABASE_URL: 'postgres://app@db/x',
+      DATABASE_URL: 'postgres://app@db/x', LOGISYNAPSE_KEY_ENCRYPTION_KEY: KEK,
     });
     expect(gateway.grpcClients).toEqual({ shipments: 'core:50051', communications: 'dns:///communications:50051' });
-    const communications = loadConfig({ LOGISYNAPSE_MODULES: 'communications,tenancy,auth,authorization', DATABASE_URL: 'postgres://app@db/x' });
+    const communications = loadConfig({ LOGISYNAPSE_MODULES: 'communications,tenancy,auth,authorization', DATABASE_URL: 'postgres://app@db/x', LOGISYNAPSE_KEY_ENCRYPTION_KEY: KEK });
     expect(communications.modules).toEqual(['communications', 'tenancy', 'auth', 'authorization']);
   });
 
@@ -68,7 +92,7 @@ describe('loadConfig: real servers', () => {
   });
 
   it('reads the three database roles, and refuses a role URL without DATABASE_URL', () => {
-    const config = loadConfig({ DATABASE_URL: 'postgres://app@db/x', DATABASE_OWNER_URL: 'postgres://owner@db/x', DATABASE_ENGINE_URL: 'postgres://engine@db/x' });
+    const config = loadConfig({ DATABASE_URL: 'postgres://app@db/x', LOGISYNAPSE_KEY_ENCRYPTION_KEY: KEK, DATABASE_OWNER_URL: 'postgres://owner@db/x', DATABASE_ENGINE_URL: 'postgres://engine@db/x' });
     expect(config.database).toMatchObject({ url: 'postgres://app@db/x', ownerUrl: 'postgres://owner@db/x', engineUrl: 'postgres://engine@db/x' });
     expect(() => loadConfig({ DATABASE_ENGINE_URL: 'postgres://engine@db/x' })).toThrow(/DATABASE_ENGINE_URL needs DATABASE_URL/);
     expect(() => loadConfig({ DATABASE_OWNER_URL: 'postgres://owner@db/x' })).toThrow(/DATABASE_OWNER_URL needs DATABASE_URL/);

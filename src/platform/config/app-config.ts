@@ -30,6 +30,12 @@ export interface AppConfig {
     trustedProxyHops: number;
     adminClientId: string | null;
     adminClientSecret: string | null;
+    /**
+     * The key-encryption key that seals the private signing keys at rest (AES-256-GCM), 32 bytes
+     * from LOGISYNAPSE_KEY_ENCRYPTION_KEY; null: generated once into the data directory
+     * (`key-encryption.key`, 0600) on the embedded database; required with DATABASE_URL (ADR 0028).
+     */
+    keyEncryptionKey: Buffer | null;
   };
   carrier: {
     shippoApiKey: string | null;
@@ -119,6 +125,24 @@ function oneOf<T extends string>(env: Env, key: string, values: readonly T[], fa
   if (raw === null) return fallback;
   if (!(values as readonly string[]).includes(raw)) throw new ConfigError(`${key} must be one of ${values.join(', ')}, got "${raw}"`);
   return raw as T;
+}
+
+/**
+ * LOGISYNAPSE_KEY_ENCRYPTION_KEY: 32 random bytes, as 64 hex digits or base64 / base64url
+ * (`openssl rand -base64 32`). Anything else is refused rather than stretched into a key.
+ */
+export function keyEncryptionKey(env: Env): Buffer | null {
+  const raw = optional(env, 'LOGISYNAPSE_KEY_ENCRYPTION_KEY');
+  if (raw === null) return null;
+  const key = /^[0-9a-fA-F]{64}$/.test(raw)
+    ? Buffer.from(raw, 'hex')
+    : /^[A-Za-z0-9+/_-]{43}={0,1}$/.test(raw)
+      ? Buffer.from(raw.replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, ''), 'base64url')
+      : null;
+  if (key?.length !== 32) {
+    throw new ConfigError('LOGISYNAPSE_KEY_ENCRYPTION_KEY must be 32 bytes as 64 hex digits or 43/44 base64 characters (openssl rand -base64 32)');
+  }
+  return key;
 }
 
 function brokers(env: Env): string[] | null {
@@ -255,6 +279,14 @@ export function loadConfig(env: Env = process.env): AppConfig {
     // Without DATABASE_URL the embedded database is used and these would be silently ignored.
     if (optional(env, name) !== null && optional(env, 'DATABASE_URL') === null) throw new ConfigError(`${name} needs DATABASE_URL`);
   }
+  const kek = keyEncryptionKey(env);
+  if (kek === null && optional(env, 'DATABASE_URL') !== null) {
+    // Generated into one process's data directory, it would differ between the processes sharing
+    // the database (replicas, a split deployment, a test's temporary directory) and be lost with it.
+    throw new ConfigError(
+      'LOGISYNAPSE_KEY_ENCRYPTION_KEY is required with DATABASE_URL: 32 bytes (openssl rand -base64 32), the same for every process of the database; `npm run infra:up` writes one to .env.infra',
+    );
+  }
   const port = int(env, 'PORT', 3000, 0, 65535);
   return {
     environment: nodeEnv,
@@ -289,6 +321,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       trustedProxyHops: int(env, 'TRUSTED_PROXY_HOPS', 0, 0, 10),
       adminClientId,
       adminClientSecret,
+      keyEncryptionKey: kek,
     },
     carrier: {
       shippoApiKey: optional(env, 'SHIPPO_API_KEY'),

@@ -1,4 +1,4 @@
-import { clientAddress } from './client-address';
+import { clientAddress, limitKey } from './client-address';
 
 describe('clientAddress', () => {
   it('is the socket peer when no proxy is trusted, whatever X-Forwarded-For says', () => {
@@ -26,5 +26,25 @@ describe('clientAddress', () => {
 
   it('keeps the key short', () => {
     expect(clientAddress('10.0.0.7', 'x'.repeat(500), 1)).toHaveLength(100);
+  });
+
+  it('counts a dual-stack IPv4 peer as its IPv4 address, and an IPv6 client by its /64', () => {
+    expect(clientAddress('::ffff:127.0.0.2', undefined, 0)).toBe('127.0.0.2');
+    expect(clientAddress('2001:db8:1:2:aaaa::1', undefined, 0)).toBe('2001:db8:1:2::/64');
+    expect(clientAddress('10.0.0.7', '2001:0db8:0001:0002:ffff:1:2:3', 1)).toBe('2001:db8:1:2::/64');
+  });
+});
+
+describe('limitKey', () => {
+  it.each([
+    ['::1', '0:0:0:0::/64'],
+    ['2001:db8::', '2001:db8:0:0::/64'],
+    ['fe80::1:2:3:4', 'fe80:0:0:0::/64'],
+    ['2001:db8:a:b:c:d:e:f', '2001:db8:a:b::/64'],
+    ['::FFFF:192.0.2.1', '192.0.2.1'],
+    ['192.0.2.1', '192.0.2.1'],
+    ['unknown', 'unknown'],
+  ])('%s -> %s', (address, key) => {
+    expect(limitKey(address)).toBe(key);
   });
 });

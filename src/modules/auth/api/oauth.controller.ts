@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Headers, HttpCode, HttpException, Inject, Post, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { TokenRequestLimiter } from '../application/token-request-limiter';
+import { TokenRequestLimiter, clientAddressKey } from '../application/token-request-limiter';
 import { ApiClientsService } from '../application/api-clients.service';
 import { SigningKeysService } from '../application/signing-keys.service';
 import { TokensService } from '../application/tokens.service';
@@ -49,7 +49,7 @@ const field = (body: Record<string, unknown>, name: string): string | undefined 
   return typeof value === 'string' ? value : undefined;
 };
 
-/** Refused while a client id or an address has failed too often (RFC 6585 429, with Retry-After). */
+/** Refused while a client id from this address, or the address, has failed too often (RFC 6585 429, with Retry-After). */
 export class TooManyAttemptsError extends HttpException {
   constructor(retryAfterSeconds: number) {
     super({ error: 'invalid_request', error_description: `Too many failed attempts; retry in ${retryAfterSeconds} s`, code: 'TOO_MANY_REQUESTS' }, 429);
@@ -88,7 +88,7 @@ export class OAuthController {
     if (!grantType) throw new OAuthError('invalid_request', 'grant_type is required');
     if (grantType !== 'client_credentials') throw new OAuthError('unsupported_grant_type', 'Only client_credentials is supported');
     if (!clientId || !clientSecret) throw new OAuthError('invalid_request', 'client_id and client_secret are required');
-    const clientKey = `client:${clientId.slice(0, 200)}`;
+    const clientKey = clientAddressKey(clientId, address);
     const { retryAfterMs: waitMs, clientHasFailures } = await this.limiter.check(clientKey, address);
     if (waitMs > 0) {
       const seconds = Math.ceil(waitMs / 1000);

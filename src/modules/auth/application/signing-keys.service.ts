@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { Inject, Injectable, Logger, Optional, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { exportJWK, generateKeyPair, importJWK, type CryptoKey, type JWK } from 'jose';
-import { APP_DATA_SOURCE, type AppDataSource } from '../../../platform/database';
 import { badInput, notFound } from '../../../platform/errors/domain-error';
 import { clientValue } from '../../../platform/validation/postgres-text';
+import { SigningKeysRepository, type StoredSigningKey } from '../adapters/typeorm/signing-keys.repository';
+import { KEY_ENCRYPTION_KEY, openPrivateKey, sealPrivateKey, type KeyEncryptionKey } from './key-encryption';
 
 export const SIGNING_ALGORITHM = 'ES256';
 
@@ -15,7 +16,16 @@ export const SIGNING_ALGORITHM = 'ES256';
 export const SIGNING_KEYS_REFRESH_MS = Symbol('SIGNING_KEYS_REFRESH_MS');
 const DEFAULT_REFRESH_MS = 10_000;
 
-interface StoredKey {
+/**
+ * A token naming a kid this process does not hold makes it read the keys again at most once in
+ * this time (and never more than once at a time): anyone can send tokens with made-up kids, and
+ * each read used to import every key again. A rotation elsewhere is still seen within it, or at
+ * the periodic refresh.
+ */
+export const SIGNING_KEYS_UNKNOWN_KID_RELOAD_MS = Symbol('SIGNING_KEYS_UNKNOWN_KID_RELOAD_MS');
+const DEFAULT_UNKNOWN_KID_RELOAD_MS = 1_000;
+
+interface HeldKey {
   kid: string;
   privateKey: CryptoKey;
   publicKey: CryptoKey;
@@ -25,22 +35,28 @@ interface StoredKey {
 
 /**
  * Token signing keys. The newest active key signs; every unretired key verifies, so a rotation
- * does not invalidate tokens already issued. Keys live in the platform database; each process
- * keeps a copy, read again every `SIGNING_KEYS_REFRESH_MS` and whenever a token names a kid it
- * does not know.
+ * does not invalidate tokens already issued. Keys live in the platform database, their private
+ * halves sealed with the key-encryption key (ADR 0028); each process keeps a copy, read again
+ * every `SIGNING_KEYS_REFRESH_MS` and, at most once a second, when a token names a kid it does
+ * not know. A key already held is not imported again.
  */
 @Injectable()
 export class SigningKeysService implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger('SigningKeys');
-  private keys: StoredKey[] = [];
+  private keys: HeldKey[] = [];
   private refreshTimer: NodeJS.Timeout | null = null;
+  private loading: Promise<void> | null = null;
+  private lastUnknownKidLoadMs = Number.NEGATIVE_INFINITY;
 
   constructor(
-    @Inject(APP_DATA_SOURCE) private readonly dataSource: AppDataSource,
+    private readonly repository: SigningKeysRepository,
+    @Inject(KEY_ENCRYPTION_KEY) private readonly kek: KeyEncryptionKey,
     @Optional() @Inject(SIGNING_KEYS_REFRESH_MS) private readonly refreshMs: number = DEFAULT_REFRESH_MS,
+    @Optional() @Inject(SIGNING_KEYS_UNKNOWN_KID_RELOAD_MS) private readonly unknownKidReloadMs: number = DEFAULT_UNKNOWN_KID_RELOAD_MS,
   ) {}
 
   async onModuleInit(): Promise<void> {
+    await this.sealLegacyKeys();
     await this.load();
     if (!this.keys.some((k) => !k.retired)) {
       await this.addKey();
@@ -69,22 +85,19 @@ export class SigningKeysService implements OnModuleInit, OnModuleDestroy {
     const kid = randomBytes(12).toString('base64url');
     const publicJwk = { ...(await exportJWK(publicKey)), kid, alg: SIGNING_ALGORITHM, use: 'sig' };
     const privateJwk = { ...(await exportJWK(privateKey)), kid, alg: SIGNING_ALGORITHM };
-    await this.dataSource.query(
-      `INSERT INTO signing_keys (kid, algorithm, private_jwk, public_jwk) VALUES ($1, $2, $3, $4)`,
-      [kid, SIGNING_ALGORITHM, JSON.stringify(privateJwk), JSON.stringify(publicJwk)],
-    );
-    await this.load();
+    await this.repository.add(kid, SIGNING_ALGORITHM, publicJwk, sealPrivateKey(this.kek, kid, privateJwk));
+    await this.readAfterWrite();
     return kid;
   }
 
   /** Retires `kid`; refuses to retire the last active key (nothing could sign then). */
   async retireKey(kid: string): Promise<boolean> {
-    await this.load();
+    await this.readAfterWrite();
     const active = this.keys.filter((k) => !k.retired);
     if (!active.some((k) => k.kid === kid)) throw notFound(`No active signing key ${clientValue(kid)}`);
     if (active.length === 1) throw badInput('Cannot retire the only active signing key: rotate first');
-    await this.dataSource.query(`UPDATE signing_keys SET retired_at = now() WHERE kid = $1 AND retired_at IS NULL`, [kid]);
-    await this.load();
+    await this.repository.retire(kid);
+    await this.readAfterWrite();
     return true;
   }
 
@@ -97,9 +110,14 @@ export class SigningKeysService implements OnModuleInit, OnModuleDestroy {
   /** The verification key for `kid`, only among our own unretired keys. */
   async publicKeyFor(kid: string): Promise<CryptoKey | null> {
     let key = this.keys.find((k) => k.kid === kid);
-    if (!key) {
+    if (!key && performance.now() - this.lastUnknownKidLoadMs >= this.unknownKidReloadMs) {
       // Another process may have rotated: look once more in the database.
-      await this.load();
+      this.lastUnknownKidLoadMs = performance.now();
+      await this.refresh();
+      key = this.keys.find((k) => k.kid === kid);
+    } else if (!key && this.loading) {
+      // A read started by an earlier miss (or the timer) may bring it: wait for that one.
+      await this.loading.catch(() => undefined);
       key = this.keys.find((k) => k.kid === kid);
     }
     return key && !key.retired ? key.publicKey : null;
@@ -109,18 +127,49 @@ export class SigningKeysService implements OnModuleInit, OnModuleDestroy {
     return { keys: this.keys.filter((k) => !k.retired).map((k) => k.publicJwk) };
   }
 
-  private async load(): Promise<void> {
-    const rows: { kid: string; private_jwk: JWK; public_jwk: JWK; retired_at: Date | null }[] = await this.dataSource.query(
-      `SELECT kid, private_jwk, public_jwk, retired_at FROM signing_keys ORDER BY created_at DESC, kid`,
-    );
+  /** One read at a time: callers that arrive meanwhile share it. */
+  private load(): Promise<void> {
+    this.loading ??= this.read().finally(() => (this.loading = null));
+    return this.loading;
+  }
+
+  /** A read that starts after this call (not one already in flight, which may predate a write). */
+  private async readAfterWrite(): Promise<void> {
+    await this.loading?.catch(() => undefined);
+    await this.load();
+  }
+
+  private async read(): Promise<void> {
+    const stored = await this.repository.list();
+    const held = new Map(this.keys.map((k) => [k.kid, k]));
     this.keys = await Promise.all(
-      rows.map(async (row) => ({
-        kid: row.kid,
-        privateKey: (await importJWK(row.private_jwk, SIGNING_ALGORITHM)) as CryptoKey,
-        publicKey: (await importJWK(row.public_jwk, SIGNING_ALGORITHM)) as CryptoKey,
-        publicJwk: row.public_jwk,
-        retired: row.retired_at !== null,
-      })),
+      stored.map(async (row): Promise<HeldKey> => {
+        const known = held.get(row.kid);
+        if (known) return known.retired === row.retired ? known : { ...known, retired: row.retired };
+        return {
+          kid: row.kid,
+          privateKey: (await importJWK(this.privateJwkOf(row), SIGNING_ALGORITHM)) as CryptoKey,
+          publicKey: (await importJWK(row.publicJwk, SIGNING_ALGORITHM)) as CryptoKey,
+          publicJwk: row.publicJwk,
+          retired: row.retired,
+        };
+      }),
     );
+  }
+
+  private privateJwkOf(row: StoredSigningKey): JWK {
+    if (row.sealedPrivateJwk !== null) return openPrivateKey(this.kek, row.kid, row.sealedPrivateJwk);
+    if (row.legacyPrivateJwk !== null) return row.legacyPrivateJwk; // sealed by the next start
+    throw new Error(`Signing key ${row.kid} has no private key`);
+  }
+
+  /** Keys stored in plaintext by an earlier version are sealed in place (the same key, so its tokens stay valid). */
+  private async sealLegacyKeys(): Promise<void> {
+    const legacy = (await this.repository.list()).filter((row) => row.legacyPrivateJwk !== null);
+    let sealed = 0;
+    for (const row of legacy) {
+      if (await this.repository.seal(row.kid, sealPrivateKey(this.kek, row.kid, row.legacyPrivateJwk!))) sealed += 1;
+    }
+    if (sealed > 0) this.logger.log(`sealed ${sealed} signing key(s) stored in plaintext by an earlier version (key-encryption key from ${this.kek.source})`);
   }
 }
