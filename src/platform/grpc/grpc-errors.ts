@@ -1,6 +1,8 @@
 import { Metadata, status } from '@grpc/grpc-js';
 import { RpcException } from '@nestjs/microservices';
+import { Logger } from '@nestjs/common';
 import { DomainError, type ErrorCode } from '../errors/domain-error';
+import { asDependencyOutage, outageSummary } from '../errors/dependency-outage';
 
 function grpcStatus(code: ErrorCode): status {
   switch (code) {
@@ -26,8 +28,20 @@ function grpcStatus(code: ErrorCode): status {
 /** Trailer carrying a domain error's details (JSON) to a client module, which shows them as the in-process error would. */
 const DETAILS_TRAILER = 'logisynapse-error-details-bin';
 
-/** Maps domain errors to gRPC status codes (details in a trailer); anything else becomes a masked INTERNAL. */
+const logger = new Logger('gRPC');
+
+/**
+ * Maps domain errors to gRPC status codes (details in a trailer), and a dependency outage (the
+ * database, Temporal) to UNAVAILABLE; anything else becomes a masked INTERNAL.
+ */
 export function toRpcException(error: unknown): RpcException {
+  if (!(error instanceof DomainError)) {
+    const outage = asDependencyOutage(error);
+    if (outage) {
+      logger.warn(`gRPC call refused, a dependency is unavailable: ${outageSummary(error)}`);
+      return toRpcException(outage);
+    }
+  }
   if (error instanceof DomainError) {
     const message = `${error.code}: ${error.message}`;
     if (!error.details) return new RpcException({ code: grpcStatus(error.code), message });

@@ -103,8 +103,8 @@ function refuseUnstorableText(root: Json): void {
 }
 
 // With the `u` flag a surrogate pair is one code point, so \p{Cs} matches lone surrogates only.
-const UNSTORABLE = /\u0000|\p{Cs}/u;
-const storable = (text: string) => !UNSTORABLE.test(text);
+const LONE_SURROGATE = /\p{Cs}/u;
+const storable = (text: string) => !text.includes('\u0000') && !LONE_SURROGATE.test(text);
 
 function nonEmptyString(value: unknown, field: string, maxLength: number): string {
   if (typeof value !== 'string' || value.trim() === '') {
