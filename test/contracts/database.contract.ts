@@ -165,7 +165,7 @@ export function describeDatabaseContract(
                            WHERE i.indrelid = c.oid AND a.attname = 'tenant_id') AS leading_index
              FROM pg_class c
              JOIN pg_attribute t ON t.attrelid = c.oid AND t.attname = 'tenant_id' AND NOT t.attisdropped
-             LEFT JOIN pg_policy p ON p.polrelid = c.oid AND p.polcmd = '*'
+             LEFT JOIN pg_policy p ON p.polrelid = c.oid AND p.polcmd = '*' AND p.polroles = '{0}'
             WHERE c.relnamespace = 'public'::regnamespace AND c.relkind = 'r'
               AND c.relname NOT IN ('api_clients', 'dead_letters', ${'$'}1)
             GROUP BY c.oid, c.relname ORDER BY c.relname`,
@@ -174,7 +174,8 @@ export function describeDatabaseContract(
         // Platform tables, not tenant-owned: api_clients holds the credentials of tenants and of platform
         // administrators; dead_letters is the operators' record of undeliverable messages, whose tenant
         // may be unknown, and the application role may only add to it (INSERT, no SELECT).
-        expect(rows.map((r) => r.relname)).toEqual([...SHIPMENT_TABLES].sort());
+        // outbox_messages too (ADR 0031): its second policy is the relay's, for the owner only (below).
+        expect(rows.map((r) => r.relname)).toEqual([...SHIPMENT_TABLES, 'outbox_messages'].sort());
         for (const table of rows) {
           expect({ table: table.relname, rls: table.rls, forced: table.forced, leadingIndex: table.leading_index }).toEqual({
             table: table.relname, rls: true, forced: true, leadingIndex: true,
@@ -186,6 +187,32 @@ export function describeDatabaseContract(
           ]);
           expect(table.checks[0]).toBe(table.quals[0]);
         }
+      });
+
+      it("give the outbox's relay policy to the owner only; the application role may only insert, and run the relay's functions", async () => {
+        const policies = await owner.query<{ polname: string; roles: string[] }>(
+          `SELECT polname, array(SELECT CASE WHEN r = 0 THEN 'public' ELSE pg_get_userbyid(r)::text END FROM unnest(polroles) r) AS roles
+             FROM pg_policy WHERE polrelid = 'outbox_messages'::regclass ORDER BY polname`,
+        );
+        const ownerRole = (await owner.query<{ r: string }>(`SELECT tableowner AS r FROM pg_tables WHERE tablename = 'outbox_messages'`)).rows[0]!.r;
+        expect(policies.rows).toEqual([
+          { polname: 'outbox_messages_relay', roles: [ownerRole] },
+          { polname: 'outbox_messages_tenant_isolation', roles: ['public'] },
+        ]);
+        const grants = await owner.query<{ p: string }>(
+          `SELECT privilege_type AS p FROM information_schema.role_table_grants
+            WHERE table_name = 'outbox_messages' AND grantee = 'logisynapse_app' ORDER BY 1`,
+        );
+        expect(grants.rows.map((r) => r.p)).toEqual(['INSERT']);
+        const functions = await owner.query<{ name: string; definer: boolean; app: boolean; public: boolean }>(
+          `SELECT p.proname AS name, p.prosecdef AS definer,
+                  has_function_privilege('logisynapse_app', p.oid, 'EXECUTE') AS app,
+                  coalesce(aclcontains(p.proacl, makeaclitem(0, p.proowner, 'EXECUTE', false)), true) AS public
+             FROM pg_proc p WHERE p.proname LIKE 'outbox\\_%' ORDER BY 1`,
+        );
+        expect(functions.rows).toEqual(
+          ['outbox_claim', 'outbox_mark_sent', 'outbox_retry_later'].map((name) => ({ name, definer: true, app: true, public: false })),
+        );
       });
 
       it('are idempotent: a second run applies nothing and changes nothing', async () => {
