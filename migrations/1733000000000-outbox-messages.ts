@@ -36,6 +36,8 @@ export class OutboxMessages1733000000000 implements MigrationInterface {
     await q.query(`CREATE POLICY outbox_messages_tenant_isolation ON outbox_messages USING (tenant_id = ${CURRENT_TENANT}) WITH CHECK (tenant_id = ${CURRENT_TENANT})`);
     // The owner (the relay functions run as it) sees every tenant's rows; no other role does.
     await q.query(`CREATE POLICY outbox_messages_relay ON outbox_messages TO CURRENT_USER USING (true) WITH CHECK (true)`);
+    // Explicit: a server's default privileges may grant the role more on every new table (infra:up's do).
+    await q.query(`REVOKE ALL ON outbox_messages FROM PUBLIC, logisynapse_app`);
     await q.query(`GRANT INSERT ON outbox_messages TO logisynapse_app`);
 
     const definer = `LANGUAGE sql SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp`;
