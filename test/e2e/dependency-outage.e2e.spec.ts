@@ -98,7 +98,9 @@ real.describe('dependency outages (real servers, PostgreSQL and Temporal behind 
   it('answers UNAVAILABLE on GraphQL and gRPC creates while Temporal is down; creates work again when it is back', async () => {
     await temporal.stop();
     try {
+      const started = Date.now();
       const refused = await app.graphql(token, CREATE_SHIPMENT, { input: shipmentInput('temporal-outage-1') });
+      process.stdout.write(`createShipment with Temporal down: ${JSON.stringify(refused.errors?.map((e) => e.extensions?.code))} in ${Date.now() - started} ms\n`);
       expect(refused.errors?.map((e) => e.extensions?.code)).toEqual(['UNAVAILABLE']);
       expectNoLeak(refused);
       expect(await grpcCode(grpcCreate('temporal-outage-2'))).toBe(status.UNAVAILABLE);
