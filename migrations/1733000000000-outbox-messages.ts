@@ -41,17 +41,18 @@ export class OutboxMessages1733000000000 implements MigrationInterface {
     await q.query(`GRANT INSERT ON outbox_messages TO logisynapse_app`);
 
     const definer = `LANGUAGE sql SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp`;
-    // Takes up to `max_rows` due rows (oldest first) for `lease_seconds`: another relay takes them
-    // only after the lease, should this one die before marking them.
+    // Takes up to `max_rows` due rows of `topics` (oldest first) for `lease_seconds`: another relay
+    // takes them only after the lease, should this one die before marking them. A relay claims
+    // only the topics it publishes.
     await q.query(`
-      CREATE FUNCTION outbox_claim(max_rows integer, lease_seconds double precision)
+      CREATE FUNCTION outbox_claim(max_rows integer, lease_seconds double precision, topics text[])
       RETURNS TABLE (id bigint, tenant_id uuid, topic text, message_key text, payload jsonb, headers jsonb, attempts integer)
       ${definer} AS $$
         UPDATE public.outbox_messages m
            SET attempts = m.attempts + 1,
                available_at = clock_timestamp() + make_interval(secs => least(greatest(lease_seconds, 1), 3600))
          WHERE m.id IN (SELECT o.id FROM public.outbox_messages o
-                         WHERE o.sent_at IS NULL AND o.available_at <= clock_timestamp()
+                         WHERE o.sent_at IS NULL AND o.available_at <= clock_timestamp() AND o.topic = ANY(topics)
                          ORDER BY o.id LIMIT least(greatest(max_rows, 1), 1000)
                          FOR UPDATE SKIP LOCKED)
         RETURNING m.id, m.tenant_id, m.topic, m.message_key, m.payload, m.headers, m.attempts
@@ -72,14 +73,14 @@ export class OutboxMessages1733000000000 implements MigrationInterface {
                last_error = left(error, 1000)
          WHERE id = ANY(message_ids) AND sent_at IS NULL
       $$`);
-    for (const fn of ['outbox_claim(integer, double precision)', 'outbox_mark_sent(bigint[])', 'outbox_retry_later(bigint[], double precision, text)']) {
+    for (const fn of ['outbox_claim(integer, double precision, text[])', 'outbox_mark_sent(bigint[])', 'outbox_retry_later(bigint[], double precision, text)']) {
       await q.query(`REVOKE ALL ON FUNCTION ${fn} FROM PUBLIC`);
       await q.query(`GRANT EXECUTE ON FUNCTION ${fn} TO logisynapse_app`);
     }
   }
 
   async down(q: QueryRunner): Promise<void> {
-    await q.query(`DROP FUNCTION outbox_retry_later(bigint[], double precision, text), outbox_mark_sent(bigint[]), outbox_claim(integer, double precision)`);
+    await q.query(`DROP FUNCTION outbox_retry_later(bigint[], double precision, text), outbox_mark_sent(bigint[]), outbox_claim(integer, double precision, text[])`);
     await q.query(`DROP TABLE outbox_messages`);
   }
 }

@@ -15,7 +15,7 @@ export interface OutboxDatabase {
 /**
  * A broker the test switches off: while `down`, publish rejects at once (`'refuse'`) or never
  * answers (`'hang'`), as kafkajs does while it retries a dead broker. Everything published while
- * up is kept, in order.
+ * up is kept, in order. It refuses other topics' messages (the relays under test claim none).
  */
 class SwitchableBroker implements EventLogPort {
   readonly adapterName = 'switchable broker';
@@ -23,7 +23,10 @@ class SwitchableBroker implements EventLogPort {
   down: false | 'refuse' | 'hang' = false;
   attempts = 0;
 
+  constructor(private readonly topic: string) {}
+
   async publish<T>(topic: string, message: EventMessage<T>): Promise<void> {
+    if (topic !== this.topic) throw new Error('not a message of this test');
     this.attempts += 1;
     if (this.down === 'refuse') throw new Error('broker down');
     if (this.down === 'hang') return new Promise<void>(() => undefined);
@@ -62,25 +65,16 @@ export function describeOutboxContract(name: string, setup: () => Promise<Outbox
       await db?.dispose();
     });
 
-    // Each test its own topic, and claims only its own rows (a shared real database holds others').
-    beforeEach(async () => {
+    // Each test its own topic (a shared real database may hold other checkouts' rows).
+    beforeEach(() => {
       topic = `outbox-test.${Date.now().toString(36)}.${Math.random().toString(36).slice(2)}`;
-      await drainForeignRows();
     });
-
-    /** Rows other tests or checkouts left pending are claimed and given back for an hour, out of the way. */
-    async function drainForeignRows(): Promise<void> {
-      for (;;) {
-        const rows = await outbox.claim(1000, 60_000);
-        if (rows.length === 0) return;
-        await outbox.retryLater(rows.map((r) => r.id), 3_600_000, 'set aside by the outbox contract test');
-      }
-    }
 
     const message = (key: string, n: number): EventMessage<unknown> => ({ key, payload: { n, text: `update ${n} ✓` }, headers: { 'tenant-id': tenantA, 'event-id': `e-${n}` } });
     const add = (tenantId: string, msg: EventMessage<unknown>, asTenant = tenantId) =>
       transactions.runFor(asTenant, (tx) => outbox.add(tx, tenantId, topic, msg));
-    const mine = async (leaseMs = 30_000) => (await outbox.claim(100, leaseMs)).filter((row) => row.topic === topic);
+    /** This test's claimable rows: claims name their topics, so other tests' and apps' rows are never touched. */
+    const mine = (leaseMs = 30_000) => outbox.claim(100, leaseMs, [topic]);
 
     it('claims what was added, with its payload and headers, once per lease; a sent message is never claimed again', async () => {
       await add(tenantA, message('TN1', 1));
@@ -121,6 +115,18 @@ export function describeOutboxContract(name: string, setup: () => Promise<Outbox
       expect(await mine()).toEqual([]);
     });
 
+    it("leaves another deployment's rows (another topic prefix) alone, and hands its own over without the prefix", async () => {
+      const blue = new OutboxRepository(db.dataSource, 'blue.');
+      const green = new OutboxRepository(db.dataSource, 'green.');
+      await transactions.runFor(tenantA, (tx) => blue.add(tx, tenantA, topic, message('TN-blue', 1)));
+      expect(await green.claim(100, 30_000, [topic])).toEqual([]);
+      expect(await mine()).toEqual([]);
+      const [row, ...rest] = await blue.claim(100, 30_000, [topic]);
+      expect(rest).toEqual([]);
+      expect(row).toMatchObject({ topic, message: message('TN-blue', 1) });
+      await blue.markSent([row!.id]);
+    });
+
     it("refuses a message for another tenant than the transaction's (row-level security)", async () => {
       await expect(add(tenantB, message('TN5', 5), tenantA)).rejects.toMatchObject({ driverError: expect.objectContaining({ code: '42501' }) });
       expect(await mine()).toEqual([]);
@@ -138,13 +144,19 @@ export function describeOutboxContract(name: string, setup: () => Promise<Outbox
 
     describe('relay', () => {
       const relayOf = (broker: EventLogPort, options = {}) =>
-        new OutboxRelay(outbox, broker, { batchSize: 100, backoff: { initialMs: 200, maxMs: 400 }, publishTimeoutMs: 500, logger: { log: () => undefined, warn: () => undefined }, ...options });
+        new OutboxRelay(outbox, broker, { topics: [topic], batchSize: 100, backoff: { initialMs: 200, maxMs: 400 }, publishTimeoutMs: 500, logger: { log: () => undefined, warn: () => undefined }, ...options });
       const ownPublished = (broker: SwitchableBroker) => broker.published.filter((p) => p.topic === topic);
+      /** Drains (with every relay given) until `count` of this test's messages are out: other rows may share a round. */
+      const drainUntil = (broker: SwitchableBroker, count: number, relays = [relayOf(broker)]) =>
+        eventually(`${count} messages to be published`, async () => {
+          await Promise.all(relays.map((relay) => relay.drain()));
+          return ownPublished(broker).length >= count ? true : undefined;
+        }, { timeoutMs: 10_000, intervalMs: 50 });
 
       it('publishes each pending message once, in order per key, and marks it sent', async () => {
-        const broker = new SwitchableBroker();
+        const broker = new SwitchableBroker(topic);
         for (let n = 1; n <= 6; n++) await add(tenantA, message(n % 2 ? 'TN-odd' : 'TN-even', n));
-        await expect(relayOf(broker).drain()).resolves.toMatchObject({ failed: 0 });
+        await drainUntil(broker, 6);
         const got = ownPublished(broker).map((p) => [p.message.key, (p.message.payload as { n: number }).n]);
         expect(got.filter(([key]) => key === 'TN-odd').map(([, n]) => n)).toEqual([1, 3, 5]);
         expect(got.filter(([key]) => key === 'TN-even').map(([, n]) => n)).toEqual([2, 4, 6]);
@@ -155,29 +167,28 @@ export function describeOutboxContract(name: string, setup: () => Promise<Outbox
       });
 
       it('keeps every message while the broker refuses or hangs, retries with backoff, and publishes each once when it is back', async () => {
-        const broker = new SwitchableBroker();
+        const broker = new SwitchableBroker(topic);
         for (let n = 1; n <= 3; n++) await add(tenantA, message('TN-outage', n));
         broker.down = 'refuse';
-        await expect(relayOf(broker).runOnce()).resolves.toMatchObject({ published: 0, failed: 3 });
-        // Waiting out the backoff: nothing is due right away, and nothing is tried.
+        await expect(relayOf(broker).runOnce()).resolves.toMatchObject({ published: 0, failed: expect.any(Number) });
+        expect(broker.attempts).toBe(1);
+        // Waiting out the backoff: nothing of this test is due right away, so nothing is tried.
         const tried = broker.attempts;
-        await expect(relayOf(broker).runOnce()).resolves.toEqual({ published: 0, failed: 0 });
+        await relayOf(broker).runOnce();
         expect(broker.attempts).toBe(tried);
         broker.down = 'hang';
         const round = await eventually('the backoff to end, then a round on the hanging broker', async () => {
           const started = Date.now();
           const result = await relayOf(broker).runOnce();
-          return result.failed > 0 ? { ...result, ms: Date.now() - started } : undefined;
+          return broker.attempts > tried ? { ...result, ms: Date.now() - started } : undefined;
         }, { timeoutMs: 5_000, intervalMs: 50 });
         // A hanging broker costs one publish timeout (500 ms), not one per message: a key stops at its first failure.
-        expect(round).toMatchObject({ published: 0, failed: 3 });
+        expect(round.published).toBe(0);
+        expect(round.failed).toBeGreaterThanOrEqual(3);
         expect(round.ms).toBeLessThan(2_000);
         expect(broker.attempts).toBe(tried + 1);
         broker.down = false;
-        await eventually('the messages to be published', async () => {
-          await relayOf(broker).drain();
-          return ownPublished(broker).length === 3 ? true : undefined;
-        }, { timeoutMs: 5_000, intervalMs: 100 });
+        await drainUntil(broker, 3);
         expect(ownPublished(broker).map((p) => (p.message.payload as { n: number }).n)).toEqual([1, 2, 3]);
         await relayOf(broker).drain();
         expect(ownPublished(broker)).toHaveLength(3);
@@ -185,16 +196,15 @@ export function describeOutboxContract(name: string, setup: () => Promise<Outbox
       });
 
       it('publishes each message once when two relays (two processes) run at the same time', async () => {
-        const broker = new SwitchableBroker();
+        const broker = new SwitchableBroker(topic);
         for (let n = 1; n <= 40; n++) await add(tenantA, message(`TN-${n % 7}`, n));
-        const relays = [relayOf(broker, { batchSize: 5 }), relayOf(broker, { batchSize: 5 })];
-        await Promise.all(relays.map((relay) => relay.drain()));
+        await drainUntil(broker, 40, [relayOf(broker, { batchSize: 5 }), relayOf(broker, { batchSize: 5 })]);
         const ns = ownPublished(broker).map((p) => (p.message.payload as { n: number }).n);
         expect(ns.sort((a, b) => a - b)).toEqual(Array.from({ length: 40 }, (_, i) => i + 1));
       });
 
       it('runs by itself once started: a wake publishes at once, the poll finds the rest', async () => {
-        const broker = new SwitchableBroker();
+        const broker = new SwitchableBroker(topic);
         const relay = relayOf(broker, { pollIntervalMs: 200 });
         relay.start();
         try {

@@ -71,14 +71,18 @@ const adapterLogger = (name: string) => {
       },
     },
     DeadLetterRecorder,
-    { provide: OutboxRepository, inject: [APP_DATA_SOURCE], useFactory: (dataSource: AppDataSource) => new OutboxRepository(dataSource) },
+    {
+      provide: OutboxRepository,
+      inject: [APP_DATA_SOURCE, APP_CONFIG],
+      useFactory: (dataSource: AppDataSource, config: AppConfig) => new OutboxRepository(dataSource, config.messaging.kafkaTopicPrefix),
+    },
     // Constructed everywhere, started only by the module that writes to the outbox (carriers).
     {
       provide: OutboxRelay,
       inject: [OutboxRepository, EVENT_LOG],
       useFactory: (outbox: OutboxRepository, eventLog: EventLogPort) => {
         const log = new Logger('Outbox');
-        return new OutboxRelay(outbox, eventLog, { logger: { log: (m) => log.log(m), warn: (m) => log.warn(m) } });
+        return new OutboxRelay(outbox, eventLog, { topics: Object.values(TOPICS), logger: { log: (m) => log.log(m), warn: (m) => log.warn(m) } });
       },
     },
   ],

@@ -7,6 +7,8 @@ export interface OutboxRelayLogger {
 }
 
 export interface OutboxRelayOptions {
+  /** The topics this relay publishes; rows of others are left to the relays that know them. */
+  topics: readonly string[];
   /** How often pending rows are looked for without a `wake()` (other processes' rows, retries). Default 1000 ms. */
   pollIntervalMs?: number;
   /** Rows per claim. Default 100. */
@@ -40,6 +42,7 @@ export class OutboxRelay {
   private readonly publishTimeoutMs: number;
   private readonly backoff: { initialMs: number; maxMs: number };
   private readonly logger: OutboxRelayLogger;
+  private readonly topics: readonly string[];
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private wakeRequested = false;
@@ -51,8 +54,9 @@ export class OutboxRelay {
   constructor(
     private readonly outbox: OutboxRepository,
     private readonly eventLog: EventLogPort,
-    options: OutboxRelayOptions = {},
+    options: OutboxRelayOptions,
   ) {
+    this.topics = options.topics;
     this.pollIntervalMs = options.pollIntervalMs ?? 1_000;
     this.batchSize = options.batchSize ?? 100;
     this.leaseMs = options.leaseMs ?? 30_000;
@@ -95,7 +99,7 @@ export class OutboxRelay {
 
   /** One claim, its rows published and marked. */
   async runOnce(): Promise<RelayRound> {
-    const claimed = await this.outbox.claim(this.batchSize, this.leaseMs);
+    const claimed = await this.outbox.claim(this.batchSize, this.leaseMs, this.topics);
     if (claimed.length === 0) return { published: 0, failed: 0 };
     const byKey = new Map<string, OutboxMessage[]>();
     for (const row of claimed) {

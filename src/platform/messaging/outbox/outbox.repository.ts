@@ -29,30 +29,38 @@ interface ClaimedRow {
  * can see rows of `outbox_messages` (it may INSERT, nothing else).
  */
 export class OutboxRepository {
-  constructor(private readonly dataSource: DataSource) {}
+  /**
+   * `topicPrefix`: the deployment's KAFKA_TOPIC_PREFIX. Rows are stored under the prefixed topic,
+   * so deployments sharing one database (test runs, side by side) relay only their own rows;
+   * callers see the topic without it, as the event log takes it.
+   */
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly topicPrefix = '',
+  ) {}
 
   /** In a tenant transaction of `tenantId` (row-level security refuses any other tenant). */
   async add(tx: EntityManager, tenantId: string, topic: string, message: EventMessage<unknown>): Promise<void> {
     await tx.query(`INSERT INTO outbox_messages (tenant_id, topic, message_key, payload, headers) VALUES ($1, $2, $3, $4::jsonb, $5::jsonb)`, [
       tenantId,
-      topic,
+      this.topicPrefix + topic,
       message.key,
       JSON.stringify(message.payload ?? null),
       JSON.stringify(message.headers),
     ]);
   }
 
-  /** Up to `maxRows` due messages, oldest first, leased to the caller for `leaseMs`. */
-  async claim(maxRows: number, leaseMs: number): Promise<OutboxMessage[]> {
+  /** Up to `maxRows` due messages of `topics`, oldest first, leased to the caller for `leaseMs`. */
+  async claim(maxRows: number, leaseMs: number, topics: readonly string[]): Promise<OutboxMessage[]> {
     const rows: ClaimedRow[] = await this.dataSource.query(
-      `SELECT id::text AS id, tenant_id, topic, message_key, payload, headers, attempts FROM outbox_claim($1, $2)`,
-      [maxRows, leaseMs / 1000],
+      `SELECT id::text AS id, tenant_id, topic, message_key, payload, headers, attempts FROM outbox_claim($1, $2, $3::text[])`,
+      [maxRows, leaseMs / 1000, topics.map((topic) => this.topicPrefix + topic)],
     );
     return rows
       .map((row) => ({
         id: row.id,
         tenantId: row.tenant_id,
-        topic: row.topic,
+        topic: row.topic.slice(this.topicPrefix.length),
         message: { key: row.message_key, payload: row.payload, headers: row.headers },
         attempts: row.attempts,
       }))
