@@ -5,6 +5,7 @@ import { e2eTargets } from '../support/e2e-targets';
 import { shipmentServiceClient } from '../support/grpc-client';
 import { eventually } from '../support/poll';
 import { CREATE_SHIPMENT, shipmentInput, trackUpdated } from '../support/shipment-fixtures';
+import { startTestEmbeddedDatabase, type EmbeddedDatabase } from '../support/embedded-postgres';
 import { SwitchableProxy } from '../support/switchable-proxy';
 
 /**
@@ -115,4 +116,65 @@ real.describe('dependency outages (real servers, PostgreSQL and Temporal behind 
     expect(retried.id).toMatch(/^[0-9a-f-]{36}$/);
     expect(app.logs.join('\n')).not.toMatch(/INTERNAL_SERVER_ERROR|unexpected GraphQL error/);
   }, 180_000);
+});
+
+/**
+ * The database link freezes (connections stay open, nothing comes back): the webhook gives its
+ * durable write 2.5 s, then answers 503 UNAVAILABLE, inside Shippo's 3 s. Needs no shared server:
+ * the embedded database runs as a server of its own (a child process), which the app reaches as
+ * it would a PostgreSQL, through a proxy the test freezes.
+ */
+describe('the webhook while the database link is frozen (embedded database served behind a proxy)', () => {
+  let db: EmbeddedDatabase;
+  let proxy: SwitchableProxy;
+  let app: AppProcess;
+  let creds: DemoCredentials;
+
+  beforeAll(async () => {
+    db = await startTestEmbeddedDatabase('logisynapse-frozen-link-');
+    proxy = await SwitchableProxy.start(new URL(db.endpoints.appUrl).host);
+    app = await AppProcess.start({
+      DATABASE_URL: through(db.endpoints.appUrl, proxy),
+      DATABASE_OWNER_URL: through(db.endpoints.ownerUrl, proxy),
+      DATABASE_ENGINE_URL: through(db.endpoints.engineUrl, proxy),
+    });
+    creds = await app.newTenant('Frozen link');
+  }, 120_000);
+
+  afterAll(async () => {
+    proxy?.thaw();
+    await app?.stop();
+    app?.dispose();
+    await proxy?.stop();
+    await db?.dispose();
+  });
+
+  const webhook = async () => {
+    const started = Date.now();
+    const res = await fetch(`${app.baseUrl}/webhooks/carrier-tracking`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-webhook-token': creds.webhookToken },
+      body: JSON.stringify(trackUpdated('SBX00000000000000000001', 'TRANSIT', '2026-11-20T12:00:00Z')),
+      signal: AbortSignal.timeout(15_000),
+    });
+    return { status: res.status, text: await res.text(), ms: Date.now() - started };
+  };
+
+  it('answers 503 UNAVAILABLE within 3 s, and 202 again once the link is back', async () => {
+    expect((await webhook()).status).toBe(202);
+    proxy.freeze();
+    let hook: Awaited<ReturnType<typeof webhook>>;
+    try {
+      hook = await webhook();
+    } finally {
+      proxy.thaw();
+    }
+    process.stdout.write(`webhook with the database link frozen: ${hook.status} in ${hook.ms} ms\n`);
+    expect(hook.status).toBe(503);
+    expect(JSON.parse(hook.text)).toMatchObject({ code: 'UNAVAILABLE' });
+    expectNoLeak(hook.text);
+    expect(hook.ms).toBeGreaterThanOrEqual(2_000);
+    expect(hook.ms).toBeLessThan(3_000);
+    await eventually('the webhook to accept again', async () => ((await webhook()).status === 202 ? true : undefined), { timeoutMs: 20_000, intervalMs: 200 });
+  }, 60_000);
 });

@@ -9,6 +9,9 @@ import { connect, createServer, type AddressInfo, type Server, type Socket } fro
 export class SwitchableProxy {
   private server: Server | null = null;
   private readonly sockets = new Set<Socket>();
+  private frozen = false;
+  /** What arrived while frozen, delivered in order on `thaw()`. */
+  private held: [Socket, Buffer][] = [];
   port = 0;
 
   protected constructor(
@@ -42,15 +45,40 @@ export class SwitchableProxy {
     this.server = null;
     for (const socket of this.sockets) socket.destroy();
     this.sockets.clear();
+    this.held = [];
     if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+
+  /**
+   * The link freezes: connections stay open and new ones are accepted, but nothing is forwarded
+   * either way (a hung server, a network partition) until `thaw()`.
+   */
+  freeze(): void {
+    this.frozen = true;
+  }
+
+  thaw(): void {
+    this.frozen = false;
+    const held = this.held;
+    this.held = [];
+    for (const [to, chunk] of held) if (!to.destroyed) to.write(chunk);
   }
 
   /** Connects a client to the target; subclasses may interpose on both directions. */
   protected pipe(client: Socket): void {
     const upstream = connect(this.targetPort, this.targetHost);
     this.track(client, upstream);
-    client.pipe(upstream);
-    upstream.pipe(client);
+    this.forward(client, upstream);
+    this.forward(upstream, client);
+  }
+
+  /** Copies `from` to `to`, holding the bytes while frozen. */
+  private forward(from: Socket, to: Socket): void {
+    from.on('data', (chunk: Buffer) => {
+      if (this.frozen) this.held.push([to, chunk]);
+      else to.write(chunk);
+    });
+    from.once('end', () => to.end());
   }
 
   protected track(client: Socket, upstream: Socket): void {
