@@ -3,6 +3,14 @@ import { TenantPolicyEmptySetting1732500000000 } from './1732500000000-tenant-po
 import { TokenRequestFailures1732600000000 } from './1732600000000-token-request-failures';
 import { CompensationLabelRefunds1732800000000 } from './1732800000000-compensation-label-refunds';
 import { AuthDataLeastPrivilege1732900000000 } from './1732900000000-auth-data-least-privilege';
+import { OutboxMessages1733000000000 } from './1733000000000-outbox-messages';
 
 /** Every migration, in order. Listed explicitly so the bundle and the tests need no glob. */
-export const MIGRATIONS = [InitialSchema1732420000000, TenantPolicyEmptySetting1732500000000, TokenRequestFailures1732600000000, CompensationLabelRefunds1732800000000, AuthDataLeastPrivilege1732900000000];
+export const MIGRATIONS = [
+  InitialSchema1732420000000,
+  TenantPolicyEmptySetting1732500000000,
+  TokenRequestFailures1732600000000,
+  CompensationLabelRefunds1732800000000,
+  AuthDataLeastPrivilege1732900000000,
+  OutboxMessages1733000000000,
+];

@@ -3,7 +3,7 @@ import { APP_FILTER } from '@nestjs/core';
 import type { AppConfig, ModuleName } from './platform/config/app-config';
 import { ConfigModule } from './platform/config/config.module';
 import { DatabaseModule } from './platform/database';
-import { DomainErrorHttpFilter, HttpExceptionCodeFilter } from './platform/errors/http-exception.filter';
+import { DomainErrorHttpFilter, HttpExceptionCodeFilter, UnexpectedErrorHttpFilter } from './platform/errors/http-exception.filter';
 import { HealthModule } from './platform/health/health.module';
 import { loggerModule } from './platform/logging';
 import { MessagingModule } from './platform/messaging';
@@ -46,6 +46,8 @@ export class AppModule {
         ...hostedModules(config),
       ],
       providers: [
+        // Nest tries the last registered first: the catch-all comes first, so it is tried last.
+        { provide: APP_FILTER, useClass: UnexpectedErrorHttpFilter },
         { provide: APP_FILTER, useClass: DomainErrorHttpFilter },
         { provide: APP_FILTER, useClass: HttpExceptionCodeFilter },
       ],

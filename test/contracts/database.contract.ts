@@ -176,7 +176,8 @@ export function describeDatabaseContract(
         // transactions see their own tenant's, the token endpoint finds one by id through the owner's
         // functions (ADR 0028). dead_letters is a platform table, the operators' record of undeliverable
         // messages, whose tenant may be unknown; the application role may only add to it (INSERT, no SELECT).
-        expect(rows.map((r) => r.relname)).toEqual(['api_clients', ...SHIPMENT_TABLES].sort());
+        // outbox_messages (ADR 0031): its second policy is the relay's, for the owner only (below).
+        expect(rows.map((r) => r.relname)).toEqual(['api_clients', ...SHIPMENT_TABLES, 'outbox_messages'].sort());
         for (const table of rows) {
           expect({ table: table.relname, rls: table.rls, forced: table.forced, leadingIndex: table.leading_index }).toEqual({
             table: table.relname, rls: true, forced: true, leadingIndex: true,
@@ -188,6 +189,32 @@ export function describeDatabaseContract(
           ]);
           expect(table.checks[0]).toBe(table.quals[0]);
         }
+      });
+
+      it("give the outbox's relay policy to the owner only; the application role may only insert, and run the relay's functions", async () => {
+        const policies = await owner.query<{ polname: string; roles: string[] }>(
+          `SELECT polname, array(SELECT CASE WHEN r = 0 THEN 'public' ELSE pg_get_userbyid(r)::text END FROM unnest(polroles) r) AS roles
+             FROM pg_policy WHERE polrelid = 'outbox_messages'::regclass ORDER BY polname`,
+        );
+        const ownerRole = (await owner.query<{ r: string }>(`SELECT tableowner AS r FROM pg_tables WHERE tablename = 'outbox_messages'`)).rows[0]!.r;
+        expect(policies.rows).toEqual([
+          { polname: 'outbox_messages_relay', roles: [ownerRole] },
+          { polname: 'outbox_messages_tenant_isolation', roles: ['public'] },
+        ]);
+        const grants = await owner.query<{ p: string }>(
+          `SELECT privilege_type AS p FROM information_schema.role_table_grants
+            WHERE table_name = 'outbox_messages' AND grantee = 'logisynapse_app' ORDER BY 1`,
+        );
+        expect(grants.rows.map((r) => r.p)).toEqual(['INSERT']);
+        const functions = await owner.query<{ name: string; definer: boolean; app: boolean; public: boolean }>(
+          `SELECT p.proname AS name, p.prosecdef AS definer,
+                  has_function_privilege('logisynapse_app', p.oid, 'EXECUTE') AS app,
+                  coalesce(aclcontains(p.proacl, makeaclitem(0, p.proowner, 'EXECUTE', false)), true) AS public
+             FROM pg_proc p WHERE p.proname LIKE 'outbox\\_%' ORDER BY 1`,
+        );
+        expect(functions.rows).toEqual(
+          ['outbox_claim', 'outbox_mark_sent', 'outbox_retry_later'].map((name) => ({ name, definer: true, app: true, public: false })),
+        );
       });
 
       it('are idempotent: a second run applies nothing and changes nothing', async () => {

@@ -1,5 +1,6 @@
-import { Inject, Logger, Module, type OnModuleDestroy } from '@nestjs/common';
+import { Inject, Logger, Module, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../../platform/config/app-config';
+import { OutboxRelay } from '../../platform/messaging';
 import { TenancyModule } from '../tenancy';
 import { CarrierWebhookController } from './api/carrier-webhook.controller';
 import { TrackingIngestService } from './application/tracking-ingest.service';
@@ -46,10 +47,19 @@ export function createCarrier(config: AppConfig, sink: TrackingIngestService): C
   ],
   exports: [CARRIER, TrackingIngestService],
 })
-export class CarriersModule implements OnModuleDestroy {
-  constructor(@Inject(CARRIER) private readonly carrier: CarrierPort) {}
+export class CarriersModule implements OnApplicationBootstrap, OnModuleDestroy {
+  constructor(
+    @Inject(CARRIER) private readonly carrier: CarrierPort,
+    private readonly relay: OutboxRelay,
+  ) {}
 
-  onModuleDestroy(): void {
+  /** The process that takes carrier updates into the outbox relays them (ADR 0031). */
+  onApplicationBootstrap(): void {
+    this.relay.start();
+  }
+
+  async onModuleDestroy(): Promise<void> {
     if (this.carrier instanceof SandboxCarrierAdapter) this.carrier.stop();
+    await this.relay.stop();
   }
 }

@@ -1,6 +1,7 @@
 import { HttpException, Logger } from '@nestjs/common';
 import type { GraphQLFormattedError } from 'graphql';
 import { DomainError, publicCode } from './domain-error';
+import { asDependencyOutage, outageSummary } from './dependency-outage';
 import { codeOfStatus } from './http-exception.filter';
 import { capErrorMessage } from '../validation/postgres-text';
 
@@ -40,6 +41,12 @@ function formatKnownError(formatted: GraphQLFormattedError, error: unknown): Gra
   const code = formatted.extensions?.code;
   if (typeof code === 'string' && REQUEST_ERRORS.has(code)) return { ...base, extensions: { code: 'BAD_USER_INPUT' } };
   if (!original && typeof code !== 'string') return { ...base, extensions: { code: 'BAD_USER_INPUT' } };
+  const outage = asDependencyOutage(original ?? error);
+  if (outage) {
+    // A dependency is down: the client retries later; one line, no stack (it is not a bug).
+    logger.warn(`GraphQL request refused, a dependency is unavailable: ${outageSummary(original ?? error)}`);
+    return { ...base, message: outage.message, extensions: { code: 'UNAVAILABLE' } };
+  }
   logger.error({ err: original ?? error }, 'unexpected GraphQL error');
   return { message: 'Internal server error', path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
 }

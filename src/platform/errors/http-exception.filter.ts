@@ -1,5 +1,7 @@
-import { Catch, HttpException, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
+import { Catch, HttpException, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
+import { BaseRpcExceptionFilter } from '@nestjs/microservices';
 import type { Response } from 'express';
+import { asDependencyOutage, outageSummary } from './dependency-outage';
 import { DomainError, publicCode, type ErrorCode } from './domain-error';
 
 export function httpStatus(code: ErrorCode): number {
@@ -65,6 +67,38 @@ export class HttpExceptionCodeFilter implements ExceptionFilter {
     const code = codeOfStatus(status);
     const message = code === 'INTERNAL_SERVER_ERROR' ? 'Internal server error' : error.message;
     res.status(status).json({ code, message });
+    return undefined;
+  }
+}
+
+const logger = new Logger('HTTP');
+
+/**
+ * Everything else a plain HTTP route throws. A dependency outage (the database or Temporal not
+ * answering) is 503 `UNAVAILABLE`, so the caller retries (a carrier retries its webhook); any
+ * other error is a bug: logged with its stack, answered 500 `INTERNAL_SERVER_ERROR`, masked.
+ * Domain and Nest errors get the answers of the two filters above whichever filter Nest picks.
+ * GraphQL and gRPC map errors themselves: they get the error back as Nest would hand it on.
+ */
+@Catch()
+export class UnexpectedErrorHttpFilter implements ExceptionFilter {
+  private readonly domain = new DomainErrorHttpFilter();
+  private readonly nest = new HttpExceptionCodeFilter();
+  private readonly rpc = new BaseRpcExceptionFilter();
+
+  catch(error: unknown, host: ArgumentsHost): unknown {
+    if (host.getType() === 'rpc') return this.rpc.catch(error, host);
+    if (host.getType() !== 'http') return error;
+    if (error instanceof DomainError) return this.domain.catch(error, host);
+    if (error instanceof HttpException) return this.nest.catch(error, host);
+    const res = host.switchToHttp().getResponse<Response>();
+    const outage = asDependencyOutage(error);
+    if (outage) {
+      logger.warn(`HTTP request refused, a dependency is unavailable: ${outageSummary(error)}`);
+      return this.domain.catch(outage, host);
+    }
+    logger.error({ err: error }, 'unexpected error on an HTTP route');
+    res.status(500).json({ code: 'INTERNAL_SERVER_ERROR', message: 'Internal server error' });
     return undefined;
   }
 }

@@ -48,4 +48,11 @@ describe('gRPC errors between modules', () => {
     const original = new TypeError('boom');
     expect(fromRpcError(original, 'x')).toBe(original);
   });
+
+  it('a dependency outage (the database refused the connection) is UNAVAILABLE, naming no address', () => {
+    const refused = Object.assign(new Error('connect ECONNREFUSED 10.0.0.5:5432'), { code: 'ECONNREFUSED' });
+    const wire = overTheWire(new AggregateError([refused], 'all attempts failed'));
+    expect(wire.code).toBe(status.UNAVAILABLE);
+    expect(wire.details).not.toMatch(/10\.0\.0\.5|ECONNREFUSED/);
+  });
 });

@@ -1,7 +1,9 @@
 import { Metadata, status } from '@grpc/grpc-js';
 import { RpcException } from '@nestjs/microservices';
+import { Logger } from '@nestjs/common';
 import { DomainError, type ErrorCode } from '../errors/domain-error';
 import { capErrorMessage } from '../validation/postgres-text';
+import { asDependencyOutage, outageSummary } from '../errors/dependency-outage';
 
 function grpcStatus(code: ErrorCode): status {
   switch (code) {
@@ -30,8 +32,20 @@ const DETAILS_TRAILER = 'logisynapse-error-details-bin';
 /** The longest status message sent: it travels in a header (grpc-message), never a client's value whole. */
 const MAX_STATUS_MESSAGE = 1000;
 
-/** Maps domain errors to gRPC status codes (details in a trailer); anything else becomes a masked INTERNAL. */
+const logger = new Logger('gRPC');
+
+/**
+ * Maps domain errors to gRPC status codes (details in a trailer), and a dependency outage (the
+ * database, Temporal) to UNAVAILABLE; anything else becomes a masked INTERNAL.
+ */
 export function toRpcException(error: unknown): RpcException {
+  if (!(error instanceof DomainError)) {
+    const outage = asDependencyOutage(error);
+    if (outage) {
+      logger.warn(`gRPC call refused, a dependency is unavailable: ${outageSummary(error)}`);
+      return toRpcException(outage);
+    }
+  }
   if (error instanceof DomainError) {
     const message = `${error.code}: ${capErrorMessage(error.message, MAX_STATUS_MESSAGE)}`;
     if (!error.details) return new RpcException({ code: grpcStatus(error.code), message });

@@ -2,9 +2,10 @@ import { hostname } from 'node:os';
 import { Global, Inject, Logger, Module, type OnModuleDestroy } from '@nestjs/common';
 import type { PgBoss } from 'pg-boss';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
-import { DATABASE_ENDPOINTS, type DatabaseEndpoints } from '../database';
+import { APP_DATA_SOURCE, DATABASE_ENDPOINTS, type AppDataSource, type DatabaseEndpoints } from '../database';
 import { DeadLetterRecorder } from './dead-letter.recorder';
 import { PgBossEventLog, PgBossTaskQueue, startPgBoss } from './adapters/pg-boss/pg-boss-messaging';
+import { OutboxRelay, OutboxRepository } from './outbox';
 import { PrefixedEventLog } from './prefixed-event-log';
 import { EVENT_LOG, TASK_QUEUE, TOPICS, type EventLogPort, type TaskQueuePort } from './messaging.ports';
 
@@ -70,8 +71,22 @@ const adapterLogger = (name: string) => {
       },
     },
     DeadLetterRecorder,
+    {
+      provide: OutboxRepository,
+      inject: [APP_DATA_SOURCE, APP_CONFIG],
+      useFactory: (dataSource: AppDataSource, config: AppConfig) => new OutboxRepository(dataSource, config.messaging.kafkaTopicPrefix),
+    },
+    // Constructed everywhere, started only by the module that writes to the outbox (carriers).
+    {
+      provide: OutboxRelay,
+      inject: [OutboxRepository, EVENT_LOG],
+      useFactory: (outbox: OutboxRepository, eventLog: EventLogPort) => {
+        const log = new Logger('Outbox');
+        return new OutboxRelay(outbox, eventLog, { topics: Object.values(TOPICS), logger: { log: (m) => log.log(m), warn: (m) => log.warn(m) } });
+      },
+    },
   ],
-  exports: [EVENT_LOG, TASK_QUEUE, DeadLetterRecorder],
+  exports: [EVENT_LOG, TASK_QUEUE, DeadLetterRecorder, OutboxRepository, OutboxRelay],
 })
 export class MessagingModule implements OnModuleDestroy {
   constructor(

@@ -172,7 +172,26 @@ describe('parseTrackUpdated', () => {
       ['a non-string object_id', (b) => ((b.data.tracking_status.object_id = 42), b), 'data.tracking_status.object_id'],
       ['a non-object location', (b) => ((b.data.tracking_status.location = 'Las Vegas'), b), 'data.tracking_status.location'],
       ['a non-string location part', (b) => ((b.data.tracking_status.location.zip = 89101), b), 'data.tracking_status.location.zip'],
+      // Text PostgreSQL cannot store (issue 13: a NUL in status_details was a 500 from the publish).
+      ['a NUL in status_details', (b) => ((b.data.tracking_status.status_details = 'Delivered\u0000'), b), 'data.tracking_status.status_details'],
+      ['a NUL in the tracking number', (b) => ((b.data.tracking_number = '92055\u000090164'), b), 'data.tracking_number'],
+      ['a lone high surrogate in a location part', (b) => ((b.data.tracking_status.location.city = 'Las \ud800Vegas'), b), 'data.tracking_status.location.city'],
+      ['a lone low surrogate in the carrier', (b) => ((b.data.carrier = '\udc00usps'), b), 'data.carrier'],
+      ['a NUL in a field the parser does not read', (b) => ((b.data.metadata = 'Order\u0000'), b), 'data.metadata'],
+      ['a NUL inside an array', (b) => ((b.data.tracking_history = [{ status_details: '\u0000' }]), b), 'data.tracking_history[0].status_details'],
+      ['a NUL in a key', (b) => ((b.data['meta\u0000'] = 'x'), b), 'data'],
+      ['a huge status_details', (b) => ((b.data.tracking_status.status_details = 'x'.repeat(2_001)), b), 'data.tracking_status.status_details'],
+      ['a huge tracking number', (b) => ((b.data.tracking_number = '9'.repeat(201)), b), 'data.tracking_number'],
+      ['a huge object_id', (b) => ((b.data.tracking_status.object_id = 'a'.repeat(201)), b), 'data.tracking_status.object_id'],
+      ['a huge location part', (b) => ((b.data.tracking_status.location.city = 'c'.repeat(201)), b), 'data.tracking_status.location.city'],
     ];
+
+    it('accepts a surrogate pair (an emoji) and the longest allowed values', () => {
+      const body = specBody();
+      body.data.tracking_status.status_details = `Delivered \u{1F4E6} ${'x'.repeat(1_980)}`;
+      body.data.tracking_number = '9'.repeat(200);
+      expect(parseTrackUpdated('t', body).statusDetails).toContain('\u{1F4E6}');
+    });
 
     it.each(cases)('%s', (_label, mutate, field) => {
       const error = parseError(mutate(specBody()));

@@ -34,20 +34,21 @@ const ISO_DATE =
  */
 export function parseTrackUpdated(tenantId: string, body: unknown): CarrierStatusUpdate {
   const root = object(body, 'body');
+  refuseUnstorableText(root);
   if (root.event !== 'track_updated') {
     throw new TrackUpdateParseError('event', `must be 'track_updated'`);
   }
   const data = object(root.data, 'data');
-  const carrier = nonEmptyString(data.carrier, 'data.carrier');
-  const trackingNumber = nonEmptyString(data.tracking_number, 'data.tracking_number');
+  const carrier = nonEmptyString(data.carrier, 'data.carrier', MAX_LENGTH.identifier);
+  const trackingNumber = nonEmptyString(data.tracking_number, 'data.tracking_number', MAX_LENGTH.identifier);
 
   const ts = object(data.tracking_status, 'data.tracking_status');
   const status = trackingStatus(ts.status);
   const occurredAt = isoDate(ts.status_date, 'data.tracking_status.status_date');
-  const statusDetails = optionalString(ts.status_details, 'data.tracking_status.status_details');
+  const statusDetails = optionalString(ts.status_details, 'data.tracking_status.status_details', MAX_LENGTH.details);
   const substatus = parseSubstatus(ts.substatus);
   const location = parseLocation(ts.location);
-  const objectId = optionalString(ts.object_id, 'data.tracking_status.object_id');
+  const objectId = optionalString(ts.object_id, 'data.tracking_status.object_id', MAX_LENGTH.identifier);
 
   // Shippo's object_id identifies the tracking event; without it, the same scan must still
   // de-duplicate, so derive the id from what makes the event what it is.
@@ -77,19 +78,52 @@ function object(value: unknown, field: string): Json {
   return value as Json;
 }
 
-function nonEmptyString(value: unknown, field: string): string {
+/** The longest value each kind of field may hold (Shippo's are far shorter; more is not a carrier). */
+const MAX_LENGTH = { identifier: 200, details: 2_000, part: 200 } as const;
+
+/**
+ * Refuses any string in the body, keys included, that PostgreSQL text and jsonb cannot hold: NUL
+ * (U+0000) and lone UTF-16 surrogates (they have no UTF-8 form). Found here, the update is a client
+ * error (400); found by the database, it was a 500 after the request had been taken (issue 13).
+ */
+function refuseUnstorableText(root: Json): void {
+  // Breadth first, so the shallowest offending field is the one named.
+  const queue: Array<[unknown, string]> = [[root, '']];
+  for (let i = 0; i < queue.length; i++) {
+    const [value, path] = queue[i]!;
+    if (typeof value === 'string') {
+      if (!storable(value)) throw new TrackUpdateParseError(path, 'holds a NUL character or a lone surrogate');
+    } else if (typeof value === 'object' && value !== null) {
+      for (const [key, child] of Object.entries(value)) {
+        if (!storable(key)) throw new TrackUpdateParseError(path || 'body', 'has a key with a NUL character or a lone surrogate');
+        queue.push([child, Array.isArray(value) ? `${path}[${key}]` : path ? `${path}.${key}` : key]);
+      }
+    }
+  }
+}
+
+// With the `u` flag a surrogate pair is one code point, so \p{Cs} matches lone surrogates only.
+const LONE_SURROGATE = /\p{Cs}/u;
+const storable = (text: string) => !text.includes('\u0000') && !LONE_SURROGATE.test(text);
+
+function nonEmptyString(value: unknown, field: string, maxLength: number): string {
   if (typeof value !== 'string' || value.trim() === '') {
     throw new TrackUpdateParseError(field, 'must be a non-empty string');
   }
-  return value.trim();
+  return bounded(value.trim(), field, maxLength);
 }
 
 /** Absent, null and '' all mean "not given"; any other non-string is malformed. */
-function optionalString(value: unknown, field: string): string | undefined {
+function optionalString(value: unknown, field: string, maxLength: number = MAX_LENGTH.part): string | undefined {
   if (value === undefined || value === null) return undefined;
   if (typeof value !== 'string') throw new TrackUpdateParseError(field, 'must be a string');
   const trimmed = value.trim();
-  return trimmed === '' ? undefined : trimmed;
+  return trimmed === '' ? undefined : bounded(trimmed, field, maxLength);
+}
+
+function bounded(text: string, field: string, maxLength: number): string {
+  if (text.length > maxLength) throw new TrackUpdateParseError(field, `must be at most ${maxLength} characters`);
+  return text;
 }
 
 function trackingStatus(value: unknown): CarrierTrackingStatus {
