@@ -147,6 +147,48 @@ export function describeAuthDataContract(adapterName: string, factory: () => Pro
       });
     });
 
+    describe('tenants', () => {
+      it("a tenant transaction sees its own tenant's row only, never a webhook token hash, and writes none", async () => {
+        const seen = (tenantId: string | null) =>
+          asApp(tenantId, async (client) => (await client.query<{ id: string }>(`SELECT id, name, created_at FROM tenants`)).rows.map((r) => r.id));
+        expect(await seen(tenantA)).toEqual([tenantA]);
+        expect(await seen(tenantB)).toEqual([tenantB]);
+        expect(await seen(null)).toEqual([]);
+        await deniedAsApp(tenantA, `SELECT webhook_token_hash FROM tenants`);
+        await deniedAsApp(tenantA, `SELECT * FROM tenants`);
+        await deniedAsApp(tenantA, `INSERT INTO tenants (id, name, webhook_token_hash) VALUES ($1, 'planted', 'h')`, [randomUUID()]);
+        await deniedAsApp(tenantA, `UPDATE tenants SET name = 'renamed' WHERE id = $1`, [tenantB]);
+        await deniedAsApp(tenantA, `DELETE FROM tenants WHERE id = $1`, [tenantB]);
+      });
+
+      it('the platform look-ups go through the owner functions: create, find by webhook token hash, count', async () => {
+        const created = randomUUID();
+        const hash = createHash('sha256').update(created).digest('hex');
+        const found = await asApp(null, async (client) => {
+          await client.query(`SELECT auth.create_tenant($1, 'made through the function', $2)`, [created, hash]);
+          const byToken = (await client.query<{ id: string | null }>(`SELECT auth.find_tenant_by_webhook_token($1) AS id`, [hash])).rows[0]!.id;
+          const missing = (await client.query<{ id: string | null }>(`SELECT auth.find_tenant_by_webhook_token('no such hash') AS id`)).rows[0]!.id;
+          const count = Number((await client.query<{ n: string }>(`SELECT auth.tenant_count()::text AS n`)).rows[0]!.n);
+          return { byToken, missing, count };
+        });
+        // Rolled back with asApp's transaction.
+        expect(found).toEqual({ byToken: created, missing: null, count: expect.any(Number) });
+        expect(found.count).toBeGreaterThanOrEqual(3);
+        expect((await owner.query(`SELECT id FROM tenants WHERE id = $1`, [created])).rows).toEqual([]);
+      });
+
+      it('has forced row-level security on its own id, and a policy for the owner alone (the functions)', async () => {
+        const { rows } = await owner.query<{ polname: string; forced: boolean }>(
+          `SELECT p.polname, c.relforcerowsecurity AS forced FROM pg_policy p JOIN pg_class c ON c.oid = p.polrelid
+            WHERE c.oid = 'tenants'::regclass ORDER BY p.polname`,
+        );
+        expect(rows).toEqual([
+          { polname: 'tenants_auth_functions', forced: true },
+          { polname: 'tenants_own_row', forced: true },
+        ]);
+      });
+    });
+
     describe('the functions', () => {
       it('run as their owner with a fixed search path, and only the application role (not PUBLIC) may execute them', async () => {
         const { rows } = await owner.query<{ name: string; definer: boolean; config: string[] | null; public_can: boolean; app_can: boolean }>(
@@ -156,7 +198,10 @@ export function describeAuthDataContract(adapterName: string, factory: () => Pro
              FROM pg_proc p WHERE p.pronamespace = 'auth'::regnamespace ORDER BY p.proname`,
           [APP_ROLE],
         );
-        expect(rows.map((r) => r.name)).toEqual(['add_signing_key', 'create_client', 'ensure_admin_client', 'find_client', 'retire_signing_key', 'seal_signing_key', 'signing_keys']);
+        expect(rows.map((r) => r.name)).toEqual([
+          'add_signing_key', 'create_client', 'create_tenant', 'ensure_admin_client', 'find_client',
+          'find_tenant_by_webhook_token', 'retire_signing_key', 'seal_signing_key', 'signing_keys', 'tenant_count',
+        ]);
         for (const fn of rows) {
           expect({ name: fn.name, definer: fn.definer, config: fn.config, publicCan: fn.public_can, appCan: fn.app_can }).toEqual({
             name: fn.name, definer: true, config: ['search_path=pg_catalog, pg_temp'], publicCan: false, appCan: true,

@@ -1,7 +1,7 @@
 import { status, type ServiceError } from '@grpc/grpc-js';
 import { expectNoLeak } from '../security/security-support';
 import { AppProcess, type DemoCredentials } from '../support/app-process';
-import { e2eTargets } from '../support/e2e-targets';
+import { TEST_KEY_ENCRYPTION_KEY, e2eTargets } from '../support/e2e-targets';
 import { shipmentServiceClient } from '../support/grpc-client';
 import { eventually } from '../support/poll';
 import { CREATE_SHIPMENT, shipmentInput, trackUpdated } from '../support/shipment-fixtures';
@@ -137,6 +137,8 @@ describe('the webhook while the database link is frozen (embedded database serve
       DATABASE_URL: through(db.endpoints.appUrl, proxy),
       DATABASE_OWNER_URL: through(db.endpoints.ownerUrl, proxy),
       DATABASE_ENGINE_URL: through(db.endpoints.engineUrl, proxy),
+      // A database reached by URL needs the key-encryption key from the environment (ADR 0028).
+      LOGISYNAPSE_KEY_ENCRYPTION_KEY: TEST_KEY_ENCRYPTION_KEY,
     });
     creds = await app.newTenant('Frozen link');
   }, 120_000);

@@ -99,6 +99,29 @@ for (const target of e2eTargets()) {
       ).rejects.toMatchObject({ code: PERMISSION_DENIED });
     });
 
+    it("the tenant role sees its own tenant's row only, and no tenant's webhook token hash", async () => {
+      const seen = await asAppRole(b.tenantId, async (client) => (await client.query<{ id: string }>(`SELECT id, name FROM tenants`)).rows);
+      expect(seen.map((r) => r.id)).toEqual([b.tenantId]);
+      await expect(asAppRole(null, async (client) => (await client.query(`SELECT id FROM tenants`)).rows)).resolves.toEqual([]);
+      await expect(asAppRole(b.tenantId, (client) => client.query(`SELECT webhook_token_hash FROM tenants`))).rejects.toMatchObject({ code: PERMISSION_DENIED });
+      await expect(
+        asAppRole(b.tenantId, (client) => client.query(`UPDATE tenants SET webhook_token_hash = 'planted' WHERE id = $1`, [a.tenantId])),
+      ).rejects.toMatchObject({ code: PERMISSION_DENIED });
+      // The webhook still finds its tenant by token (through auth.find_tenant_by_webhook_token).
+      const res = await http(app, '/webhooks/carrier-tracking', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-webhook-token': a.webhookToken },
+        body: JSON.stringify({ event: 'track_updated', data: {} }),
+      });
+      expect(res.status).toBe(400);
+      const wrong = await http(app, '/webhooks/carrier-tracking', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-webhook-token': 'whk_not_a_tenant' },
+        body: JSON.stringify({ event: 'track_updated', data: {} }),
+      });
+      expect(wrong.status).toBe(401);
+    });
+
     it('the token endpoint still issues working tokens, to tenants and to the administrator', async () => {
       expect((await app.graphql(tokenA, PROBE_QUERY)).errors).toBeUndefined();
       const tokenB = await app.token(b.clientId, b.clientSecret);

@@ -52,7 +52,11 @@ export interface HttpAnswer {
 
 /** A raw HTTP request to the app, answer read as text and, when it parses, JSON. */
 export async function http(app: AppProcess, path: string, init: RequestInit = {}): Promise<HttpAnswer> {
-  const res = await fetch(`${app.baseUrl}${path}`, init);
+  return httpAnswer(await fetch(`${app.baseUrl}${path}`, init));
+}
+
+/** An answer read as text and, when it parses, JSON. */
+export async function httpAnswer(res: Response): Promise<HttpAnswer> {
   const text = await res.text();
   let json: unknown;
   try {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { AppProcess, type DemoCredentials } from '../support/app-process';
 import { postFrom } from '../support/loopback-source';
-import { PROBE_QUERY, errorCodeOf, expectNoLeak, http, type HttpAnswer } from './security-support';
+import { PROBE_QUERY, errorCodeOf, expectNoLeak, http, httpAnswer, type HttpAnswer } from './security-support';
 
 /**
  * Brute force on POST /oauth/token. The limiter (src/modules/auth/application/token-request-limiter.ts)
@@ -56,15 +56,7 @@ describe('security: brute force on the token endpoint (embedded defaults)', () =
   /** The same form request, from the loopback address `localAddress` (the socket's source). */
   const formFrom = async (localAddress: string, clientId: string, secret: string, headers: Record<string, string> = {}): Promise<HttpAnswer> => {
     const body = new URLSearchParams({ grant_type: 'client_credentials', client_id: clientId, client_secret: secret }).toString();
-    const res = await postFrom(localAddress, `${app.baseUrl}/oauth/token`, { 'content-type': 'application/x-www-form-urlencoded', ...headers }, body);
-    const text = await res.text();
-    let json: unknown;
-    try {
-      json = JSON.parse(text);
-    } catch {
-      // Not JSON: `json` stays undefined.
-    }
-    return { status: res.status, headers: res.headers, text, json };
+    return httpAnswer(await postFrom(localAddress, `${app.baseUrl}/oauth/token`, { 'content-type': 'application/x-www-form-urlencoded', ...headers }, body));
   };
   const secrets = () => [victim.clientSecret, bystander.clientSecret, targeted.clientSecret];
 

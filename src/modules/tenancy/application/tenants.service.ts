@@ -15,8 +15,9 @@ export interface CreatedTenant {
 const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
 
 /**
- * Tenants are platform data: this is the narrow platform path that may read and write them
- * outside any tenant transaction.
+ * Tenants are platform data: this is the narrow platform path that may create and look them up
+ * outside any tenant transaction, through the owner's functions in `auth` (the tenant role reads
+ * only its own tenant's row; ADR 0028).
  */
 @Injectable()
 export class TenantsService {
@@ -29,7 +30,7 @@ export class TenantsService {
     if (trimmed.length < 1 || trimmed.length > 200) throw badInput('Tenant name must be 1 to 200 characters');
     const tenantId = randomUUID();
     const webhookToken = `whk_${randomBytes(24).toString('base64url')}`;
-    await (tx ?? this.dataSource).query(`INSERT INTO tenants (id, name, webhook_token_hash) VALUES ($1, $2, $3)`, [
+    await (tx ?? this.dataSource).query(`SELECT auth.create_tenant($1, $2, $3)`, [
       tenantId,
       trimmed,
       hashToken(webhookToken),
@@ -40,12 +41,12 @@ export class TenantsService {
   /** The tenant a carrier webhook token belongs to, or null. */
   async findByWebhookToken(token: string): Promise<string | null> {
     if (!token) return null;
-    const rows: { id: string }[] = await this.dataSource.query(`SELECT id FROM tenants WHERE webhook_token_hash = $1`, [hashToken(token)]);
+    const rows: { id: string | null }[] = await this.dataSource.query(`SELECT auth.find_tenant_by_webhook_token($1) AS id`, [hashToken(token)]);
     return rows[0]?.id ?? null;
   }
 
   async count(): Promise<number> {
-    const rows: { n: string }[] = await this.dataSource.query(`SELECT count(*)::text AS n FROM tenants`);
+    const rows: { n: string }[] = await this.dataSource.query(`SELECT auth.tenant_count()::text AS n`);
     return Number(rows[0]?.n ?? 0);
   }
 }
