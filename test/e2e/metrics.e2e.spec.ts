@@ -74,6 +74,11 @@ for (const target of e2eTargets()) {
       expect(total(samples, 'logisynapse_graphql_request_duration_count', { graphql_operation_type: 'query' })).toBeGreaterThanOrEqual(1);
       expect(total(samples, 'http_server_request_duration_count', { http_request_method: 'POST', http_response_status_code: '200' })).toBeGreaterThanOrEqual(3);
       expect(total(samples, 'db_client_operation_duration_count')).toBeGreaterThan(0);
+      // The event log and the task queue, per topic and queue, whichever adapters run.
+      expect(total(samples, 'logisynapse_event_log_publish_duration_count', { messaging_destination_name: 'shipment.created', outcome: 'ok' })).toBe(1);
+      expect(total(samples, 'logisynapse_event_log_consumed_total', { messaging_destination_name: 'carrier.status.updates', outcome: 'ok' })).toBeGreaterThanOrEqual(1);
+      expect(total(samples, 'logisynapse_task_queue_enqueue_duration_count', { messaging_destination_name: 'tasks.email.send', outcome: 'ok' })).toBe(1);
+      expect(total(samples, 'logisynapse_task_queue_process_duration_count', { messaging_destination_name: 'tasks.email.send', outcome: 'ok' })).toBe(1);
 
       // Bounded labels only: no id, email, token or tracking number in any label value.
       const values = samples.flatMap((s) => Object.entries(s.labels).filter(([k]) => !k.startsWith('process_')).map(([, v]) => v));

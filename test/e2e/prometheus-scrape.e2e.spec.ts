@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { AppProcess } from '../support/app-process';
@@ -19,6 +19,18 @@ interface QueryResult {
 function ruleExpressions(): { name: string; expr: string }[] {
   const file = parse(readFileSync(RULES, 'utf8')) as { groups: { rules: { record?: string; alert?: string; expr: string }[] }[] };
   return file.groups.flatMap((g) => g.rules.map((r) => ({ name: (r.record ?? r.alert)!, expr: r.expr.trim() })));
+}
+
+const DASHBOARDS = join(__dirname, '..', '..', 'infra', 'observability', 'grafana', 'dashboards');
+
+/** Every panel query of every Grafana dashboard, with Grafana's rate interval as Prometheus would get it. */
+function dashboardExpressions(): { name: string; expr: string }[] {
+  return readdirSync(DASHBOARDS)
+    .filter((f) => f.endsWith('.json'))
+    .flatMap((file) => {
+      const dashboard = JSON.parse(readFileSync(join(DASHBOARDS, file), 'utf8')) as { panels: { title: string; targets: { expr: string }[] }[] };
+      return dashboard.panels.flatMap((p) => p.targets.map((t) => ({ name: `${file}: ${p.title}`, expr: t.expr.replaceAll('$__rate_interval', '1m') })));
+    });
 }
 
 /** The metric names and label matchers a PromQL expression selects (`name{a="b"}`). */
@@ -118,6 +130,27 @@ realServerOrSkip(['PROMETHEUS_URL', 'PROMETHEUS_TARGETS_DIR'], 'Prometheus (`npm
         }
       }
       expect(empty).toEqual([]);
+
+      // Every dashboard panel shows data after this workload (a panel that shows nothing is a failure).
+      const panels = dashboardExpressions();
+      expect(panels.length).toBeGreaterThanOrEqual(20);
+      let blank: string[] = [];
+      // Recording rules are evaluated every 5 s, and a rate needs two scrapes of a new series:
+      // the last panels fill within a few evaluations.
+      await eventually(
+        'every dashboard panel to show data',
+        async () => {
+          blank = [];
+          for (const panel of panels) {
+            const result = await query(panel.expr);
+            expect({ panel: panel.name, status: result.status, error: result.error }).toEqual({ panel: panel.name, status: 'success', error: undefined });
+            if (!(result.data?.result.length ?? 0)) blank.push(`${panel.name}: ${panel.expr}`);
+          }
+          return blank.length === 0 ? true : undefined;
+        },
+        { timeoutMs: 30_000, intervalMs: 1_000 },
+      ).catch(() => undefined);
+      expect(blank).toEqual([]);
     }, 240_000);
   },
 );

@@ -75,3 +75,27 @@ describe('readable lines (a terminal)', () => {
   });
 });
 
+
+describe('trace ids in log lines', () => {
+  it('a line made inside a span carries its trace_id and span_id; one outside carries none', async () => {
+    const { context, trace } = await import('@opentelemetry/api');
+    const { AsyncLocalStorageContextManager } = await import('@opentelemetry/context-async-hooks');
+    const { TracerProvider } = await import('@opentelemetry/sdk-trace');
+    const manager = new AsyncLocalStorageContextManager().enable();
+    context.setGlobalContextManager(manager);
+    try {
+      const out = memory();
+      const logger = pino({ mixin: pinoHttpOptions({ logLevel: 'info' }).mixin }, out.stream);
+      const span = new TracerProvider().getTracer('test').startSpan('work');
+      context.with(trace.setSpan(context.active(), span), () => logger.info('inside'));
+      span.end();
+      logger.info('outside');
+      const [inside, outside] = out.lines.map((l) => JSON.parse(l) as Record<string, unknown>);
+      expect(inside).toMatchObject({ msg: 'inside', trace_id: span.spanContext().traceId, span_id: span.spanContext().spanId });
+      expect(inside!.trace_id).toMatch(/^[0-9a-f]{32}$/);
+      expect(outside).not.toHaveProperty('trace_id');
+    } finally {
+      context.disable();
+    }
+  });
+});

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { DynamicModule } from '@nestjs/common';
+import { isSpanContextValid, trace } from '@opentelemetry/api';
 import { LoggerModule } from 'nestjs-pino';
 import pinoPretty from 'pino-pretty';
 import type { AppConfig } from '../config/app-config';
@@ -44,9 +45,19 @@ export function prettyStream({ colorize = process.stdout.hasColors?.() ?? false,
     singleLine: true,
     translateTime: 'SYS:HH:MM:ss.l',
     // Shown by prettyMessage, of no use on one's own terminal (pid, hostname), or in the banner (credentials).
-    ignore: 'pid,hostname,context,reqId,req,res,responseTime,credentials',
+    ignore: 'pid,hostname,context,reqId,req,res,responseTime,credentials,trace_id,span_id',
     messageFormat: prettyMessage,
   });
+}
+
+/**
+ * The active span's ids, in OpenTelemetry's log field names, so a log store finds every line of
+ * one trace (`trace_id`) and a trace links to its lines. Empty outside a span, or when no tracer
+ * records (tracing off).
+ */
+export function traceFields(): { trace_id?: string; span_id?: string } {
+  const span = trace.getActiveSpan()?.spanContext();
+  return span && isSpanContextValid(span) ? { trace_id: span.traceId, span_id: span.spanId } : {};
 }
 
 /**
@@ -65,6 +76,8 @@ export function pinoHttpOptions(config: Pick<AppConfig, 'logLevel'>) {
     autoLogging: { ignore: (req: IncomingMessage) => req.url?.startsWith('/health') ?? false },
     // Logs made while serving a request carry its id, not the whole request.
     quietReqLogger: true,
+    // Every line made inside a span carries its trace and span ids.
+    mixin: traceFields,
     // Headers (tokens among them) are never logged.
     serializers: {
       req: (req: { method?: string; url?: string }) => ({ method: req.method, url: shortUrl(req.url) }),

@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { APP_DATA_SOURCE, type AppDataSource } from '../database';
+import { boundedAttributes, platformMetrics } from '../telemetry/instruments';
 
 /**
  * Keeps a message that cannot be processed (malformed, unknown tracking number) with the reason,
@@ -16,5 +17,6 @@ export class DeadLetterRecorder {
       `INSERT INTO dead_letters (tenant_id, topic, payload, reason) VALUES ($1, $2, $3, $4)`,
       [tenantId ?? null, topic, JSON.stringify(payload ?? null), reason],
     );
+    platformMetrics().deadLetters.add(1, boundedAttributes({ 'dead_letter.source': topic }));
   }
 }

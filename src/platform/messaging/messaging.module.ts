@@ -8,6 +8,7 @@ import { PgBossEventLog, PgBossTaskQueue, startPgBoss } from './adapters/pg-boss
 import { OutboxRelay, OutboxRepository } from './outbox';
 import { PrefixedEventLog } from './prefixed-event-log';
 import { EVENT_LOG, TASK_QUEUE, TOPICS, type EventLogPort, type TaskQueuePort } from './messaging.ports';
+import { MeasuredEventLog, MeasuredTaskQueue } from './measured-messaging';
 
 const PG_BOSS = Symbol('PG_BOSS');
 const logger = new Logger('Ports');
@@ -50,7 +51,7 @@ const adapterLogger = (name: string) => {
           port = new PgBossEventLog(boss);
         }
         logger.log(`event log: ${port.adapterName}`);
-        return port;
+        return new MeasuredEventLog(port);
       },
     },
     {
@@ -67,7 +68,7 @@ const adapterLogger = (name: string) => {
           port = new PgBossTaskQueue(boss);
         }
         logger.log(`task queue: ${port.adapterName}`);
-        return port;
+        return new MeasuredTaskQueue(port);
       },
     },
     DeadLetterRecorder,
@@ -97,7 +98,9 @@ export class MessagingModule implements OnModuleDestroy {
 
   // Consumers stop first (they finish in-flight handlers, which may use the database).
   async onModuleDestroy(): Promise<void> {
-    const eventLog = this.eventLog instanceof PrefixedEventLog ? this.eventLog.inner : this.eventLog;
+    // Measured, maybe prefixed: the adapter itself is what stops.
+    let eventLog = this.eventLog instanceof MeasuredEventLog ? this.eventLog.inner : this.eventLog;
+    if (eventLog instanceof PrefixedEventLog) eventLog = eventLog.inner;
     await eventLog.stop?.();
     await this.taskQueue.stop?.();
     await this.boss.stop({ graceful: true, timeout: 5000 });

@@ -18,7 +18,7 @@ describe('platform instruments', () => {
     }
     for (const values of Object.values(LABEL_VALUES)) {
       expect(values.length).toBeLessThanOrEqual(20);
-      for (const value of values) expect(value).toMatch(/^[A-Za-z_]+$/);
+      for (const value of values) expect(value).toMatch(/^[A-Za-z_.]+$/);
     }
   });
 

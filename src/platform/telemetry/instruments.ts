@@ -27,6 +27,9 @@ export const LABEL_VALUES = {
   'tracking.status': ['PRE_TRANSIT', 'TRANSIT', 'DELIVERED', 'RETURNED', 'FAILURE', 'UNKNOWN'],
   'email.template': ['welcome'],
   'graphql.operation.type': ['query', 'mutation', 'subscription'],
+  // The platform's own topics and queues (messaging.ports.ts TOPICS and QUEUES).
+  'messaging.destination.name': ['shipment.created', 'carrier.status.updates', 'tasks.email.send'],
+  'dead_letter.source': ['shipment.created', 'carrier.status.updates', 'tasks.email.send'],
 } as const satisfies Record<string, readonly string[]>;
 
 export type LabelName = keyof typeof LABEL_VALUES;
@@ -54,6 +57,12 @@ export const INSTRUMENTS = {
   emailsSent: { kind: 'counter', name: 'logisynapse.emails.sent', unit: '{email}', labels: ['email.template'], description: 'Emails handed to the email sender' },
   carrierRequestDuration: { kind: 'histogram', name: 'logisynapse.carrier.request.duration', unit: 's', labels: ['carrier', 'carrier.operation', 'outcome'], description: 'Calls to a carrier, by carrier, operation and outcome' },
   activityDuration: { kind: 'histogram', name: 'logisynapse.workflow.activity.duration', unit: 's', labels: ['activity.name', 'outcome'], description: 'Workflow activity attempts (each retry is one), by activity and outcome' },
+  eventLogPublishDuration: { kind: 'histogram', name: 'logisynapse.event_log.publish.duration', unit: 's', labels: ['messaging.destination.name', 'outcome'], description: 'Events published to the event log (Kafka or the embedded log), by topic and outcome' },
+  eventLogProcessDuration: { kind: 'histogram', name: 'logisynapse.event_log.process.duration', unit: 's', labels: ['messaging.destination.name', 'outcome'], description: 'Batches of events handled by a consumer, by topic and outcome (an error is redelivered)' },
+  eventLogConsumedMessages: { kind: 'counter', name: 'logisynapse.event_log.consumed', unit: '{message}', labels: ['messaging.destination.name', 'outcome'], description: 'Events handed to a consumer, by topic and the outcome of their batch' },
+  taskQueueEnqueueDuration: { kind: 'histogram', name: 'logisynapse.task_queue.enqueue.duration', unit: 's', labels: ['messaging.destination.name', 'outcome'], description: 'Tasks put on a task queue (RabbitMQ or the embedded queue), by queue and outcome' },
+  taskQueueProcessDuration: { kind: 'histogram', name: 'logisynapse.task_queue.process.duration', unit: 's', labels: ['messaging.destination.name', 'outcome'], description: 'Tasks handled, by queue and outcome (an error is redelivered, then dead-lettered)' },
+  deadLetters: { kind: 'counter', name: 'logisynapse.dead_letters', unit: '{message}', labels: ['dead_letter.source'], description: 'Messages set aside as dead letters, by the topic or queue they came from' },
   graphqlRequestDuration: { kind: 'histogram', name: 'logisynapse.graphql.request.duration', unit: 's', labels: ['graphql.operation.type', 'outcome'], description: 'GraphQL operations executed, by operation type and outcome (never by the client-chosen operation name or the query text)' },
 } as const satisfies Record<string, { kind: 'counter' | 'histogram'; name: string; unit: string; labels: readonly LabelName[]; description: string }>;
 
@@ -84,6 +93,23 @@ export function createPlatformMetrics(meter: Meter): Instruments {
 export function platformMetrics(): Instruments {
   instruments ??= createPlatformMetrics(metrics.getMeter('logisynapse'));
   return instruments;
+}
+
+/** A failed run's error (wrapped, so a rejection with `undefined` still counts as a failure), or null. */
+export type Failure = { error: unknown } | null;
+
+/** Runs `work`, then `record`s its duration in seconds and whether (and how) it failed; errors pass through. */
+export async function timed<T>(work: () => Promise<T>, record: (seconds: number, failure: Failure) => void): Promise<T> {
+  const startedAt = performance.now();
+  let failure: Failure = null;
+  try {
+    return await work();
+  } catch (error) {
+    failure = { error };
+    throw error;
+  } finally {
+    record(secondsSince(startedAt), failure);
+  }
 }
 
 /** Seconds since `startedAt` (a `performance.now()` reading). */

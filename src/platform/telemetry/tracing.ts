@@ -14,12 +14,14 @@ export interface Telemetry {
 /**
  * OpenTelemetry, started before Nest loads so instrumentations can patch modules. Metrics are on
  * (served for Prometheus at /metrics by main.ts, pushed over OTLP when an OTLP endpoint is set);
- * traces and logs are exported only when the standard OTEL_* variables ask for it. Only local
+ * traces are exported over OTLP when an OTLP endpoint is set, logs only when the standard OTEL_*
+ * variables ask for it. Only local
  * resource detectors run: nothing calls out of the machine.
  */
 export function startTelemetry(env: NodeJS.ProcessEnv = process.env): Telemetry | null {
   if (env.OTEL_SDK_DISABLED === 'true') return null;
-  env.OTEL_TRACES_EXPORTER ??= 'none';
+  // Traces go over OTLP when an OTLP endpoint is set (Jaeger takes it on 4318), otherwise nowhere.
+  env.OTEL_TRACES_EXPORTER ??= env.OTEL_EXPORTER_OTLP_ENDPOINT || env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ? 'otlp' : 'none';
   // The metric readers are given below; the SDK must not add its own from the environment.
   env.OTEL_METRICS_EXPORTER = 'none';
   env.OTEL_LOGS_EXPORTER ??= 'none';

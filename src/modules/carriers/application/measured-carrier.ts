@@ -1,11 +1,11 @@
-import { boundedAttributes, platformMetrics, secondsSince, type Instruments } from '../../../platform/telemetry/instruments';
+import { boundedAttributes, platformMetrics, timed, type Failure, type Instruments } from '../../../platform/telemetry/instruments';
 import { CarrierValidationError } from '../contracts/carrier.errors';
 import type { CarrierPort } from '../ports/carrier.port';
 
 /** What became of one carrier call: answered, refused by the carrier (a client error), or failed. */
-export function carrierOutcome(error: unknown): 'ok' | 'rejected' | 'error' {
-  if (error === undefined) return 'ok';
-  return error instanceof CarrierValidationError ? 'rejected' : 'error';
+export function carrierOutcome(failure: Failure): 'ok' | 'rejected' | 'error' {
+  if (!failure) return 'ok';
+  return failure.error instanceof CarrierValidationError ? 'rejected' : 'error';
 }
 
 /**
@@ -15,21 +15,10 @@ export function carrierOutcome(error: unknown): 'ok' | 'rejected' | 'error' {
  */
 export function measuredCarrier(carrier: CarrierPort, m: Instruments = platformMetrics()): CarrierPort {
   const histogram = m.carrierRequestDuration;
-  const measure = async <T>(operation: 'purchase_label' | 'void_label', call: () => Promise<T>): Promise<T> => {
-    const startedAt = performance.now();
-    let failure: unknown;
-    try {
-      return await call();
-    } catch (error) {
-      failure = error ?? new Error('carrier call failed');
-      throw error;
-    } finally {
-      histogram.record(
-        secondsSince(startedAt),
-        boundedAttributes({ carrier: carrier.adapterName, 'carrier.operation': operation, outcome: carrierOutcome(failure) }),
-      );
-    }
-  };
+  const measure = <T>(operation: 'purchase_label' | 'void_label', call: () => Promise<T>): Promise<T> =>
+    timed(call, (seconds, failure) =>
+      histogram.record(seconds, boundedAttributes({ carrier: carrier.adapterName, 'carrier.operation': operation, outcome: carrierOutcome(failure) })),
+    );
   return {
     adapterName: carrier.adapterName,
     purchaseLabel: (request) => measure('purchase_label', () => carrier.purchaseLabel(request)),

@@ -1,13 +1,13 @@
-import { boundedAttributes, platformMetrics, secondsSince, type Instruments } from '../../../platform/telemetry/instruments';
+import { boundedAttributes, platformMetrics, timed, type Failure, type Instruments } from '../../../platform/telemetry/instruments';
 import type { CreateShipmentActivities } from '../contracts/create-shipment.contracts';
 import { isPermanentActivityError } from './activity-failures';
 
 type ActivityName = keyof CreateShipmentActivities;
 
 /** What became of one attempt: done, failed and to be retried, or failed for good. */
-export function attemptOutcome(error: unknown): 'ok' | 'retryable' | 'permanent' {
-  if (error === undefined) return 'ok';
-  return isPermanentActivityError(error) ? 'permanent' : 'retryable';
+export function attemptOutcome(failure: Failure): 'ok' | 'retryable' | 'permanent' {
+  if (!failure) return 'ok';
+  return isPermanentActivityError(failure.error) ? 'permanent' : 'retryable';
 }
 
 /**
@@ -20,20 +20,15 @@ export function attemptOutcome(error: unknown): 'ok' | 'retryable' | 'permanent'
 export function measuredActivities(activities: CreateShipmentActivities, m: Instruments = platformMetrics()): CreateShipmentActivities {
   const wrap = <K extends ActivityName>(name: K, after?: (...args: Parameters<CreateShipmentActivities[K]>) => void): CreateShipmentActivities[K] => {
     const activity = activities[name] as (...args: unknown[]) => Promise<unknown>;
-    const measured = async (...args: unknown[]): Promise<unknown> => {
-      const startedAt = performance.now();
-      let failure: unknown;
-      try {
-        const result = await activity(...args);
-        after?.(...(args as Parameters<CreateShipmentActivities[K]>));
-        return result;
-      } catch (error) {
-        failure = error ?? new Error(`${name} failed`);
-        throw error;
-      } finally {
-        m.activityDuration.record(secondsSince(startedAt), boundedAttributes({ 'activity.name': name, outcome: attemptOutcome(failure) }));
-      }
-    };
+    const measured = (...args: unknown[]): Promise<unknown> =>
+      timed(
+        async () => {
+          const result = await activity(...args);
+          after?.(...(args as Parameters<CreateShipmentActivities[K]>));
+          return result;
+        },
+        (seconds, failure) => m.activityDuration.record(seconds, boundedAttributes({ 'activity.name': name, outcome: attemptOutcome(failure) })),
+      );
     return measured as CreateShipmentActivities[K];
   };
   return {
