@@ -1,4 +1,5 @@
 import { AppProcess } from '../support/app-process';
+import { shipmentServiceClient } from '../support/grpc-client';
 import { e2eTargets } from '../support/e2e-targets';
 import { eventually } from '../support/poll';
 import { parsePrometheusText, total, type Sample } from '../support/prometheus-text';
@@ -51,6 +52,15 @@ for (const target of e2eTargets()) {
         { timeoutMs: 60_000, intervalMs: 200 },
       );
 
+      // Two gRPC calls: one answered, one NOT_FOUND.
+      const grpc = shipmentServiceClient(`127.0.0.1:${app.grpcPort}`);
+      try {
+        await grpc.call('ListShipments', { first: 5 }, token);
+        await expect(grpc.call('GetShipment', { id: '00000000-0000-4000-8000-000000000000' }, token)).rejects.toMatchObject({ code: 5 });
+      } finally {
+        grpc.close();
+      }
+
       const samples = await eventually(
         'the delivery counted',
         async () => {
@@ -74,6 +84,8 @@ for (const target of e2eTargets()) {
       expect(total(samples, 'logisynapse_graphql_request_duration_count', { graphql_operation_type: 'query' })).toBeGreaterThanOrEqual(1);
       expect(total(samples, 'http_server_request_duration_count', { http_request_method: 'POST', http_response_status_code: '200' })).toBeGreaterThanOrEqual(3);
       expect(total(samples, 'db_client_operation_duration_count')).toBeGreaterThan(0);
+      expect(total(samples, 'rpc_server_duration_count', { rpc_service: 'ShipmentService', rpc_method: 'ListShipments', rpc_grpc_status_code: 'OK' })).toBe(1);
+      expect(total(samples, 'rpc_server_duration_count', { rpc_service: 'ShipmentService', rpc_method: 'GetShipment', rpc_grpc_status_code: 'NOT_FOUND' })).toBe(1);
       // The event log and the task queue, per topic and queue, whichever adapters run.
       expect(total(samples, 'logisynapse_event_log_publish_duration_count', { messaging_destination_name: 'shipment.created', outcome: 'ok' })).toBe(1);
       expect(total(samples, 'logisynapse_event_log_consumed_total', { messaging_destination_name: 'carrier.status.updates', outcome: 'ok' })).toBeGreaterThanOrEqual(1);

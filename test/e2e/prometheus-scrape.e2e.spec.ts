@@ -3,6 +3,7 @@ import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { AppProcess } from '../support/app-process';
+import { shipmentServiceClient } from '../support/grpc-client';
 import { realServerOrSkip } from '../support/embedded-postgres';
 import { eventually } from '../support/poll';
 import { CREATE_SHIPMENT, GET_SHIPMENT, shipmentInput, trackUpdated } from '../support/shipment-fixtures';
@@ -94,6 +95,12 @@ realServerOrSkip(['PROMETHEUS_URL', 'PROMETHEUS_TARGETS_DIR'], 'Prometheus (`npm
         },
         { timeoutMs: 90_000, intervalMs: 250 },
       );
+      const grpc = shipmentServiceClient(`127.0.0.1:${app.grpcPort}`);
+      try {
+        await grpc.call('ListShipments', { first: 5 }, token);
+      } finally {
+        grpc.close();
+      }
       // A tracking number no shipment has: dead-lettered after the consumer's retries.
       const webhook = await fetch(`${app.baseUrl}/webhooks/carrier-tracking`, {
         method: 'POST',

@@ -5,7 +5,7 @@ describe('platform instruments', () => {
 
   it('are named logisynapse.<dotted.lowercase> with an OpenTelemetry unit, each name once', () => {
     for (const spec of specs) {
-      expect(spec.name).toMatch(/^logisynapse(\.[a-z][a-z_]*)+$/);
+      expect(spec.name).toMatch(/^(logisynapse|rpc)(\.[a-z][a-z_]*)+$/);
       expect(spec.unit).toMatch(spec.kind === 'histogram' ? /^s$/ : /^\{[a-z]+\}$/);
       expect(spec.description.length).toBeGreaterThan(10);
     }

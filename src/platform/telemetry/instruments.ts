@@ -30,6 +30,17 @@ export const LABEL_VALUES = {
   // The platform's own topics and queues (messaging.ports.ts TOPICS and QUEUES).
   'messaging.destination.name': ['shipment.created', 'carrier.status.updates', 'tasks.email.send'],
   'dead_letter.source': ['shipment.created', 'carrier.status.updates', 'tasks.email.send'],
+  // The gRPC services this code serves (their @GrpcMethod), and gRPC's status names.
+  'rpc.service': ['ShipmentService', 'NotificationService', 'AuthorizationService'],
+  'rpc.method': [
+    'CreateShipment', 'GetShipment', 'ListShipments', 'CancelShipment', 'UpdateShipmentStatus',
+    'BatchGetTrackingEvents', 'BatchGetNotifications', 'Authorize',
+  ],
+  'rpc.grpc.status_code': [
+    'OK', 'CANCELLED', 'UNKNOWN', 'INVALID_ARGUMENT', 'DEADLINE_EXCEEDED', 'NOT_FOUND', 'ALREADY_EXISTS',
+    'PERMISSION_DENIED', 'RESOURCE_EXHAUSTED', 'FAILED_PRECONDITION', 'ABORTED', 'OUT_OF_RANGE',
+    'UNIMPLEMENTED', 'INTERNAL', 'UNAVAILABLE', 'DATA_LOSS', 'UNAUTHENTICATED',
+  ],
 } as const satisfies Record<string, readonly string[]>;
 
 export type LabelName = keyof typeof LABEL_VALUES;
@@ -63,6 +74,7 @@ export const INSTRUMENTS = {
   taskQueueEnqueueDuration: { kind: 'histogram', name: 'logisynapse.task_queue.enqueue.duration', unit: 's', labels: ['messaging.destination.name', 'outcome'], description: 'Tasks put on a task queue (RabbitMQ or the embedded queue), by queue and outcome' },
   taskQueueProcessDuration: { kind: 'histogram', name: 'logisynapse.task_queue.process.duration', unit: 's', labels: ['messaging.destination.name', 'outcome'], description: 'Tasks handled, by queue and outcome (an error is redelivered, then dead-lettered)' },
   deadLetters: { kind: 'counter', name: 'logisynapse.dead_letters', unit: '{message}', labels: ['dead_letter.source'], description: 'Messages set aside as dead letters, by the topic or queue they came from' },
+  rpcServerDuration: { kind: 'histogram', name: 'rpc.server.duration', unit: 's', labels: ['rpc.service', 'rpc.method', 'rpc.grpc.status_code'], description: 'gRPC calls served, by service, method and status (OpenTelemetry semantic conventions)' },
   graphqlRequestDuration: { kind: 'histogram', name: 'logisynapse.graphql.request.duration', unit: 's', labels: ['graphql.operation.type', 'outcome'], description: 'GraphQL operations executed, by operation type and outcome (never by the client-chosen operation name or the query text)' },
 } as const satisfies Record<string, { kind: 'counter' | 'histogram'; name: string; unit: string; labels: readonly LabelName[]; description: string }>;
 

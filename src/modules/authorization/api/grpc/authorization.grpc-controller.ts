@@ -1,5 +1,5 @@
 import type { Metadata } from '@grpc/grpc-js';
-import { Controller } from '@nestjs/common';
+import { Controller, UseInterceptors } from '@nestjs/common';
 import { GrpcMethod } from '@nestjs/microservices';
 import { TokensService } from '../../../auth';
 import { toRpcException } from '../../../../platform/grpc/grpc-errors';
@@ -8,6 +8,7 @@ import { badInput } from '../../../../platform/errors/domain-error';
 import { AuthorizationService } from '../../application/authorization.service';
 import type { AuthorizationObject } from '../../contracts/authorization.contracts';
 import { AuthenticatedOnly } from '../require-action.decorator';
+import { GrpcMetricsInterceptor } from '../../../../platform/grpc/grpc-metrics.interceptor';
 
 export const AUTHORIZATION_GRPC_PACKAGE = 'logisynapse.authorization.v1';
 export const AUTHORIZATION_PROTO_PATH = `${__dirname}/authorization.proto`;
@@ -24,6 +25,8 @@ interface AuthorizeRequest {
  * an error; a missing or bad token is UNAUTHENTICATED, an engine that cannot decide UNAVAILABLE.
  */
 @Controller()
+// Every call measured by service, method and status (rpc.server.duration).
+@UseInterceptors(GrpcMetricsInterceptor)
 export class AuthorizationGrpcController {
   constructor(
     private readonly tokens: TokensService,

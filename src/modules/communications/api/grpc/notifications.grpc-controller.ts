@@ -1,5 +1,5 @@
 import type { Metadata } from '@grpc/grpc-js';
-import { Controller } from '@nestjs/common';
+import { Controller, UseInterceptors } from '@nestjs/common';
 import { GrpcMethod } from '@nestjs/microservices';
 import { TokensService } from '../../../auth';
 import { AuthorizationService, RequireAction, tenantRpcCaller } from '../../../authorization';
@@ -7,6 +7,7 @@ import { TenantContext } from '../../../tenancy';
 import { toRpcException } from '../../../../platform/grpc/grpc-errors';
 import { assertGrpcRequestText } from '../../../../platform/grpc/request-text';
 import { NotificationsService } from '../../application/notifications.service';
+import { GrpcMetricsInterceptor } from '../../../../platform/grpc/grpc-metrics.interceptor';
 
 export const NOTIFICATIONS_GRPC_PACKAGE = 'logisynapse.communications.v1';
 export const NOTIFICATIONS_PROTO_PATH = `${__dirname}/notifications.proto`;
@@ -20,6 +21,8 @@ type RpcMethod = 'batchGetNotifications';
  * shipment), and runs in that token's tenant.
  */
 @Controller()
+// Every call measured by service, method and status (rpc.server.duration).
+@UseInterceptors(GrpcMetricsInterceptor)
 export class NotificationsGrpcController {
   constructor(
     private readonly tokens: TokensService,

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Metadata } from '@grpc/grpc-js';
-import { Controller } from '@nestjs/common';
+import { Controller, UseInterceptors } from '@nestjs/common';
 import { GrpcMethod } from '@nestjs/microservices';
 import { TokensService, type Principal } from '../../../auth';
 import { AuthorizationService, RequireAction, tenantRpcCaller } from '../../../authorization';
@@ -15,6 +15,7 @@ import { ShipmentCancellationsService } from '../../application/shipment-cancell
 import { ShipmentRequestsService } from '../../application/shipment-requests.service';
 import { ShipmentsService } from '../../application/shipments.service';
 import { MAX_SHIPMENTS_PAGE_SIZE, SHIPMENT_STATUSES, type ShipmentStatus, type ShipmentView, type TrackingEventView } from '../../contracts/shipment.contracts';
+import { GrpcMetricsInterceptor } from '../../../../platform/grpc/grpc-metrics.interceptor';
 
 export const SHIPMENTS_GRPC_PACKAGE = 'logisynapse.shipments.v1';
 export const SHIPMENTS_PROTO_PATH = `${__dirname}/shipments.proto`;
@@ -74,6 +75,8 @@ const eventMessage = (e: TrackingEventView) => ({ ...e, location: e.location ?? 
  * tenant metadata sent by the caller (such as `x-tenant-id`) is never read.
  */
 @Controller()
+// Every call measured by service, method and status (rpc.server.duration).
+@UseInterceptors(GrpcMetricsInterceptor)
 export class ShipmentsGrpcController {
   constructor(
     private readonly tokens: TokensService,
