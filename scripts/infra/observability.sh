@@ -79,10 +79,71 @@ prometheus_stop() {
   note "stopped (pid $pid)"
 }
 
+# --- VictoriaLogs: the log store (JSON lines and OTLP logs in, LogsQL out) ---
+# Loki, the log store Grafana usually searches, is AGPL and not used here; VictoriaLogs takes the
+# app's logs over OTLP and is searched by trace_id with LogsQL. Built once from its Go module.
+VICTORIA_LOGS_VERSION="${LOGISYNAPSE_VICTORIA_LOGS_VERSION:-v1.52.2}"
+VICTORIA_LOGS_PORT="${LOGISYNAPSE_VICTORIA_LOGS_PORT:-9428}"
+VICTORIA_LOGS_BIN="$CACHE_DIR/bin/victoria-logs"
+VICTORIA_LOGS_HOME="$CACHE_DIR/victoria-logs"
+VICTORIA_LOGS_PID_FILE="$CACHE_DIR/victoria-logs.pid"
+
+victoria_logs_ensure_installed() {
+  if [ -x "$VICTORIA_LOGS_BIN" ] && [ "$(cat "$VICTORIA_LOGS_BIN.version" 2>/dev/null)" = "$VICTORIA_LOGS_VERSION" ]; then
+    note "victoria-logs $VICTORIA_LOGS_VERSION in $VICTORIA_LOGS_BIN"; return 0
+  fi
+  local go; go="$(go_cmd)" || { apt_install golang-go; go="$(go_cmd)"; }
+  mkdir -p "$(dirname "$VICTORIA_LOGS_BIN")"
+  GOBIN="$(dirname "$VICTORIA_LOGS_BIN")" GOFLAGS=-buildvcs=false \
+    "$go" install "github.com/VictoriaMetrics/VictoriaLogs/app/victoria-logs@$VICTORIA_LOGS_VERSION"
+  echo "$VICTORIA_LOGS_VERSION" >"$VICTORIA_LOGS_BIN.version"
+  note "built victoria-logs $VICTORIA_LOGS_VERSION into $VICTORIA_LOGS_BIN"
+}
+
+victoria_logs_answers() { curl -sf --max-time 2 "http://$BIND_IP:$VICTORIA_LOGS_PORT/health" >/dev/null 2>&1; }
+victoria_logs_pid() { server_pid "$VICTORIA_LOGS_PID_FILE" "$VICTORIA_LOGS_PORT" 'victoria-logs'; }
+
+victoria_logs_start() {
+  fail_log "$CACHE_DIR/victoria-logs.log"
+  if victoria_logs_answers; then note "already running on $BIND_IP:$VICTORIA_LOGS_PORT"; return 0; fi
+  if port_open "$BIND_IP" "$VICTORIA_LOGS_PORT"; then
+    die "port $VICTORIA_LOGS_PORT is taken by something that is not VictoriaLogs (pid $(pid_on_port "$VICTORIA_LOGS_PORT"))"
+  fi
+  mkdir -p "$VICTORIA_LOGS_HOME"
+  nohup "$VICTORIA_LOGS_BIN" -httpListenAddr="$BIND_IP:$VICTORIA_LOGS_PORT" \
+    -storageDataPath="$VICTORIA_LOGS_HOME" -retentionPeriod=2d -loggerLevel=WARN \
+    >>"$CACHE_DIR/victoria-logs.log" 2>&1 </dev/null &
+  local pid=$!
+  echo "$pid" >"$VICTORIA_LOGS_PID_FILE"
+  local deadline=$(( $(now_us) + 30 * 1000000 ))
+  until victoria_logs_answers; do
+    pid_alive "$pid" || die "VictoriaLogs (pid $pid) exited during start"
+    [ "$(now_us)" -lt "$deadline" ] || die "VictoriaLogs did not answer on $BIND_IP:$VICTORIA_LOGS_PORT within 30s"
+    sleep 0.5
+  done
+  note "started victoria-logs $VICTORIA_LOGS_VERSION on $BIND_IP:$VICTORIA_LOGS_PORT (pid $pid)"
+}
+
+victoria_logs_stop() {
+  local pid
+  if ! pid="$(victoria_logs_pid)"; then
+    rm -f "$VICTORIA_LOGS_PID_FILE"
+    if port_open "$BIND_IP" "$VICTORIA_LOGS_PORT"; then die "port $VICTORIA_LOGS_PORT is open but no VictoriaLogs of ours holds it"; fi
+    note "already stopped"; return 0
+  fi
+  stop_pid "$pid" victoria-logs
+  rm -f "$VICTORIA_LOGS_PID_FILE"
+  note "stopped (pid $pid)"
+}
+
 # The observability settings of .env.infra.
 observability_env() {
   echo "PROMETHEUS_URL=http://$BIND_IP:$PROMETHEUS_PORT"
   # where a test registers its app's /metrics as a scrape target (one JSON file per app)
   echo "PROMETHEUS_TARGETS_DIR=$PROMETHEUS_TARGETS_DIR"
   echo "PROMTOOL_BIN=$PROMTOOL_BIN"
+  # the log store: LogsQL at /select/logsql/query; the app ships its logs there over OTLP when
+  # OTEL_EXPORTER_OTLP_LOGS_ENDPOINT is set to the second URL (npm run start:infra does not by default)
+  echo "VICTORIA_LOGS_URL=http://$BIND_IP:$VICTORIA_LOGS_PORT"
+  echo "VICTORIA_LOGS_OTLP_LOGS_URL=http://$BIND_IP:$VICTORIA_LOGS_PORT/insert/opentelemetry/v1/logs"
 }

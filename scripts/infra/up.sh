@@ -32,6 +32,8 @@ step "opa: start server"                                 opa_start
 step "prometheus: install (Debian)"                    prometheus_ensure_installed
 step "prometheus: check config and rules"               prometheus_write_config
 step "prometheus: start"                                prometheus_start
+step "victoria-logs: install $VICTORIA_LOGS_VERSION (go install)" victoria_logs_ensure_installed
+step "victoria-logs: start"                             victoria_logs_start
 
 step "tools: headless Chromium (Debian)"                chromium_ensure_installed
 step "tools: grpcurl $GRPCURL_VERSION (go install)"      grpcurl_ensure_installed

@@ -137,6 +137,9 @@ describe('README commands, run against the built app (embedded defaults)', () =>
     expect(ready).toBeLessThan(16);
     const credentials = logs.find((l) => l.context === 'Credentials' && String(l.msg).startsWith('demo tenant created'));
     expect(credentials?.credentials).toMatchObject({ clientId: app.credentials().clientId, admin: { clientId: expect.any(String) } });
+    // The secrets stay in the 0600 file: no log line carries one.
+    const demo = app.credentials();
+    for (const secret of [demo.clientSecret, demo.webhookToken, demo.admin.clientSecret]) expect(lines.join('\n')).not.toContain(secret);
     const requests = logs.filter((l) => l.msg === 'request completed');
     expect(requests.length).toBeGreaterThanOrEqual(3);
     for (const request of requests) {

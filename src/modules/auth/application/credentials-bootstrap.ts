@@ -51,8 +51,10 @@ export class CredentialsBootstrap implements OnApplicationBootstrap {
     mkdirSync(this.config.dataDir, { recursive: true });
     const file = join(this.config.dataDir, DEMO_CREDENTIALS_FILE);
     writeFileSync(file, `${JSON.stringify(credentials, null, 2)}\n`, { mode: 0o600 });
-    // One line, the credentials as an object of it (not JSON in its message); a terminal shows
-    // the message only, and the start banner the file and a token request.
-    this.logger.log({ credentials }, `demo tenant created; credentials written to ${file}`);
+    // One line naming the clients, never their secrets nor the webhook token: logs are shipped
+    // and kept (ADR 0034); the secrets are in the 0600 file, and a terminal's start banner shows
+    // the file and a token request.
+    const named = { tenantId: tenant.tenantId, clientId: tenant.clientId, admin: { clientId: admin.clientId } };
+    this.logger.log({ credentials: named }, `demo tenant created; credentials written to ${file}`);
   }
 }
