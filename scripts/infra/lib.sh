@@ -200,6 +200,20 @@ stop_pid() {
   sleep 0.5
 }
 
+# stop_server NAME PID_FN PID_FILE PORT WHAT: stops the server of ours that PID_FN finds (TERM,
+# then KILL), or says it was stopped; a port held by something else is an error, not ours to stop.
+stop_server() {
+  local name=$1 pid_fn=$2 pid_file=$3 port=$4 what=$5 pid
+  if ! pid="$("$pid_fn")"; then
+    rm -f "$pid_file"
+    if port_open "$BIND_IP" "$port"; then die "port $port is open but no $what of ours holds it"; fi
+    note "already stopped"; return 0
+  fi
+  stop_pid "$pid" "$name"
+  rm -f "$pid_file"
+  note "stopped (pid $pid)"
+}
+
 # ---------------------------------------------------------------------------------------------
 # Packages
 # ---------------------------------------------------------------------------------------------
@@ -618,17 +632,7 @@ kafka_start() {
   note "started kafka $KAFKA_VERSION on $BIND_IP:$KAFKA_PORT (pid $pid)"
 }
 
-kafka_stop() {
-  local pid
-  if ! pid="$(kafka_pid)"; then
-    rm -f "$KAFKA_PID_FILE"
-    if port_open "$BIND_IP" "$KAFKA_PORT"; then die "port $KAFKA_PORT is open but no Kafka broker of ours holds it"; fi
-    note "already stopped"; return 0
-  fi
-  stop_pid "$pid" kafka
-  rm -f "$KAFKA_PID_FILE"
-  note "stopped (pid $pid)"
-}
+kafka_stop() { stop_server kafka kafka_pid "$KAFKA_PID_FILE" "$KAFKA_PORT" 'Kafka broker'; }
 
 # ---------------------------------------------------------------------------------------------
 # Temporal
@@ -709,17 +713,7 @@ temporal_start() {
   note "started on $BIND_IP:$TEMPORAL_PORT (pid $pid)"
 }
 
-temporal_stop() {
-  local pid
-  if ! pid="$(temporal_pid)"; then
-    rm -f "$TEMPORAL_PID_FILE"
-    if port_open "$BIND_IP" "$TEMPORAL_PORT"; then die "port $TEMPORAL_PORT is open but no Temporal dev server of ours holds it"; fi
-    note "already stopped"; return 0
-  fi
-  stop_pid "$pid" temporal
-  rm -f "$TEMPORAL_PID_FILE"
-  note "stopped (pid $pid)"
-}
+temporal_stop() { stop_server temporal temporal_pid "$TEMPORAL_PID_FILE" "$TEMPORAL_PORT" 'Temporal dev server'; }
 
 # ---------------------------------------------------------------------------------------------
 # OPA
@@ -789,17 +783,7 @@ opa_start() {
   note "started opa $OPA_VERSION on $BIND_IP:$OPA_PORT (pid $pid)"
 }
 
-opa_stop() {
-  local pid
-  if ! pid="$(opa_pid)"; then
-    rm -f "$OPA_PID_FILE"
-    if port_open "$BIND_IP" "$OPA_PORT"; then die "port $OPA_PORT is open but no OPA server of ours holds it"; fi
-    note "already stopped"; return 0
-  fi
-  stop_pid "$pid" opa
-  rm -f "$OPA_PID_FILE"
-  note "stopped (pid $pid)"
-}
+opa_stop() { stop_server opa opa_pid "$OPA_PID_FILE" "$OPA_PORT" 'OPA server'; }
 
 # ---------------------------------------------------------------------------------------------
 # Client tools the tests drive the app with: headless Chromium (the playground test) and grpcurl

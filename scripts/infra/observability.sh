@@ -67,17 +67,7 @@ prometheus_start() {
   note "started on $BIND_IP:$PROMETHEUS_PORT (pid $pid)"
 }
 
-prometheus_stop() {
-  local pid
-  if ! pid="$(prometheus_pid)"; then
-    rm -f "$PROMETHEUS_PID_FILE"
-    if port_open "$BIND_IP" "$PROMETHEUS_PORT"; then die "port $PROMETHEUS_PORT is open but no Prometheus of ours holds it"; fi
-    note "already stopped"; return 0
-  fi
-  stop_pid "$pid" prometheus
-  rm -f "$PROMETHEUS_PID_FILE"
-  note "stopped (pid $pid)"
-}
+prometheus_stop() { stop_server prometheus prometheus_pid "$PROMETHEUS_PID_FILE" "$PROMETHEUS_PORT" 'Prometheus'; }
 
 # --- VictoriaLogs: the log store (JSON lines and OTLP logs in, LogsQL out) ---
 # Loki, the log store Grafana usually searches, is AGPL and not used here; VictoriaLogs takes the
@@ -124,17 +114,7 @@ victoria_logs_start() {
   note "started victoria-logs $VICTORIA_LOGS_VERSION on $BIND_IP:$VICTORIA_LOGS_PORT (pid $pid)"
 }
 
-victoria_logs_stop() {
-  local pid
-  if ! pid="$(victoria_logs_pid)"; then
-    rm -f "$VICTORIA_LOGS_PID_FILE"
-    if port_open "$BIND_IP" "$VICTORIA_LOGS_PORT"; then die "port $VICTORIA_LOGS_PORT is open but no VictoriaLogs of ours holds it"; fi
-    note "already stopped"; return 0
-  fi
-  stop_pid "$pid" victoria-logs
-  rm -f "$VICTORIA_LOGS_PID_FILE"
-  note "stopped (pid $pid)"
-}
+victoria_logs_stop() { stop_server victoria-logs victoria_logs_pid "$VICTORIA_LOGS_PID_FILE" "$VICTORIA_LOGS_PORT" 'VictoriaLogs'; }
 
 # The observability settings of .env.infra.
 observability_env() {
