@@ -1,6 +1,6 @@
 // @ts-check
 /**
- * Module boundaries of Logisynapse (docs: /work/shared/DESIGN.md §1-2), checked by
+ * Module boundaries of Logisynapse (docs/architecture.md, "Modules"; ADR 0001), checked by
  * test/architecture/module-boundaries.spec.ts, which runs
  *   depcruise --config .dependency-cruiser.cjs --output-type json src migrations
  * from the repository root. Paths in the rules are relative to the directory the cruise runs in,

@@ -1,5 +1,5 @@
 /**
- * Module boundaries (DESIGN.md §1): dependency-cruiser with the rules of .dependency-cruiser.cjs
+ * Module boundaries (docs/architecture.md, "Modules"): dependency-cruiser with the rules of .dependency-cruiser.cjs
  * over src/ and migrations/, plus a module-folder level cycle check on the same graph. A negative
  * control runs the very same rules over test/architecture/fixtures, a small tree with planted
  * violations, and asserts that exactly those are reported.

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 
 /**
- * A small Shippo on 127.0.0.1, following /work/shared/reference/shippo-public-api.yaml for the
+ * A small Shippo on 127.0.0.1, following Shippo's public OpenAPI specification for the
  * calls the Shippo adapter makes:
  *
  * - `POST /shipments` (CreateShipment) → 201 Shipment with `rates`; an address with ZIP `00000`
