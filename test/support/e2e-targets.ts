@@ -41,6 +41,8 @@ export function e2eTargets(): E2eTarget[] {
   // other file's worker takes their workflows.
   realEnv.TEMPORAL_TASK_QUEUE = TASK_QUEUE;
   realEnv.KAFKA_TOPIC_PREFIX = `${TASK_QUEUE}.`;
+  // And its own RabbitMQ queues: another file's app must not take this file's email tasks.
+  realEnv.AMQP_QUEUE_PREFIX = `${TASK_QUEUE}.`;
   return [
     { name: 'embedded defaults', env: {}, describe: (name, body) => describe(name, body) },
     {

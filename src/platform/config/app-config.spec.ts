@@ -87,7 +87,7 @@ describe('loadConfig: split deployment', () => {
 describe('loadConfig: real servers', () => {
   it('selects the real adapters by their settings', () => {
     const config = loadConfig({ KAFKA_BROKERS: '127.0.0.1:9092, kafka-2:9092', AMQP_URL: 'amqp://x', TEMPORAL_ADDRESS: '127.0.0.1:7233' });
-    expect(config.messaging).toEqual({ kafkaBrokers: ['127.0.0.1:9092', 'kafka-2:9092'], kafkaTopicPrefix: '', amqpUrl: 'amqp://x' });
+    expect(config.messaging).toEqual({ kafkaBrokers: ['127.0.0.1:9092', 'kafka-2:9092'], kafkaTopicPrefix: '', amqpUrl: 'amqp://x', amqpQueuePrefix: '' });
     expect(config.temporal).toEqual({ address: '127.0.0.1:7233', namespace: 'default', taskQueue: 'logisynapse-shipments' });
   });
 
@@ -153,5 +153,14 @@ describe('loadConfig: METRICS_PORT', () => {
   it('refuses a value that is not a port', () => {
     expect(() => loadConfig({ METRICS_PORT: '70000' })).toThrow(/METRICS_PORT must be an integer between 0 and 65535, got "70000"/);
     expect(() => loadConfig({ METRICS_PORT: 'yes' })).toThrow(ConfigError);
+  });
+});
+
+describe('loadConfig: AMQP_QUEUE_PREFIX', () => {
+  it('is empty by default, taken as given, and refused with other characters or RabbitMQ reserved names', () => {
+    expect(loadConfig({}).messaging.amqpQueuePrefix).toBe('');
+    expect(loadConfig({ AMQP_QUEUE_PREFIX: 'staging.' }).messaging.amqpQueuePrefix).toBe('staging.');
+    expect(() => loadConfig({ AMQP_QUEUE_PREFIX: 'a b' })).toThrow(/AMQP_QUEUE_PREFIX may hold letters/);
+    expect(() => loadConfig({ AMQP_QUEUE_PREFIX: 'amq.x.' })).toThrow(/reserves/);
   });
 });

@@ -16,7 +16,8 @@ export interface AppConfig {
   grpcClients: Record<RemoteModuleName, string | null>;
   database: { url: string | null; ownerUrl: string | null; engineUrl: string | null; poolSize: number };
   /** Real brokers; null selects the embedded pg-boss adapters. */
-  messaging: { kafkaBrokers: string[] | null; kafkaTopicPrefix: string; amqpUrl: string | null };
+  /** `amqpQueuePrefix` (AMQP_QUEUE_PREFIX): put before every RabbitMQ queue name, as KAFKA_TOPIC_PREFIX is before topics. */
+  messaging: { kafkaBrokers: string[] | null; kafkaTopicPrefix: string; amqpUrl: string | null; amqpQueuePrefix: string };
   /** Temporal; null selects DBOS Transact on the platform database. */
   temporal: { address: string; namespace: string; taskQueue: string } | null;
   auth: {
@@ -155,9 +156,10 @@ function brokers(env: Env): string[] | null {
   return list;
 }
 
-function topicPrefix(env: Env): string {
-  const raw = optional(env, 'KAFKA_TOPIC_PREFIX') ?? '';
-  if (!/^[\w.-]{0,100}$/.test(raw)) throw new ConfigError(`KAFKA_TOPIC_PREFIX may hold letters, digits, '.', '_' and '-' only, got "${raw}"`);
+function namePrefix(env: Env, key: 'KAFKA_TOPIC_PREFIX' | 'AMQP_QUEUE_PREFIX'): string {
+  const raw = optional(env, key) ?? '';
+  if (!/^[\w.-]{0,100}$/.test(raw)) throw new ConfigError(`${key} may hold letters, digits, '.', '_' and '-' only, got "${raw}"`);
+  if (key === 'AMQP_QUEUE_PREFIX' && raw.startsWith('amq.')) throw new ConfigError(`AMQP_QUEUE_PREFIX may not start with "amq." (RabbitMQ reserves those names), got "${raw}"`);
   return raw;
 }
 
@@ -304,8 +306,9 @@ export function loadConfig(env: Env = process.env): AppConfig {
     },
     messaging: {
       kafkaBrokers: brokers(env),
-      kafkaTopicPrefix: topicPrefix(env),
+      kafkaTopicPrefix: namePrefix(env, 'KAFKA_TOPIC_PREFIX'),
       amqpUrl: optional(env, 'AMQP_URL'),
+      amqpQueuePrefix: namePrefix(env, 'AMQP_QUEUE_PREFIX'),
     },
     temporal: optional(env, 'TEMPORAL_ADDRESS')
       ? {

@@ -9,6 +9,7 @@ import { OutboxRelay, OutboxRepository } from './outbox';
 import { PrefixedEventLog } from './prefixed-event-log';
 import { EVENT_LOG, TASK_QUEUE, TOPICS, type EventLogPort, type TaskQueuePort } from './messaging.ports';
 import { MeasuredEventLog, MeasuredTaskQueue } from './measured-messaging';
+import { PrefixedTaskQueue } from './prefixed-task-queue';
 
 const PG_BOSS = Symbol('PG_BOSS');
 const logger = new Logger('Ports');
@@ -63,7 +64,7 @@ const adapterLogger = (name: string) => {
           const { RabbitMqTaskQueue } = await import('./adapters/rabbitmq/index.js');
           const rabbit = new RabbitMqTaskQueue({ url: config.messaging.amqpUrl, logger: adapterLogger('RabbitMQ') });
           await rabbit.start();
-          port = rabbit;
+          port = config.messaging.amqpQueuePrefix ? new PrefixedTaskQueue(rabbit, config.messaging.amqpQueuePrefix) : rabbit;
         } else {
           port = new PgBossTaskQueue(boss);
         }
