@@ -34,6 +34,8 @@ describe('security: webhook input (embedded defaults)', () => {
     app?.dispose();
   });
 
+  // Each attack rewrites one field to a hostile value of any type (numbers, arrays, NUL keys),
+  // which a typed body would not allow.
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   type Loose = any;
   const body = (mutate: (b: Loose) => void) => {
