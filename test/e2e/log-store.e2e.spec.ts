@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { AppProcess } from '../support/app-process';
 import { realServerOrSkip } from '../support/embedded-postgres';
 import { eventually } from '../support/poll';
+import { tracedGraphqlRequestLine } from '../support/traced-request-line';
 import { CREATE_SHIPMENT, shipmentInput } from '../support/shipment-fixtures';
 
 /**
@@ -34,15 +35,7 @@ realServerOrSkip(['VICTORIA_LOGS_URL', 'VICTORIA_LOGS_OTLP_LOGS_URL'], 'Victoria
       const creds = await app.newTenant();
       const token = await app.token(creds.clientId, creds.clientSecret);
       await app.graphql(token, CREATE_SHIPMENT, { input: shipmentInput('logged-1') });
-      const line = await eventually(
-        'the request line of POST /graphql with a trace id',
-        async () =>
-          app
-            .jsonLogs()
-            .filter((l) => (l.req as { url?: string } | undefined)?.url === '/graphql' && l.msg === 'request completed' && typeof l.trace_id === 'string')
-            .at(-1),
-        { timeoutMs: 10_000, intervalMs: 100 },
-      );
+      const line = await tracedGraphqlRequestLine(app);
       const traceId = String(line.trace_id);
       const found = await eventually(
         'the line in the log store',

@@ -116,7 +116,7 @@ realServerOrSkip(['PROMETHEUS_URL', 'PROMETHEUS_TARGETS_DIR'], 'Prometheus (`npm
         async () => {
           const [delivered, dead] = await Promise.all([
             query(`sum(${scoped('logisynapse_shipments_delivered_total')})`),
-            query(`sum(${scoped('logisynapse_status_updates_dead_lettered_total')})`),
+            query(`sum(${scoped('logisynapse_dead_letters_total')})`),
           ]);
           const value = (r: QueryResult) => Number(r.data?.result[0]?.value[1] ?? 0);
           return value(delivered) === ids.length && value(dead) >= 1 ? true : undefined;

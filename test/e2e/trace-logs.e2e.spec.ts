@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { AppProcess } from '../support/app-process';
 import { eventually } from '../support/poll';
+import { tracedGraphqlRequestLine } from '../support/traced-request-line';
 import { CREATE_SHIPMENT, shipmentInput } from '../support/shipment-fixtures';
 
 interface Received {
@@ -51,14 +52,7 @@ describe('trace ids in logs, traces and metrics over OTLP', () => {
     const creds = await app.newTenant();
     const token = await app.token(creds.clientId, creds.clientSecret);
     await app.graphql(token, CREATE_SHIPMENT, { input: shipmentInput('traced-1') });
-    const line = await eventually(
-      'the request line of a POST /graphql with a trace id',
-      async () =>
-        app
-          .jsonLogs()
-          .find((l) => (l.req as { method?: string; url?: string } | undefined)?.url === '/graphql' && l.msg === 'request completed' && typeof l.trace_id === 'string'),
-      { timeoutMs: 10_000, intervalMs: 100 },
-    );
+    const line = await tracedGraphqlRequestLine(app);
     expect(line.trace_id).toMatch(/^[0-9a-f]{32}$/);
     expect(line.span_id).toMatch(/^[0-9a-f]{16}$/);
     // The span ids travel as raw bytes in the protobuf batch.

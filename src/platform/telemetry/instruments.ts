@@ -1,4 +1,8 @@
 import { metrics, type Attributes, type Counter, type Histogram, type Meter } from '@opentelemetry/api';
+import { QUEUES, TOPICS } from '../messaging/messaging.ports';
+
+/** Every topic and queue of the platform (messaging.ports.ts): the only destination label values. */
+const DESTINATIONS = [...Object.values(TOPICS), ...Object.values(QUEUES)];
 
 /**
  * The platform's own instruments, declared in one place so their names, units and labels are
@@ -27,9 +31,9 @@ export const LABEL_VALUES = {
   'tracking.status': ['PRE_TRANSIT', 'TRANSIT', 'DELIVERED', 'RETURNED', 'FAILURE', 'UNKNOWN'],
   'email.template': ['welcome'],
   'graphql.operation.type': ['query', 'mutation', 'subscription'],
-  // The platform's own topics and queues (messaging.ports.ts TOPICS and QUEUES).
-  'messaging.destination.name': ['shipment.created', 'carrier.status.updates', 'tasks.email.send'],
-  'dead_letter.source': ['shipment.created', 'carrier.status.updates', 'tasks.email.send'],
+  // The platform's own topics and queues.
+  'messaging.destination.name': DESTINATIONS,
+  'dead_letter.source': DESTINATIONS,
   // The gRPC services this code serves (their @GrpcMethod), and gRPC's status names.
   'rpc.service': ['ShipmentService', 'NotificationService', 'AuthorizationService'],
   'rpc.method': [
@@ -64,7 +68,6 @@ export const INSTRUMENTS = {
   shipmentsFailed: { kind: 'counter', name: 'logisynapse.shipments.failed', unit: '{shipment}', labels: [], description: 'Shipments that ended FAILED' },
   shipmentsDelivered: { kind: 'counter', name: 'logisynapse.shipments.delivered', unit: '{shipment}', labels: [], description: 'Carrier DELIVERED updates applied to a shipment' },
   statusUpdates: { kind: 'counter', name: 'logisynapse.status_updates', unit: '{update}', labels: ['status_update.outcome'], description: 'Carrier status updates consumed, by what became of them' },
-  statusUpdatesDeadLettered: { kind: 'counter', name: 'logisynapse.status_updates.dead_lettered', unit: '{update}', labels: [], description: 'Carrier status updates set aside as dead letters (malformed, or an unknown tracking number after its retries)' },
   emailsSent: { kind: 'counter', name: 'logisynapse.emails.sent', unit: '{email}', labels: ['email.template'], description: 'Emails handed to the email sender' },
   carrierRequestDuration: { kind: 'histogram', name: 'logisynapse.carrier.request.duration', unit: 's', labels: ['carrier', 'carrier.operation', 'outcome'], description: 'Calls to a carrier, by carrier, operation and outcome' },
   activityDuration: { kind: 'histogram', name: 'logisynapse.workflow.activity.duration', unit: 's', labels: ['activity.name', 'outcome'], description: 'Workflow activity attempts (each retry is one), by activity and outcome' },

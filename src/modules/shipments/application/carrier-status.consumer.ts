@@ -73,9 +73,9 @@ export class CarrierStatusConsumer implements OnApplicationBootstrap {
       if (problem) {
         await this.deadLetters.record(TOPICS.carrierStatusUpdates, message, `malformed: ${problem}`);
         this.metrics.statusUpdates.add(1, boundedAttributes({ 'status_update.outcome': 'malformed' }));
-        this.metrics.statusUpdatesDeadLettered.add(1);
+      } else {
+        valid.push({ message, update: message.payload as CarrierStatusUpdate });
       }
-      else valid.push({ message, update: message.payload as CarrierStatusUpdate });
     }
     for (const [tenantId, items] of groupByTenant(valid)) {
       const outcomes = await this.tx.runFor(tenantId, (tx) => applyCarrierUpdatesIn(tx, tenantId, items.map((i) => i.update)));
@@ -88,7 +88,6 @@ export class CarrierStatusConsumer implements OnApplicationBootstrap {
         if (outcome === 'unknown_tracking_number') {
           const { message, update } = items[index]!;
           await this.deadLetters.record(TOPICS.carrierStatusUpdates, message, `unknown tracking number ${update.trackingNumber}`, tenantId);
-          this.metrics.statusUpdatesDeadLettered.add(1);
         }
       }
       if (items.length === 1) {
