@@ -15,6 +15,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, relative, resolve } from 'node:path';
 import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
+import { WORKFLOW_INTERCEPTOR_MODULES } from '../src/modules/workflow-orchestrator/adapters/temporal/temporal-tracing';
 
 export const WORKFLOWS_ENTRY = 'src/modules/workflow-orchestrator/adapters/temporal/workflows';
 
@@ -27,7 +28,8 @@ export interface BuildWorkflowBundleOptions {
 
 /** Bundles the workflows and writes the bundle; answers its size in bytes. */
 export async function buildWorkflowBundle({ workflowsPath, outFile }: BuildWorkflowBundleOptions): Promise<number> {
-  const { code } = await bundleWorkflowCode({ workflowsPath, logger: new DefaultLogger('WARN') });
+  // The tracing interceptors run inside the sandbox, so they are part of the bundle.
+  const { code } = await bundleWorkflowCode({ workflowsPath, workflowInterceptorModules: WORKFLOW_INTERCEPTOR_MODULES, logger: new DefaultLogger('WARN') });
   await mkdir(dirname(outFile), { recursive: true });
   await writeFile(outFile, code);
   return Buffer.byteLength(code);

@@ -6,6 +6,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 infra_init down
 
 T0=$(now_us)
+step "jaeger: stop" jaeger_stop
 step "victoria-logs: stop" victoria_logs_stop
 step "prometheus: stop" prometheus_stop
 step "opa: stop"      opa_stop

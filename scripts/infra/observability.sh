@@ -116,6 +116,60 @@ victoria_logs_start() {
 
 victoria_logs_stop() { stop_server victoria-logs victoria_logs_pid "$VICTORIA_LOGS_PID_FILE" "$VICTORIA_LOGS_PORT" 'VictoriaLogs'; }
 
+# --- Jaeger: the trace store (OTLP in on 4317/4318, the query API on 16686, traces in memory) ---
+# Jaeger v2 is an OpenTelemetry Collector distribution; `go install` refuses its command for the
+# `replace` directive of its go.mod, so infra/observability/jaeger/build is a module of ours that
+# requires it and repeats that directive (go.sum pinned). Built once per version (a few minutes).
+JAEGER_BUILD_DIR="$REPO_ROOT/infra/observability/jaeger/build"
+JAEGER_CONFIG="$REPO_ROOT/infra/observability/jaeger/config.yaml"
+JAEGER_VERSION="$(awk '$1 == "github.com/jaegertracing/jaeger" { print $2 }' "$JAEGER_BUILD_DIR/go.mod")"
+JAEGER_BIN="$CACHE_DIR/bin/jaeger"
+JAEGER_PID_FILE="$CACHE_DIR/jaeger.pid"
+JAEGER_OTLP_GRPC_PORT="${LOGISYNAPSE_JAEGER_OTLP_GRPC_PORT:-4317}"
+JAEGER_OTLP_HTTP_PORT="${LOGISYNAPSE_JAEGER_OTLP_HTTP_PORT:-4318}"
+JAEGER_QUERY_PORT="${LOGISYNAPSE_JAEGER_QUERY_PORT:-16686}"
+JAEGER_HEALTH_PORT="${LOGISYNAPSE_JAEGER_HEALTH_PORT:-13133}"
+
+jaeger_ensure_installed() {
+  [ -n "$JAEGER_VERSION" ] || die "no github.com/jaegertracing/jaeger requirement in $JAEGER_BUILD_DIR/go.mod"
+  if [ -x "$JAEGER_BIN" ] && [ "$(cat "$JAEGER_BIN.version" 2>/dev/null)" = "$JAEGER_VERSION" ]; then
+    note "jaeger $JAEGER_VERSION in $JAEGER_BIN"; return 0
+  fi
+  local go; go="$(go_cmd)" || { apt_install golang-go; go="$(go_cmd)"; }
+  mkdir -p "$(dirname "$JAEGER_BIN")"
+  (cd "$JAEGER_BUILD_DIR" && GOFLAGS="-buildvcs=false -mod=mod" "$go" build -o "$JAEGER_BIN.tmp" github.com/jaegertracing/jaeger/cmd/jaeger)
+  mv "$JAEGER_BIN.tmp" "$JAEGER_BIN"
+  echo "$JAEGER_VERSION" >"$JAEGER_BIN.version"
+  note "built jaeger $JAEGER_VERSION into $JAEGER_BIN"
+}
+
+jaeger_answers() { curl -sf --max-time 2 "http://$BIND_IP:$JAEGER_HEALTH_PORT/status" >/dev/null 2>&1; }
+jaeger_pid() { server_pid "$JAEGER_PID_FILE" "$JAEGER_QUERY_PORT" 'jaeger'; }
+
+jaeger_start() {
+  fail_log "$CACHE_DIR/jaeger.log"
+  if jaeger_answers; then note "already running (query API on $BIND_IP:$JAEGER_QUERY_PORT)"; return 0; fi
+  local port
+  for port in "$JAEGER_OTLP_GRPC_PORT" "$JAEGER_OTLP_HTTP_PORT" "$JAEGER_QUERY_PORT" "$JAEGER_HEALTH_PORT"; do
+    if port_open "$BIND_IP" "$port"; then die "port $port is taken by something that is not Jaeger (pid $(pid_on_port "$port"))"; fi
+  done
+  JAEGER_LISTEN_HOST="$BIND_IP" JAEGER_OTLP_GRPC_PORT="$JAEGER_OTLP_GRPC_PORT" JAEGER_OTLP_HTTP_PORT="$JAEGER_OTLP_HTTP_PORT" \
+    JAEGER_QUERY_PORT="$JAEGER_QUERY_PORT" JAEGER_HEALTH_PORT="$JAEGER_HEALTH_PORT" \
+    JAEGER_QUERY_GRPC_PORT="${LOGISYNAPSE_JAEGER_QUERY_GRPC_PORT:-16685}" JAEGER_METRICS_PORT="${LOGISYNAPSE_JAEGER_METRICS_PORT:-14269}" \
+    nohup "$JAEGER_BIN" --config="file:$JAEGER_CONFIG" >>"$CACHE_DIR/jaeger.log" 2>&1 </dev/null &
+  local pid=$!
+  echo "$pid" >"$JAEGER_PID_FILE"
+  local deadline=$(( $(now_us) + 30 * 1000000 ))
+  until jaeger_answers; do
+    pid_alive "$pid" || die "Jaeger (pid $pid) exited during start"
+    [ "$(now_us)" -lt "$deadline" ] || die "Jaeger was not healthy on $BIND_IP:$JAEGER_HEALTH_PORT within 30s"
+    sleep 0.5
+  done
+  note "started jaeger $JAEGER_VERSION: OTLP on $BIND_IP:$JAEGER_OTLP_GRPC_PORT (gRPC) and :$JAEGER_OTLP_HTTP_PORT (HTTP), query API on :$JAEGER_QUERY_PORT (pid $pid)"
+}
+
+jaeger_stop() { stop_server jaeger jaeger_pid "$JAEGER_PID_FILE" "$JAEGER_QUERY_PORT" 'Jaeger'; }
+
 # The observability settings of .env.infra.
 observability_env() {
   echo "PROMETHEUS_URL=http://$BIND_IP:$PROMETHEUS_PORT"
@@ -126,4 +180,10 @@ observability_env() {
   # OTEL_EXPORTER_OTLP_LOGS_ENDPOINT is set to the second URL (npm run start:infra does not by default)
   echo "VICTORIA_LOGS_URL=http://$BIND_IP:$VICTORIA_LOGS_PORT"
   echo "VICTORIA_LOGS_OTLP_LOGS_URL=http://$BIND_IP:$VICTORIA_LOGS_PORT/insert/opentelemetry/v1/logs"
+  # traces (and metrics pushed over OTLP) go to Jaeger's OTLP/HTTP receiver; its query API (the
+  # HTTP API Jaeger's UI reads: /api/services, /api/traces?service=..., /api/traces/<id>)
+  echo "OTEL_EXPORTER_OTLP_ENDPOINT=http://$BIND_IP:$JAEGER_OTLP_HTTP_PORT"
+  # metrics are scraped by Prometheus (/metrics), not pushed to Jaeger, which takes none
+  echo "OTEL_METRICS_EXPORTER=prometheus"
+  echo "JAEGER_URL=http://$BIND_IP:$JAEGER_QUERY_PORT"
 }

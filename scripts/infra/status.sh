@@ -21,6 +21,7 @@ report temporal "$BIND_IP:$TEMPORAL_PORT"              temporal_answers
 report opa      "$BIND_IP:$OPA_PORT"                   opa_answers
 report prometheus "$BIND_IP:$PROMETHEUS_PORT"          prometheus_answers
 report victoria-logs "$BIND_IP:$VICTORIA_LOGS_PORT"     victoria_logs_answers
+report jaeger "$BIND_IP:$JAEGER_QUERY_PORT"              jaeger_answers
 
 if [ -f "$ENV_FILE" ]; then echo "settings: $ENV_FILE"; else echo "settings: none ($ENV_FILE is missing: run npm run infra:up)"; fi
 if [ "$down" -gt 0 ]; then echo "$down server(s) down"; exit 1; fi

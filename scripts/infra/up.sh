@@ -34,6 +34,8 @@ step "prometheus: check config and rules"               prometheus_write_config
 step "prometheus: start"                                prometheus_start
 step "victoria-logs: install $VICTORIA_LOGS_VERSION (go install)" victoria_logs_ensure_installed
 step "victoria-logs: start"                             victoria_logs_start
+step "jaeger: build $JAEGER_VERSION (go build)"          jaeger_ensure_installed
+step "jaeger: start"                                    jaeger_start
 
 step "tools: headless Chromium (Debian)"                chromium_ensure_installed
 step "tools: grpcurl $GRPCURL_VERSION (go install)"      grpcurl_ensure_installed

@@ -1,15 +1,18 @@
 import { readFileSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DefaultLogger, Runtime, Worker, type ReplayResult } from '@temporalio/worker';
 import { DeterminismViolationError } from '@temporalio/workflow';
 import { buildWorkflowBundle } from '../../scripts/build-workflow-bundle';
+import { tracingSinks, WORKFLOW_INTERCEPTOR_MODULES } from '../../src/modules/workflow-orchestrator/adapters/temporal/temporal-tracing';
 import { HISTORY_FILES, historyFromJson } from '../fixtures/temporal/history-json';
 
 // Replays histories of real CreateShipmentWorkflow runs (recorded from a Temporal server by
 // test/fixtures/temporal/record-histories.ts) against today's workflow code. No server needed:
 // it always runs. A failure means a change to the workflow would break runs already in flight.
+// Every replay runs with the OpenTelemetry interceptors in the sandbox and their sink, as the
+// worker runs: tracing must not change what a workflow does.
 
 const FIXTURES = join(__dirname, '..', 'fixtures', 'temporal');
 const WORKFLOWS = require.resolve('../../src/modules/workflow-orchestrator/adapters/temporal/workflows');
@@ -48,7 +51,8 @@ if (Runtime.instantiator === undefined) {
 
 async function replayAll(options: Parameters<typeof Worker.runReplayHistories>[0]): Promise<Record<string, ReplayResult['error']>> {
   const errors: Record<string, ReplayResult['error']> = {};
-  for await (const result of Worker.runReplayHistories(options, histories)) errors[result.workflowId] = result.error;
+  const traced = { ...options, sinks: tracingSinks(), ...('workflowBundle' in options ? {} : { interceptors: { workflowModules: WORKFLOW_INTERCEPTOR_MODULES } }) };
+  for await (const result of Worker.runReplayHistories(traced, histories)) errors[result.workflowId] = result.error;
   return errors;
 }
 
@@ -83,6 +87,8 @@ describe('CreateShipmentWorkflow replays its recorded Temporal histories', () =>
     try {
       const codePath = join(dir, 'workflow-bundle.js');
       await buildWorkflowBundle({ workflowsPath: WORKFLOWS, outFile: codePath });
+      // the sandbox's tracing interceptors are in it
+      expect(await readFile(codePath, 'utf8')).toContain('OpenTelemetryInboundInterceptor');
       await expect(replayAll({ workflowBundle: { codePath } })).resolves.toEqual(ALL_REPLAY);
     } finally {
       await rm(dir, { recursive: true, force: true });

@@ -17,7 +17,11 @@ export interface MetricReaders {
 export function metricReaders(env: NodeJS.ProcessEnv): MetricReaders {
   const prometheus = env.METRICS_PORT?.trim().toLowerCase() === 'off' ? null : new PrometheusExporter({ preventServerStart: true });
   const all: IMetricReader[] = prometheus ? [prometheus] : [];
-  if (env.OTEL_EXPORTER_OTLP_ENDPOINT || env.OTEL_EXPORTER_OTLP_METRICS_ENDPOINT) {
+  // OTEL_METRICS_EXPORTER, as OpenTelemetry defines it, may leave OTLP out (`prometheus`): the
+  // endpoint is then a trace store's (Jaeger takes no metrics), as in .env.infra.
+  const exporters = (env.OTEL_METRICS_EXPORTER ?? 'otlp').split(',').map((name) => name.trim());
+  const pushOtlp = exporters.includes('otlp') && Boolean(env.OTEL_EXPORTER_OTLP_ENDPOINT || env.OTEL_EXPORTER_OTLP_METRICS_ENDPOINT);
+  if (pushOtlp) {
     // The exporter reads its endpoint, headers and protocol from the standard OTEL_* variables.
     all.push(new PeriodicExportingMetricReader({ exporter: new OTLPMetricExporter(), exportIntervalMillis: Number(env.OTEL_METRIC_EXPORT_INTERVAL) || 15_000 }));
   }

@@ -1,55 +1,90 @@
-import { ExpressInstrumentation } from '@opentelemetry/instrumentation-express';
-import { GraphQLInstrumentation } from '@opentelemetry/instrumentation-graphql';
-import { GrpcInstrumentation } from '@opentelemetry/instrumentation-grpc';
-import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
-import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
-import { PinoInstrumentation } from '@opentelemetry/instrumentation-pino';
+import { getNodeAutoInstrumentations } from '@opentelemetry/auto-instrumentations-node';
+import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
+import { detectResources, envDetector, hostDetector, osDetector, processDetector, resourceFromAttributes, type Resource } from '@opentelemetry/resources';
 import { NodeSDK } from '@opentelemetry/sdk-node';
-import { NoopSpanProcessor } from '@opentelemetry/sdk-trace';
+import { BatchSpanProcessor, NoopSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace';
 import { metricReaders, type MetricReaders } from './metrics';
 
 export interface Telemetry {
   sdk: NodeSDK;
   metrics: MetricReaders;
+  /**
+   * Where finished spans go: the OTLP export (batched) when traces are exported, otherwise a
+   * processor that drops them. Spans made outside the SDK's tracers (the workflow sandbox's,
+   * handed over by Temporal's sink) are given to it too.
+   */
+  spans: SpanProcessor;
+  resource: Resource;
+}
+
+let started: Telemetry | null = null;
+
+/** The telemetry this process started (null before `startTelemetry`, or when it is disabled). */
+export function activeTelemetry(): Telemetry | null {
+  return started;
+}
+
+/**
+ * The instrumentations of `@opentelemetry/auto-instrumentations-node` that the app's libraries
+ * load (HTTP, undici for fetch, Express, Nest, GraphQL, gRPC, pg, kafkajs, amqplib, pino, the
+ * runtime's metrics), minus those that only add noise: a span per DNS look-up, socket or file.
+ */
+function instrumentations(env: NodeJS.ProcessEnv) {
+  return getNodeAutoInstrumentations({
+    '@opentelemetry/instrumentation-http': {
+      ignoreIncomingRequestHook: (req) => req.url?.startsWith('/health') ?? false,
+    },
+    '@opentelemetry/instrumentation-graphql': { mergeItems: true },
+    // A query is traced inside a trace only: the background pollers' queries are not each a trace.
+    '@opentelemetry/instrumentation-pg': { requireParentSpan: true },
+    // pino's lines as OpenTelemetry log records (with their span), when logs are shipped; the
+    // trace ids in the JSON lines themselves come from the logger's own mixin (logger.module.ts).
+    '@opentelemetry/instrumentation-pino': { disableLogCorrelation: true, disableLogSending: env.OTEL_LOGS_EXPORTER !== 'otlp' },
+    '@opentelemetry/instrumentation-dns': { enabled: false },
+    '@opentelemetry/instrumentation-net': { enabled: false },
+    '@opentelemetry/instrumentation-fs': { enabled: false },
+  });
+}
+
+/**
+ * The process's resource from local detectors only (environment, host, OS, process): the cloud
+ * detectors of the auto-instrumentations package ask metadata endpoints, and nothing here calls
+ * out of the machine.
+ */
+function localResource(env: NodeJS.ProcessEnv): Resource {
+  const detected = detectResources({ detectors: [envDetector, hostDetector, osDetector, processDetector] });
+  return resourceFromAttributes({ 'service.name': env.OTEL_SERVICE_NAME ?? 'logisynapse' }).merge(detected);
 }
 
 /**
  * OpenTelemetry, started before Nest loads so instrumentations can patch modules. Metrics are on
  * (served for Prometheus at /metrics by main.ts, pushed over OTLP when an OTLP endpoint is set);
- * traces are exported over OTLP when an OTLP endpoint is set, logs when an OTLP logs endpoint is
- * (OTEL_EXPORTER_OTLP_LOGS_ENDPOINT). Only local
- * resource detectors run: nothing calls out of the machine.
+ * traces are exported over OTLP (protobuf over HTTP: Jaeger takes it on 4318) when an OTLP
+ * endpoint is set, logs when an OTLP logs endpoint is (OTEL_EXPORTER_OTLP_LOGS_ENDPOINT).
  */
 export function startTelemetry(env: NodeJS.ProcessEnv = process.env): Telemetry | null {
   if (env.OTEL_SDK_DISABLED === 'true') return null;
-  // Traces go over OTLP when an OTLP endpoint is set (Jaeger takes it on 4318), otherwise nowhere.
-  env.OTEL_TRACES_EXPORTER ??= env.OTEL_EXPORTER_OTLP_ENDPOINT || env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ? 'otlp' : 'none';
-  // The metric readers are given below; the SDK must not add its own from the environment.
+  const exportTraces = env.OTEL_TRACES_EXPORTER !== 'none' && Boolean(env.OTEL_EXPORTER_OTLP_ENDPOINT || env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT);
+  const metrics = metricReaders(env);
+  // The span processor and the metric readers are given below; the SDK must not add its own.
+  env.OTEL_TRACES_EXPORTER = 'none';
   env.OTEL_METRICS_EXPORTER = 'none';
   // Logs go over OTLP only to an endpoint named for them (a log store such as VictoriaLogs): the
   // general endpoint is usually a trace store, which takes no logs.
-  const shipLogs = Boolean(env.OTEL_EXPORTER_OTLP_LOGS_ENDPOINT);
-  env.OTEL_LOGS_EXPORTER ??= shipLogs ? 'otlp' : 'none';
-  env.OTEL_NODE_RESOURCE_DETECTORS ??= 'env,host,os,process';
-  env.OTEL_SERVICE_NAME ??= 'logisynapse';
-  const metrics = metricReaders(env);
-  // Shipped logs carry their trace: spans must be recorded even when none are exported (the SDK
-  // registers no tracer at all without a span processor).
-  const recordUnexportedSpans = shipLogs && env.OTEL_TRACES_EXPORTER === 'none';
+  env.OTEL_LOGS_EXPORTER ??= env.OTEL_EXPORTER_OTLP_LOGS_ENDPOINT ? 'otlp' : 'none';
+  const resource = localResource(env);
+  const spans: SpanProcessor = exportTraces ? new BatchSpanProcessor({ exporter: new OTLPTraceExporter() }) : new NoopSpanProcessor();
+  // Without a span processor the SDK registers no tracer, and spans cost nothing: so one is given
+  // only when spans go somewhere, or when shipped logs must carry their trace.
+  const recordSpans = exportTraces || env.OTEL_LOGS_EXPORTER === 'otlp';
   const sdk = new NodeSDK({
-    ...(recordUnexportedSpans ? { spanProcessors: [new NoopSpanProcessor()] } : {}),
+    resource,
+    autoDetectResources: false,
+    ...(recordSpans ? { spanProcessors: [spans] } : {}),
     metricReaders: metrics.all,
-    instrumentations: [
-      new HttpInstrumentation({ ignoreIncomingRequestHook: (req) => req.url?.startsWith('/health') ?? false }),
-      new ExpressInstrumentation(),
-      new GraphQLInstrumentation({ mergeItems: true }),
-      new GrpcInstrumentation(),
-      new PgInstrumentation(),
-      // pino's lines as OpenTelemetry log records (with their span), when logs are shipped; the
-      // trace ids in the JSON lines themselves come from the logger's own mixin (logger.module.ts).
-      new PinoInstrumentation({ disableLogCorrelation: true, disableLogSending: env.OTEL_LOGS_EXPORTER !== 'otlp' }),
-    ],
+    instrumentations: instrumentations(env),
   });
   sdk.start();
-  return { sdk, metrics };
+  started = { sdk, metrics, spans, resource };
+  return started;
 }

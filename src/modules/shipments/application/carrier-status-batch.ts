@@ -2,6 +2,7 @@ import type { EntityManager } from 'typeorm';
 import type { CarrierStatusUpdate } from '../../carriers';
 import type { StatusUpdateOutcome } from '../contracts/shipment.contracts';
 import { shouldApply, statusFromCarrier, type ShipmentStatus } from '../domain/shipment-status';
+import { tagActiveSpan } from '../../../platform/telemetry/spans';
 
 export interface LockedShipment {
   id: string;
@@ -93,6 +94,8 @@ export async function applyCarrierUpdatesIn(tx: EntityManager, tenantId: string,
     [trackingNumbers],
   );
   const shipments = new Map(rows.map((r) => [r.tracking_number, { id: r.id, status: r.status }]));
+  // The consumer's span names the shipment it updates (a batch of several names none).
+  if (rows.length === 1) tagActiveSpan({ shipmentId: rows[0]!.id, tenantId });
   const known = updates.filter((u) => shipments.has(u.trackingNumber)).map((u) => u.eventId);
   const recorded: { event_id: string }[] = known.length
     ? await tx.query(`SELECT event_id FROM tracking_events WHERE event_id = ANY($1::text[])`, [[...new Set(known)]])

@@ -1,3 +1,4 @@
+import { tagActiveSpan } from '../../../platform/telemetry/spans';
 import { boundedAttributes, platformMetrics, timed, type Failure, type Instruments } from '../../../platform/telemetry/instruments';
 import type { CreateShipmentActivities } from '../contracts/create-shipment.contracts';
 import { isPermanentActivityError } from './activity-failures';
@@ -20,8 +21,11 @@ export function attemptOutcome(failure: Failure): 'ok' | 'retryable' | 'permanen
 export function measuredActivities(activities: CreateShipmentActivities, m: Instruments = platformMetrics()): CreateShipmentActivities {
   const wrap = <K extends ActivityName>(name: K, after?: (...args: Parameters<CreateShipmentActivities[K]>) => void): CreateShipmentActivities[K] => {
     const activity = activities[name] as (...args: unknown[]) => Promise<unknown>;
-    const measured = (...args: unknown[]): Promise<unknown> =>
-      timed(
+    const measured = (...args: unknown[]): Promise<unknown> => {
+      // Every activity's first argument is the workflow's input: the span of this attempt names its shipment.
+      const { shipmentId, tenantId } = args[0] as { shipmentId?: string; tenantId?: string };
+      tagActiveSpan({ shipmentId, tenantId });
+      return timed(
         async () => {
           const result = await activity(...args);
           after?.(...(args as Parameters<CreateShipmentActivities[K]>));
@@ -29,6 +33,7 @@ export function measuredActivities(activities: CreateShipmentActivities, m: Inst
         },
         (seconds, failure) => m.activityDuration.record(seconds, boundedAttributes({ 'activity.name': name, outcome: attemptOutcome(failure) })),
       );
+    };
     return measured as CreateShipmentActivities[K];
   };
   return {

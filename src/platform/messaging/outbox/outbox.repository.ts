@@ -1,5 +1,6 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import type { EventMessage } from '../messaging.ports';
+import { traceHeaders } from '../../telemetry/message-spans';
 
 /** A row of `outbox_messages` the relay claimed: an event still to publish. */
 export interface OutboxMessage {
@@ -46,7 +47,8 @@ export class OutboxRepository {
       this.topicPrefix + topic,
       message.key,
       JSON.stringify(message.payload ?? null),
-      JSON.stringify(message.headers),
+      // The writer's trace context goes with the message: the relay publishes it in that trace.
+      JSON.stringify({ ...traceHeaders(), ...message.headers }),
     ]);
   }
 

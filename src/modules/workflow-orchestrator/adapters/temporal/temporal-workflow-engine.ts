@@ -14,6 +14,7 @@ import {
 import type { CreateShipmentRun, WorkflowRunStatus } from '../../../shipments';
 import type { WorkflowEnginePort } from '../../ports/workflow-engine.port';
 import { activityFailureMessage, isPermanentActivityError, shipmentIdOf } from '../../activities/activity-failures';
+import { tracingClientInterceptors, tracingWorkerOptions } from './temporal-tracing';
 
 export const DEFAULT_TEMPORAL_TASK_QUEUE = 'logisynapse-shipments';
 
@@ -101,7 +102,7 @@ export class TemporalWorkflowEngine implements WorkflowEnginePort {
       // One connection, the native one, for the client and the worker: the client's calls go
       // through the SDK's Rust core instead of grpc-js on the event loop (ADR 0019).
       this.connection = await NativeConnection.connect({ address });
-      this.client = new Client({ connection: this.connection, namespace });
+      this.client = new Client({ connection: this.connection, namespace, interceptors: tracingClientInterceptors() });
       if (this.options.runWorker === false) return;
 
       this.worker = await Worker.create({
@@ -112,6 +113,9 @@ export class TemporalWorkflowEngine implements WorkflowEnginePort {
           ? { workflowBundle: { codePath: this.options.workflowBundlePath } }
           : { workflowsPath: this.options.workflowsPath ?? require.resolve('./workflows') }),
         activities: this.activityFunctions(),
+        // Spans of the run, its activities and timers, under the span that started it (a prebuilt
+        // bundle has the sandbox's interceptor module in it already).
+        ...tracingWorkerOptions(),
         // A run usually completes in its first workflow task (its activities are local), and a
         // run's first task always comes from the task queue itself; only later ones (a retry
         // waiting on a timer, runs started before ADR 0019) come from this worker's sticky queue.

@@ -1,4 +1,4 @@
-import { context, propagation } from '@opentelemetry/api';
+import { context } from '@opentelemetry/api';
 import {
   Kafka,
   KafkaJSError,
@@ -14,6 +14,7 @@ import {
 } from 'kafkajs';
 import type { EventHandler, EventLogPort, EventMessage, SubscribeOptions } from '../../messaging.ports';
 import { subscriptionAwareAssigner } from './subscription-aware-assigner';
+import { inConsumerSpan, publishContext, traceHeaders } from '../../../telemetry/message-spans';
 
 /** Where the adapter and kafkajs (warn and above) write. Plain strings: fits console, pino, Nest. */
 export interface KafkaEventLogLogger {
@@ -185,15 +186,16 @@ export class KafkaEventLog implements EventLogPort {
   async publish<T>(topic: string, message: EventMessage<T>): Promise<void> {
     await this.start();
     await this.ensureTopics([topic]);
-    // W3C trace context of the caller (a no-op without an OpenTelemetry SDK). Headers the caller
-    // set explicitly win, e.g. a `traceparent` carried over from the request that made the event.
-    const trace: Record<string, string> = {};
-    propagation.inject(context.active(), trace);
-    await this.producer.send({
-      topic,
-      acks: -1,
-      messages: [{ key: message.key, value: JSON.stringify(message.payload ?? null), headers: { ...trace, ...message.headers } }],
-    });
+    // W3C trace context (a no-op without an OpenTelemetry SDK): the produce runs in the context
+    // the message carries, e.g. the request that wrote it to the outbox, or else the caller's; the
+    // kafkajs instrumentation's send span, under it, then goes in the headers.
+    await context.with(publishContext(message.headers), () =>
+      this.producer.send({
+        topic,
+        acks: -1,
+        messages: [{ key: message.key, value: JSON.stringify(message.payload ?? null), headers: { ...traceHeaders(), ...message.headers } }],
+      }),
+    );
   }
 
   async subscribe<T>(topic: string, group: string, handler: EventHandler<T>, options: SubscribeOptions = {}): Promise<void> {
@@ -318,8 +320,8 @@ export class KafkaEventLog implements EventLogPort {
       }
     }
     try {
-      // Several publishers' trace contexts: the call runs in none of them (each message keeps its headers).
-      await handler(decoded);
+      // Several publishers' trace contexts: the chunk's span links them all.
+      await inConsumerSpan({ system: 'kafka', destination: topic, group, headers: decoded.map((m) => m.headers) }, () => handler(decoded));
       return true;
     } catch (error) {
       const where = `${topic}[${partition}]@${raw[0]!.offset}..${raw[raw.length - 1]!.offset} (group ${group})`;
@@ -351,8 +353,8 @@ export class KafkaEventLog implements EventLogPort {
     let lastError: unknown;
     for (let attempt = 1; attempt <= attempts; attempt += 1) {
       try {
-        // The handler runs in the trace context the publisher injected (no-op without an SDK).
-        await context.with(propagation.extract(context.active(), message.headers), () => handler([message]));
+        // The handler runs in a span under the publisher's (no-op without an SDK).
+        await inConsumerSpan({ system: 'kafka', destination: topic, group, headers: [message.headers] }, () => handler([message]));
         return 'handled';
       } catch (error) {
         lastError = error;

@@ -1,0 +1,171 @@
+import { randomUUID } from 'node:crypto';
+import { FakeShippoServer } from '../contracts/fake-shippo-server';
+import { AppProcess } from '../support/app-process';
+import { e2eTargets } from '../support/e2e-targets';
+import { realServerOrSkip } from '../support/embedded-postgres';
+import { eventually } from '../support/poll';
+import { CREATE_SHIPMENT, GET_SHIPMENT, shipmentInput, trackUpdated } from '../support/shipment-fixtures';
+
+/** A span as Jaeger's query API (`/api/traces/<id>`) answers it. */
+interface JaegerSpan {
+  spanID: string;
+  operationName: string;
+  references: { refType: 'CHILD_OF' | 'FOLLOWS_FROM'; traceID: string; spanID: string }[];
+  tags: { key: string; value: unknown }[];
+  processID: string;
+}
+interface JaegerTrace {
+  traceID: string;
+  spans: JaegerSpan[];
+  processes: Record<string, { serviceName: string }>;
+}
+
+const real = e2eTargets().find((t) => t.name === 'real servers')!;
+
+/**
+ * One createShipment is one trace in Jaeger (`npm run infra:up`), from the GraphQL request over
+ * the workflow engine (Temporal), the carrier's HTTP call, Kafka and RabbitMQ to the email
+ * consumer; a later carrier webhook is a trace of its own, linked to the shipment by its id.
+ * The spans are asked of Jaeger's own HTTP API, as its UI asks them.
+ */
+realServerOrSkip(['JAEGER_URL', 'OTEL_EXPORTER_OTLP_ENDPOINT'], 'Jaeger (`npm run infra:up`)')(
+  'one trace per shipment, across the workflow engine and the brokers (Jaeger)',
+  ({ JAEGER_URL: jaeger, OTEL_EXPORTER_OTLP_ENDPOINT: otlp }) => {
+    const service = `logisynapse-e2e-${randomUUID().slice(0, 8)}`;
+    const shippo = new FakeShippoServer(`shippo_test_${randomUUID()}`);
+    let app: AppProcess;
+
+    beforeAll(async () => {
+      await shippo.start();
+      app = await AppProcess.start({
+        ...real.env,
+        SHIPPO_API_KEY: shippo.apiKey,
+        SHIPPO_BASE_URL: shippo.baseUrl,
+        OTEL_SERVICE_NAME: service,
+        OTEL_EXPORTER_OTLP_ENDPOINT: otlp,
+        OTEL_METRICS_EXPORTER: 'prometheus',
+        OTEL_BSP_SCHEDULE_DELAY: '200',
+      });
+    }, 90_000);
+
+    afterAll(async () => {
+      await app?.stop();
+      app?.dispose();
+      await shippo.stop();
+    });
+
+    /** The traces that have a span of this shipment (the attribute an operator searches by). */
+    const tracesOfShipment = async (shipmentId: string): Promise<JaegerTrace[]> => {
+      const tags = encodeURIComponent(JSON.stringify({ 'logisynapse.shipment_id': shipmentId }));
+      const res = await fetch(`${jaeger}/api/traces?service=${service}&tags=${tags}&lookback=1h&limit=20`);
+      return ((await res.json()) as { data: JaegerTrace[] | null }).data ?? [];
+    };
+
+    const spanNamed = (t: JaegerTrace, pattern: RegExp | string): JaegerSpan => {
+      const matches = t.spans.filter((s) => (typeof pattern === 'string' ? s.operationName === pattern : pattern.test(s.operationName)));
+      if (matches.length !== 1) throw new Error(`${matches.length} spans named ${String(pattern)} in trace ${t.traceID}: ${t.spans.map((s) => s.operationName).join(', ')}`);
+      return matches[0]!;
+    };
+    const parentOf = (t: JaegerTrace, span: JaegerSpan): JaegerSpan | undefined => {
+      const ref = span.references.find((r) => r.refType === 'CHILD_OF');
+      return ref && t.spans.find((s) => s.spanID === ref.spanID);
+    };
+    const tag = (span: JaegerSpan, key: string) => span.tags.find((t) => t.key === key)?.value;
+
+    let shipment: { id: string; trackingNumber: string };
+    let creds: Awaited<ReturnType<AppProcess['newTenant']>>;
+    let creationTraceId: string;
+
+    it('has every hop of createShipment in one trace, each span under its caller', async () => {
+      creds = await app.newTenant();
+      const token = await app.token(creds.clientId, creds.clientSecret);
+      const created = await app.graphql<{ createShipment: { id: string } }>(token, CREATE_SHIPMENT, { input: shipmentInput(`traced-${randomUUID()}`) });
+      const shipmentId = created.data!.createShipment.id;
+
+      // The email consumer's span ends last: wait until it is in the shipment's trace.
+      const t = await eventually(
+        'the trace of the shipment, up to the email consumer',
+        async () => {
+          const [found, ...others] = await tracesOfShipment(shipmentId);
+          if (others.length) throw new Error(`the shipment is in ${others.length + 1} traces`);
+          return found?.spans.some((s) => / process$/.test(s.operationName) && s.operationName.includes('email')) ? found : undefined;
+        },
+        { timeoutMs: 30_000, intervalMs: 500 },
+      );
+      creationTraceId = t.traceID;
+
+      // GraphQL operation under the HTTP request, and the workflow started from its resolver.
+      const root = t.spans.filter((s) => !parentOf(t, s));
+      expect(root.map((s) => s.operationName)).toEqual(['POST']);
+      expect(root[0]!.tags).toEqual(expect.arrayContaining([expect.objectContaining({ key: 'url.path', value: '/graphql' })]));
+      const resolver = spanNamed(t, 'graphql.resolve createShipment');
+      expect(parentOf(t, resolver)?.operationName).toBe('mutation Create');
+      const start = spanNamed(t, 'StartWorkflow:CreateShipmentWorkflow');
+      expect(parentOf(t, start)).toBe(resolver);
+      const run = spanNamed(t, 'RunWorkflow:CreateShipmentWorkflow');
+      expect(parentOf(t, run)).toBe(start);
+
+      // Each activity: scheduled by the run (in the sandbox), executed by the worker under it.
+      const executed: Record<string, JaegerSpan> = {};
+      for (const activity of ['callShippoApi', 'saveShipmentToDb', 'publishShipmentCreated', 'queueWelcomeEmail']) {
+        const scheduled = spanNamed(t, `StartActivity:${activity}`);
+        expect(parentOf(t, scheduled)).toBe(run);
+        executed[activity] = spanNamed(t, `RunActivity:${activity}`);
+        expect(parentOf(t, executed[activity]!)).toBe(scheduled);
+        expect(tag(executed[activity]!, 'logisynapse.shipment_id')).toBe(shipmentId);
+      }
+
+      // The carrier's HTTP calls (Shippo's API: rates, then the transaction), the database write,
+      // the Kafka produce, the RabbitMQ publish and its consumer.
+      const carrierCalls = t.spans.filter((s) => parentOf(t, s) === executed.callShippoApi && tag(s, 'span.kind') === 'client');
+      expect(carrierCalls.map((s) => String(tag(s, 'url.full'))).every((url) => url.startsWith(shippo.baseUrl))).toBe(true);
+      expect(carrierCalls.map((s) => new URL(String(tag(s, 'url.full'))).pathname)).toEqual(expect.arrayContaining(['/shipments', '/transactions']));
+      expect(t.spans.some((s) => parentOf(t, s) === executed.saveShipmentToDb && s.operationName.startsWith('pg.query:INSERT'))).toBe(true);
+      const produce = spanNamed(t, /^send .*shipment\.created$/);
+      expect(parentOf(t, produce)).toBe(executed.publishShipmentCreated);
+      expect(tag(produce, 'messaging.system')).toBe('kafka');
+      const publish = spanNamed(t, /^publish /);
+      expect(parentOf(t, publish)).toBe(executed.queueWelcomeEmail);
+      expect(tag(publish, 'messaging.system')).toBe('rabbitmq');
+      const consume = spanNamed(t, /tasks\.email\.send process$/);
+      expect(parentOf(t, consume)).toBe(publish);
+      expect(t.spans.some((s) => parentOf(t, s) === consume && s.operationName.startsWith('pg.query:INSERT'))).toBe(true);
+      // Every span is one process's (this app's), none lost its parent.
+      expect(new Set(t.spans.map((s) => t.processes[s.processID]!.serviceName))).toEqual(new Set([service]));
+      for (const s of t.spans) if (s !== root[0]) expect(parentOf(t, s)).toBeDefined();
+
+      // The logs of the request and of the email carry the trace's id: from a line to its trace.
+      const lines = app.jsonLogs().filter((l) => l.trace_id === t.traceID);
+      expect(lines.map((l) => l.msg)).toEqual(expect.arrayContaining(['request completed', 'email sent']));
+
+      const got = await app.graphql<{ shipment: { id: string; trackingNumber: string } }>(token, GET_SHIPMENT, { id: shipmentId });
+      shipment = got.data!.shipment;
+    }, 60_000);
+
+    it('makes a carrier webhook its own trace, through Kafka to the status consumer, linked to the shipment by its id', async () => {
+      const res = await fetch(`${app.baseUrl}/webhooks/carrier-tracking`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-webhook-token': creds.webhookToken },
+        body: JSON.stringify(trackUpdated(shipment.trackingNumber, 'TRANSIT', new Date().toISOString())),
+      });
+      expect(res.status).toBeLessThan(300);
+      const t = await eventually(
+        'the webhook trace, tagged with the shipment',
+        async () => (await tracesOfShipment(shipment.id)).find((x) => x.traceID !== creationTraceId),
+        { timeoutMs: 30_000, intervalMs: 500 },
+      );
+      const root = t.spans.filter((s) => !parentOf(t, s));
+      expect(root.map((s) => s.operationName)).toEqual(['POST']);
+      expect(root[0]!.tags).toEqual(expect.arrayContaining([expect.objectContaining({ key: 'url.path', value: '/webhooks/carrier-tracking' })]));
+      const produce = spanNamed(t, /^send .*carrier\.status\.updates$/);
+      expect(parentOf(t, produce)?.operationName).toBe('request handler - /webhooks/carrier-tracking');
+      // The status consumer's span is under the produce of the webhook's event, names the
+      // shipment, and holds the update's queries.
+      const consumer = spanNamed(t, /carrier\.status\.updates process$/);
+      expect(parentOf(t, consumer)).toBe(produce);
+      expect(tag(consumer, 'logisynapse.shipment_id')).toBe(shipment.id);
+      expect(tag(consumer, 'messaging.consumer.group.name')).toBe('shipments');
+      expect(t.spans.some((s) => parentOf(t, s) === consumer && s.operationName.startsWith('pg.query:UPDATE'))).toBe(true);
+    }, 60_000);
+  },
+);
