@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { realServerOrSkip } from '../support/embedded-postgres';
 
 /** The processes `npm run infra:up` starts (servers and their helpers: RabbitMQ's epmd, Kafka's JVM). */
-const INFRA_PROCESSES = ['postgres', 'beam.smp', 'epmd', 'java', 'temporal', 'opa', 'prometheus', 'victoria-logs'];
+const INFRA_PROCESSES = ['postgres', 'beam.smp', 'epmd', 'java', 'temporal', 'opa', 'prometheus', 'victoria-logs', 'jaeger'];
 
 interface Listener {
   address: string;
@@ -33,7 +33,7 @@ const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|::ffff:127\.\d+\.\d+\.\d+)$/;
  * epmd, Temporal's internal services) listens on an address another machine can reach.
  */
 realServerOrSkip(
-  ['DATABASE_TEST_URL', 'AMQP_URL', 'KAFKA_BROKERS', 'TEMPORAL_ADDRESS', 'OPA_URL', 'PROMETHEUS_URL', 'VICTORIA_LOGS_URL'],
+  ['DATABASE_TEST_URL', 'AMQP_URL', 'KAFKA_BROKERS', 'TEMPORAL_ADDRESS', 'OPA_URL', 'PROMETHEUS_URL', 'VICTORIA_LOGS_URL', 'JAEGER_URL', 'OTEL_EXPORTER_OTLP_ENDPOINT'],
   'the real servers (`npm run infra:up`)',
 )('security: the servers of infra:up listen on loopback only', (env) => {
   it('every listening socket of an infra process is bound to a loopback address', () => {
@@ -51,6 +51,8 @@ realServerOrSkip(
       Number(new URL(env.OPA_URL).port),
       Number(new URL(env.PROMETHEUS_URL).port),
       Number(new URL(env.VICTORIA_LOGS_URL).port),
+      Number(new URL(env.JAEGER_URL).port),
+      Number(new URL(env.OTEL_EXPORTER_OTLP_ENDPOINT).port),
     ];
     const all = listeners();
     for (const port of ports) {

@@ -28,7 +28,12 @@ export async function createWorkflowEngine(
     ? await import('./adapters/temporal/temporal-workflow-engine.js').then(
         ({ TemporalWorkflowEngine, prebuiltWorkflowBundlePath }) =>
           new TemporalWorkflowEngine(
-            { ...config.temporal!, workflowBundlePath: prebuiltWorkflowBundlePath(), logger: new Logger('Temporal') },
+            {
+              ...config.temporal!,
+              metricsBindAddress: config.temporal!.metricsPort === null ? undefined : `${config.host}:${config.temporal!.metricsPort}`,
+              workflowBundlePath: prebuiltWorkflowBundlePath(),
+              logger: new Logger('Temporal'),
+            },
             activities,
           ),
       )

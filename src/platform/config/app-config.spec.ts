@@ -88,7 +88,7 @@ describe('loadConfig: real servers', () => {
   it('selects the real adapters by their settings', () => {
     const config = loadConfig({ KAFKA_BROKERS: '127.0.0.1:9092, kafka-2:9092', AMQP_URL: 'amqp://x', TEMPORAL_ADDRESS: '127.0.0.1:7233' });
     expect(config.messaging).toEqual({ kafkaBrokers: ['127.0.0.1:9092', 'kafka-2:9092'], kafkaTopicPrefix: '', amqpUrl: 'amqp://x', amqpQueuePrefix: '' });
-    expect(config.temporal).toEqual({ address: '127.0.0.1:7233', namespace: 'default', taskQueue: 'logisynapse-shipments' });
+    expect(config.temporal).toEqual({ address: '127.0.0.1:7233', namespace: 'default', taskQueue: 'logisynapse-shipments', metricsPort: null });
   });
 
   it('reads the three database roles, and refuses a role URL without DATABASE_URL', () => {

@@ -18,8 +18,12 @@ export interface AppConfig {
   /** Real brokers; null selects the embedded pg-boss adapters. */
   /** `amqpQueuePrefix` (AMQP_QUEUE_PREFIX): put before every RabbitMQ queue name, as KAFKA_TOPIC_PREFIX is before topics. */
   messaging: { kafkaBrokers: string[] | null; kafkaTopicPrefix: string; amqpUrl: string | null; amqpQueuePrefix: string };
-  /** Temporal; null selects DBOS Transact on the platform database. */
-  temporal: { address: string; namespace: string; taskQueue: string } | null;
+  /**
+   * Temporal; null selects DBOS Transact on the platform database. `metricsPort`
+   * (TEMPORAL_METRICS_PORT, default off): where the SDK's own metrics (its native core's:
+   * workflow and activity task latencies, pollers, sticky cache) are served for Prometheus, on HOST.
+   */
+  temporal: { address: string; namespace: string; taskQueue: string; metricsPort: number | null } | null;
   auth: {
     issuer: string;
     audience: string;
@@ -315,6 +319,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
           address: optional(env, 'TEMPORAL_ADDRESS')!,
           namespace: optional(env, 'TEMPORAL_NAMESPACE') ?? 'default',
           taskQueue: optional(env, 'TEMPORAL_TASK_QUEUE') ?? 'logisynapse-shipments',
+          metricsPort: (optional(env, 'TEMPORAL_METRICS_PORT') ?? 'off').toLowerCase() === 'off' ? null : int(env, 'TEMPORAL_METRICS_PORT', 9465, 1, 65535),
         }
       : null,
     auth: {

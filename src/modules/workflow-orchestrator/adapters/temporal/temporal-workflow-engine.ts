@@ -57,6 +57,11 @@ export interface TemporalEngineOptions {
    */
   runWorker?: boolean;
   logger?: TemporalEngineLogger;
+  /**
+   * `host:port` where the SDK's native core serves its own metrics for Prometheus (its Runtime's
+   * Prometheus option; TEMPORAL_METRICS_PORT). Process-wide: the first engine's Runtime wins.
+   */
+  metricsBindAddress?: string;
 }
 
 /**
@@ -96,7 +101,7 @@ export class TemporalWorkflowEngine implements WorkflowEnginePort {
 
   async launch(): Promise<void> {
     if (this.client) throw new Error('Temporal workflow engine is already launched');
-    installRuntime(this.logger);
+    installRuntime(this.logger, this.options.metricsBindAddress);
     const { address, namespace } = this.options;
     try {
       // One connection, the native one, for the client and the worker: the client's calls go
@@ -273,10 +278,12 @@ export function runStatus(status: WorkflowExecutionStatusName): WorkflowRunStatu
  * to our logger: ERROR and WARN as such, INFO to `debug` when the logger has it.
  * Left alone when something else installed or used the Runtime already.
  */
-function installRuntime(logger: TemporalEngineLogger | undefined): void {
+function installRuntime(logger: TemporalEngineLogger | undefined, metricsBindAddress: string | undefined): void {
   if (Runtime.instantiator !== undefined) return;
+  // Durations in seconds, as Prometheus and our own metrics have them.
+  const metrics = metricsBindAddress ? { metrics: { prometheus: { bindAddress: metricsBindAddress, useSecondsForDurations: true } } } : {};
   if (!logger) {
-    Runtime.install({ shutdownSignals: [], logger: new DefaultLogger('WARN') });
+    Runtime.install({ shutdownSignals: [], logger: new DefaultLogger('WARN'), telemetryOptions: { ...metrics } });
     return;
   }
   const forward = ({ level, message, meta }: LogEntry) => {
@@ -289,7 +296,7 @@ function installRuntime(logger: TemporalEngineLogger | undefined): void {
     shutdownSignals: [],
     logger: new DefaultLogger(logger.debug ? 'INFO' : 'WARN', forward),
     // The native core's own logs (WARN and up) go to the same logger instead of straight to stderr.
-    telemetryOptions: { logging: { filter: { core: 'WARN', other: 'ERROR' }, forward: {} } },
+    telemetryOptions: { logging: { filter: { core: 'WARN', other: 'ERROR' }, forward: {} }, ...metrics },
   });
 }
 
