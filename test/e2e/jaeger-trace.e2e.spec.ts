@@ -169,3 +169,51 @@ realServerOrSkip(['JAEGER_URL', 'OTEL_EXPORTER_OTLP_ENDPOINT'], 'Jaeger (`npm ru
     }, 60_000);
   },
 );
+
+/**
+ * The embedded defaults (DBOS on PGlite, pg-boss) trace too: DBOS's workflow and step spans go
+ * through the app's tracer provider, under the request that started the workflow.
+ */
+realServerOrSkip(['JAEGER_URL', 'OTEL_EXPORTER_OTLP_ENDPOINT'], 'Jaeger (`npm run infra:up`)')(
+  'the embedded engine in the trace of its request (Jaeger)',
+  ({ JAEGER_URL: jaeger, OTEL_EXPORTER_OTLP_ENDPOINT: otlp }) => {
+    const service = `logisynapse-e2e-embedded-${randomUUID().slice(0, 8)}`;
+    let app: AppProcess;
+
+    beforeAll(async () => {
+      app = await AppProcess.start({ OTEL_SERVICE_NAME: service, OTEL_EXPORTER_OTLP_ENDPOINT: otlp, OTEL_METRICS_EXPORTER: 'prometheus', OTEL_BSP_SCHEDULE_DELAY: '200' });
+    }, 90_000);
+
+    afterAll(async () => {
+      await app?.stop();
+      app?.dispose();
+    });
+
+    it("has DBOS's workflow and its steps under the createShipment resolver", async () => {
+      const creds = await app.newTenant();
+      const token = await app.token(creds.clientId, creds.clientSecret);
+      const created = await app.graphql<{ createShipment: { id: string } }>(token, CREATE_SHIPMENT, { input: shipmentInput(`traced-${randomUUID()}`) });
+      const shipmentId = created.data!.createShipment.id;
+      const tags = encodeURIComponent(JSON.stringify({ 'logisynapse.shipment_id': shipmentId }));
+      const t = await eventually(
+        'the shipment trace, up to the email step',
+        async () => {
+          const res = await fetch(`${jaeger}/api/traces?service=${service}&tags=${tags}&lookback=1h&limit=20`);
+          const found = ((await res.json()) as { data: JaegerTrace[] | null }).data?.[0];
+          return found?.spans.some((s) => s.operationName === 'queueWelcomeEmail') ? found : undefined;
+        },
+        { timeoutMs: 30_000, intervalMs: 500 },
+      );
+      const byName = (name: string) => t.spans.find((s) => s.operationName === name);
+      const parentName = (name: string) => {
+        const ref = byName(name)?.references.find((r) => r.refType === 'CHILD_OF');
+        return t.spans.find((s) => s.spanID === ref?.spanID)?.operationName;
+      };
+      expect(parentName('CreateShipmentWorkflow')).toBe('graphql.resolve createShipment');
+      for (const step of ['callShippoApi', 'saveShipmentToDb', 'publishShipmentCreated', 'queueWelcomeEmail']) {
+        expect(parentName(step)).toBe('CreateShipmentWorkflow');
+        expect(byName(step)!.tags.find((x) => x.key === 'logisynapse.shipment_id')?.value).toBe(shipmentId);
+      }
+    }, 60_000);
+  },
+);

@@ -8,6 +8,7 @@ import { createShipmentActivities } from './activities/create-shipment.activitie
 import { activityFailureMessage } from './activities/activity-failures';
 import { measuredActivities } from './activities/measured-activities';
 import { WORKFLOW_ENGINE, type WorkflowEnginePort } from './ports/workflow-engine.port';
+import { activeTelemetry } from '../../platform/telemetry/tracing';
 
 const logger = new Logger('Ports');
 
@@ -43,6 +44,7 @@ export async function createWorkflowEngine(
             {
               systemDatabaseUrl: endpoints.engineUrl,
               useListenNotify: endpoints.supportsListenNotify,
+              tracing: activeTelemetry()?.recordsSpans ?? false,
               onActivityFailure: (failure) => logger.warn(activityFailureMessage(failure)),
             },
             activities,

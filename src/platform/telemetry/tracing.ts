@@ -14,6 +14,8 @@ export interface Telemetry {
    * handed over by Temporal's sink) are given to it too.
    */
   spans: SpanProcessor;
+  /** Whether spans are recorded at all (only when they go somewhere: an OTLP endpoint, shipped logs). */
+  recordsSpans: boolean;
   resource: Resource;
 }
 
@@ -85,6 +87,6 @@ export function startTelemetry(env: NodeJS.ProcessEnv = process.env): Telemetry 
     instrumentations: instrumentations(env),
   });
   sdk.start();
-  started = { sdk, metrics, spans, resource };
+  started = { sdk, metrics, spans, recordsSpans: recordSpans, resource };
   return started;
 }

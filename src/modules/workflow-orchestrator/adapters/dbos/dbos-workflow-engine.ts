@@ -14,6 +14,8 @@ import { isPermanentActivityError, shipmentIdOf, type ActivityFailure } from '..
 export interface DbosEngineOptions {
   systemDatabaseUrl: string;
   useListenNotify: boolean;
+  /** Make DBOS's workflow and step spans (default off: only when the process exports spans). */
+  tracing?: boolean;
   /** Told of every failed activity attempt, retried or not. */
   onActivityFailure?: (failure: ActivityFailure) => void;
 }
@@ -76,7 +78,10 @@ export class DbosWorkflowEngine implements WorkflowEnginePort {
       systemDatabaseSchemaName: 'dbos',
       systemDatabasePoolSize: 4,
       logLevel: 'warn',
+      // DBOS's own exporter stays off; with tracing on, its workflow and step spans go through
+      // the process's tracer provider (ours, when telemetry records spans) to our exporter.
       enableOTLP: false,
+      tracingEnabled: this.options.tracing ?? false,
       useListenNotify: this.options.useListenNotify,
       serializer: WORKFLOW_VALUES_AS_JSON,
     });

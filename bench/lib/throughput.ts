@@ -1,0 +1,202 @@
+// B2's measuring, shared by B2 (real servers vs embedded) and B7 (telemetry on vs off): an app
+// kept at IN_FLIGHT shipments in flight, completions per second; and the Temporal floor.
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { Pool } from 'pg';
+import { BenchApp } from './app';
+import { cpuBetween, cpuSnapshot, threadCpuSnapshot } from './cpu';
+import { appDistDir } from './env';
+import { ShipmentsClient, uniqueKey } from './grpc';
+import { median, nowMs, sleep } from './stats';
+
+/** Shipments B2 (and B7's B2 row) keep in flight. */
+export const IN_FLIGHT = 64;
+/** The carrier sandbox's latency in B2's runs, ms. */
+export const CARRIER_LATENCY_MS = 50;
+
+/** Which of these shipments are done (LABEL_CREATED with the welcome notification recorded). */
+type Probe = (ids: string[]) => Promise<Set<string>>;
+
+/**
+ * Over GraphQL, cheaply: the newest 100 LABEL_CREATED shipments (rows only), then the welcome
+ * notification of those still outstanding (20 per request). A shipment without its row is never
+ * asked for one by one (that would read its workflow's state on every look).
+ */
+function graphqlProbe(app: BenchApp, token: string): Probe {
+  return async (ids) => {
+    const done = new Set<string>();
+    const list = await app.graphql<{ shipments: { edges: { node: { id: string } }[] } }>(token, `{ shipments(first: 100, status: LABEL_CREATED) { edges { node { id } } } }`);
+    const labelled = new Set(list.data?.shipments.edges.map((e) => e.node.id) ?? []);
+    const candidates = ids.filter((id) => labelled.has(id));
+    for (let i = 0; i < candidates.length; i += 20) {
+      const chunk = candidates.slice(i, i + 20);
+      const query = `{ ${chunk.map((id, n) => `s${n}: shipment(id: "${id}") { notifications { template } }`).join(' ')} }`;
+      const res = await app.graphql<Record<string, { notifications: { template: string }[] } | null>>(token, query);
+      for (const [n, id] of chunk.entries()) if (res.data?.[`s${n}`]?.notifications.some((x) => x.template === 'welcome')) done.add(id);
+    }
+    return done;
+  };
+}
+
+/** On the real database, one query per look (the application role, in the tenant's transaction). */
+function databaseProbe(pool: Pool, tenantId: string): Probe {
+  return async (ids) => {
+    const client = await pool.connect();
+    try {
+      await client.query('BEGIN');
+      await client.query(`SELECT set_config('app.current_tenant_id', $1, true)`, [tenantId]);
+      const rows = await client.query<{ id: string }>(
+        `SELECT s.id FROM shipments s JOIN notifications n ON n.shipment_id = s.id AND n.template = 'welcome'
+         WHERE s.id = ANY($1::uuid[]) AND s.status <> 'PENDING'`,
+        [ids],
+      );
+      await client.query('COMMIT');
+      return new Set(rows.rows.map((r) => r.id));
+    } finally {
+      client.release();
+    }
+  };
+}
+
+/**
+ * Keeps IN_FLIGHT shipments in flight (created over gRPC, not yet LABEL_CREATED with the welcome
+ * email recorded) until `total` completed; completions per second from the first create to the
+ * last completion. Completion is read over GraphQL, 20 shipments per request, every 150 ms.
+ */
+async function completedPerSecond(probe: Probe, client: ShipmentsClient, total: number, timeoutMs: number): Promise<number> {
+  const outstanding = new Set<string>();
+  let inFlight = 0;
+  let started = 0;
+  let completed = 0;
+  let failed = 0;
+  const t0 = nowMs();
+  let last = t0;
+  const fill = () => {
+    while (started < total && inFlight < IN_FLIGHT) {
+      started += 1;
+      inFlight += 1;
+      client.createShipment(uniqueKey('b2')).then(
+        (s) => void outstanding.add(s.id),
+        () => {
+          failed += 1;
+          inFlight -= 1;
+        },
+      );
+    }
+  };
+  fill();
+  while (completed + failed < total) {
+    if (nowMs() - t0 > timeoutMs) throw new Error(`only ${completed} of ${total} shipments completed within ${timeoutMs / 1000} s`);
+    await sleep(200);
+    const ids = [...outstanding];
+    if (ids.length > 0) {
+      for (const id of await probe(ids)) {
+        outstanding.delete(id);
+        inFlight -= 1;
+        completed += 1;
+        last = nowMs();
+      }
+    }
+    fill();
+  }
+  if (failed > 0) throw new Error(`${failed} shipments failed`);
+  return completed / ((last - t0) / 1000);
+}
+
+/**
+ * The app's busiest threads one by one (a worker_threads thread, such as the Temporal worker's
+ * workflow thread, is named "node" like V8's and libuv's helpers), then the rest, then what threads
+ * that ended during the rounds used (the process's total minus its live threads'): a `vm` call with
+ * a timeout, which is how the Temporal worker enters workflow code, starts and joins a thread.
+ */
+function appThreadCpu(
+  pid: number,
+  before: ReturnType<typeof cpuSnapshot>,
+  after: ReturnType<typeof cpuSnapshot>,
+  threadsBefore: ReturnType<typeof threadCpuSnapshot>,
+  threadsAfter: ReturnType<typeof threadCpuSnapshot>,
+): string[] {
+  const seconds = (ticks: number) => `${(ticks / 100).toFixed(1)} s`;
+  const used = [...threadsAfter]
+    .map(([tid, { name, ticks }]) => ({ name, ticks: ticks - (threadsBefore.get(tid)?.ticks ?? 0) }))
+    .filter((t) => t.ticks > 0)
+    .sort((a, b) => b.ticks - a.ticks);
+  const live = used.reduce((sum, t) => sum + t.ticks, 0);
+  const total = (after.get(pid)?.ticks ?? 0) - (before.get(pid)?.ticks ?? 0);
+  const top = used.slice(0, 4);
+  const rest = used.slice(4).reduce((sum, t) => sum + t.ticks, 0);
+  return [
+    ...top.map((t) => `${t.name} ${seconds(t.ticks)}`),
+    `${used.length - top.length} other threads ${seconds(rest)}`,
+    `threads that ended ${seconds(Math.max(0, total - live))}`,
+  ];
+}
+
+export interface VariantOptions {
+  /** Shipments completed before the measured rounds. Default `min(total, IN_FLIGHT)`. */
+  warmUp?: number;
+  /** Extra node flags for the app, e.g. `--cpu-prof`. */
+  nodeArgs?: string[];
+  /** Starts beside the app once it is up (e.g. a metrics scraper); its stop (safe to call twice) answers a note. */
+  alongside?: (app: BenchApp) => () => Promise<string>;
+}
+
+/**
+ * One B2 variant, `name` as the log lines say it ("B2 real"): an app started with `env` (plus the
+ * carrier latency), a warm-up, then `rounds` rounds of `total` shipments; the median completions
+ * per second, each round's, and where the machine's CPU went during the rounds.
+ */
+export async function throughputVariant(
+  name: string,
+  env: Record<string, string>,
+  rounds: number,
+  total: number,
+  log: (m: string) => void,
+  { warmUp = Math.min(total, IN_FLIGHT), nodeArgs = [], alongside }: VariantOptions = {},
+): Promise<{ rate: number; rates: number[]; cpuLine: string; alongside: string }> {
+  const app = await BenchApp.start({ env: { CARRIER_SANDBOX_LATENCY_MS: String(CARRIER_LATENCY_MS), ...env }, nodeArgs });
+  const pool = env.DATABASE_URL ? new Pool({ connectionString: env.DATABASE_URL, max: 1 }) : null;
+  const stopAlongside = alongside?.(app);
+  try {
+    const { tenant, token } = await app.tenantToken(`Bench ${name}`);
+    const client = new ShipmentsClient(app.grpcAddress, token);
+    const probe = pool ? databaseProbe(pool, tenant.tenantId) : graphqlProbe(app, token);
+    await completedPerSecond(probe, client, warmUp, 180_000);
+    const rates: number[] = [];
+    const before = cpuSnapshot();
+    const threadsBefore = threadCpuSnapshot(app.pid);
+    const t0 = Date.now();
+    for (let r = 0; r < rounds; r += 1) {
+      rates.push(await completedPerSecond(probe, client, total, 300_000));
+      log(`${name} round ${r + 1}: ${rates.at(-1)!.toFixed(1)} shipments/s`);
+    }
+    const threadsAfter = threadCpuSnapshot(app.pid);
+    const after = cpuSnapshot();
+    const cpu = cpuBetween(before, after, { [app.pid]: 'app (node)', [process.pid]: 'bench (node)' });
+    const threads = appThreadCpu(app.pid, before, after, threadsBefore, threadsAfter);
+    const cpuLine = `CPU used during the ${Math.round((Date.now() - t0) / 1000)} s of rounds (2 cores = 2 s per s): ${cpu.join(', ')}; the app's by thread: ${threads.join(', ')}`;
+    log(`${name}: ${cpuLine}`);
+    client.close();
+    return { rate: median(rates), rates, cpuLine, alongside: (await stopAlongside?.()) ?? '' };
+  } finally {
+    await stopAlongside?.(); // a second call does nothing; this one is for a failed round
+    await pool?.end();
+    await app.close();
+  }
+}
+
+/**
+ * What Temporal alone sustains here (bench/variants/temporal-floor.ts): the product's workflow and
+ * worker options with activities that only wait the carrier's latency, in a process of its own,
+ * `IN_FLIGHT` in flight until `total` runs completed (after a warm-up of `IN_FLIGHT`).
+ */
+export async function temporalFloor(env: Record<string, string>, total: number): Promise<{ perSecond: number; seconds: number; cpu: string[] }> {
+  const { stdout } = await promisify(execFile)(process.execPath, [join(appDistDir(), 'bench', 'variants', 'temporal-floor.js')], {
+    env: { ...process.env, ...env, CARRIER_SANDBOX_LATENCY_MS: String(CARRIER_LATENCY_MS), FLOOR_IN_FLIGHT: String(IN_FLIGHT), FLOOR_TOTAL: String(total) },
+    timeout: 300_000,
+    maxBuffer: 16 * 1024 * 1024,
+  });
+  const line = stdout.trim().split('\n').at(-1) ?? '';
+  return JSON.parse(line) as { perSecond: number; seconds: number; cpu: string[] };
+}
