@@ -1,9 +1,12 @@
 import { randomUUID } from 'node:crypto';
+import { rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { FakeShippoServer } from '../contracts/fake-shippo-server';
 import { AppProcess } from '../support/app-process';
 import { e2eTargets } from '../support/e2e-targets';
 import { realServerOrSkip } from '../support/embedded-postgres';
 import { eventually } from '../support/poll';
+import { freePort } from '../support/ports';
 import { CREATE_SHIPMENT, GET_SHIPMENT, shipmentInput, trackUpdated } from '../support/shipment-fixtures';
 
 /** A span as Jaeger's query API (`/api/traces/<id>`) answers it. */
@@ -28,16 +31,21 @@ const real = e2eTargets().find((t) => t.name === 'real servers')!;
  * consumer; a later carrier webhook is a trace of its own, linked to the shipment by its id.
  * The spans are asked of Jaeger's own HTTP API, as its UI asks them.
  */
-realServerOrSkip(['JAEGER_URL', 'OTEL_EXPORTER_OTLP_ENDPOINT'], 'Jaeger (`npm run infra:up`)')(
-  'one trace per shipment, across the workflow engine and the brokers (Jaeger)',
-  ({ JAEGER_URL: jaeger, OTEL_EXPORTER_OTLP_ENDPOINT: otlp }) => {
-    const service = `logisynapse-e2e-${randomUUID().slice(0, 8)}`;
+realServerOrSkip(['JAEGER_URL', 'OTEL_EXPORTER_OTLP_ENDPOINT', 'PROMETHEUS_URL', 'PROMETHEUS_TARGETS_DIR'], 'Jaeger and Prometheus (`npm run infra:up`)')(
+  'one trace per shipment, across the workflow engine and the brokers (Jaeger), and their metrics (Prometheus)',
+  ({ JAEGER_URL: jaeger, OTEL_EXPORTER_OTLP_ENDPOINT: otlp, PROMETHEUS_URL: prometheus, PROMETHEUS_TARGETS_DIR: targetsDir }) => {
+    const run = randomUUID().slice(0, 8);
+    const service = `logisynapse-e2e-${run}`;
+    const targetFile = join(targetsDir, `e2e-traced-${run}.json`);
     const shippo = new FakeShippoServer(`shippo_test_${randomUUID()}`);
     let app: AppProcess;
+    let temporalMetricsPort: number;
 
     beforeAll(async () => {
       await shippo.start();
+      temporalMetricsPort = await freePort();
       app = await AppProcess.start({
+        TEMPORAL_METRICS_PORT: String(temporalMetricsPort),
         ...real.env,
         SHIPPO_API_KEY: shippo.apiKey,
         SHIPPO_BASE_URL: shippo.baseUrl,
@@ -46,9 +54,14 @@ realServerOrSkip(['JAEGER_URL', 'OTEL_EXPORTER_OTLP_ENDPOINT'], 'Jaeger (`npm ru
         OTEL_METRICS_EXPORTER: 'prometheus',
         OTEL_BSP_SCHEDULE_DELAY: '200',
       });
+      writeFileSync(
+        targetFile,
+        JSON.stringify([{ targets: [`127.0.0.1:${app.metricsPort}`, `127.0.0.1:${temporalMetricsPort}`], labels: { test_run: run } }]),
+      );
     }, 90_000);
 
     afterAll(async () => {
+      rmSync(targetFile, { force: true });
       await app?.stop();
       app?.dispose();
       await shippo.stop();
@@ -166,6 +179,42 @@ realServerOrSkip(['JAEGER_URL', 'OTEL_EXPORTER_OTLP_ENDPOINT'], 'Jaeger (`npm ru
       expect(tag(consumer, 'logisynapse.shipment_id')).toBe(shipment.id);
       expect(tag(consumer, 'messaging.consumer.group.name')).toBe('shipments');
       expect(t.spans.some((s) => parentOf(t, s) === consumer && s.operationName.startsWith('pg.query:UPDATE'))).toBe(true);
+    }, 60_000);
+
+    it("has the HTTP, GraphQL, database, Kafka, RabbitMQ and workflow series in Prometheus, Temporal's SDK metrics and the brokers' backlog among them", async () => {
+      const series = async (selector: string): Promise<number> => {
+        const res = await fetch(`${prometheus}/api/v1/query?query=${encodeURIComponent(`count(${selector})`)}`);
+        const body = (await res.json()) as { data: { result: { value: [number, string] }[] } };
+        return Number(body.data.result[0]?.value[1] ?? 0);
+      };
+      const expected = [
+        'http_server_request_duration_count',
+        'logisynapse_graphql_request_duration_count',
+        'db_client_operation_duration_count',
+        'db_client_connection_count',
+        'logisynapse_event_log_publish_duration_count{messaging_destination_name="shipment.created"}',
+        'logisynapse_event_log_consumed_total{messaging_destination_name="carrier.status.updates"}',
+        'logisynapse_event_log_consumer_lag{messaging_destination_name="carrier.status.updates",messaging_consumer_group_name="shipments"}',
+        'logisynapse_task_queue_enqueue_duration_count{messaging_destination_name="tasks.email.send"}',
+        'logisynapse_task_queue_depth{messaging_destination_name="tasks.email.send"}',
+        'logisynapse_workflow_activity_duration_count{activity_name="callShippoApi"}',
+        'logisynapse_shipments_created_total',
+        'logisynapse_carrier_request_duration_count{carrier="shippo"}',
+        // Temporal's native core, through its Runtime's Prometheus option
+        '{__name__=~"temporal_.+"}',
+      ].map((selector) => selector.replace(/(\{|$)/, (m) => (m === '{' ? `{test_run="${run}",` : `{test_run="${run}"}`)).replace(',}', '}'));
+      const found = await eventually(
+        'every series scraped',
+        async () => {
+          const counts = await Promise.all(expected.map(async (selector) => [selector, await series(selector)] as const));
+          return counts.every(([, n]) => n > 0) ? counts : undefined;
+        },
+        { timeoutMs: 30_000, intervalMs: 1000 },
+      ).catch(async (error: unknown) => {
+        const counts = await Promise.all(expected.map(async (selector) => `${selector}: ${await series(selector)}`));
+        throw new Error(`${String(error)}\n${counts.join('\n')}`);
+      });
+      expect(found.length).toBe(expected.length);
     }, 60_000);
   },
 );

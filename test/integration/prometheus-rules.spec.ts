@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { INSTRUMENTS } from '../../src/platform/telemetry/instruments';
+import { GAUGES, INSTRUMENTS } from '../../src/platform/telemetry/instruments';
 import { realServerOrSkip } from '../support/embedded-postgres';
 
 const run = promisify(execFile);
@@ -17,6 +17,7 @@ function exportedNames(): Set<string> {
     if (spec.kind === 'counter') names.add(`${base}_total`);
     else for (const suffix of ['_count', '_sum', '_bucket']) names.add(`${base}${suffix}`);
   }
+  for (const gauge of Object.values(GAUGES)) names.add(gauge.name.replace(/\./g, '_'));
   return names;
 }
 

@@ -1,3 +1,4 @@
+import type { Meter } from '@opentelemetry/api';
 import { MeterProvider, MetricReader, type DataPoint, type Histogram } from '@opentelemetry/sdk-metrics';
 import { createPlatformMetrics, type Instruments } from '../../src/platform/telemetry/instruments';
 
@@ -15,12 +16,14 @@ export interface RecordedPoint {
 }
 
 /** The platform's instruments on a provider of their own, and what they recorded. */
-export function inMemoryMetrics(): { instruments: Instruments; collect(): Promise<RecordedPoint[]> } {
+export function inMemoryMetrics(): { instruments: Instruments; meter: Meter; collect(): Promise<RecordedPoint[]> } {
   const reader = new CollectingReader();
   const provider = new MeterProvider({ readers: [reader] });
-  const instruments = createPlatformMetrics(provider.getMeter('logisynapse'));
+  const meter = provider.getMeter('logisynapse');
+  const instruments = createPlatformMetrics(meter);
   return {
     instruments,
+    meter,
     async collect() {
       const { resourceMetrics } = await reader.collect();
       return resourceMetrics.scopeMetrics.flatMap((scope) =>

@@ -2,7 +2,7 @@ import { Controller, Get, Inject, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { APP_DATA_SOURCE, type AppDataSource } from '../database';
 import { Liveness } from './liveness';
-import { ReadinessChecks, withinDeadline } from './readiness';
+import { evaluateReadiness, readinessChecks, ReadinessChecks } from './readiness';
 
 @Controller('health')
 export class HealthController {
@@ -25,15 +25,11 @@ export class HealthController {
   /** The process can serve: its database answers, and every registered dependency does, each within its deadline. */
   @Get('ready')
   async ready(@Res({ passthrough: true }) res: Response) {
-    const checks = [{ name: 'database', check: () => this.dataSource.query('SELECT 1').then(() => undefined) }, ...this.readiness.all()];
-    const results = await Promise.all(
-      checks.map(async ({ name, check }) => [name, await withinDeadline(() => check()).then(() => 'up' as const, () => 'down' as const)] as const),
-    );
-    const report = Object.fromEntries(results);
-    if (results.some(([, state]) => state === 'down')) {
+    const { ready, checks } = await evaluateReadiness(readinessChecks(this.dataSource, this.readiness));
+    if (!ready) {
       res.status(503);
-      return { status: 'unavailable', checks: report };
+      return { status: 'unavailable', checks };
     }
-    return { status: 'ok', checks: report };
+    return { status: 'ok', checks };
   }
 }

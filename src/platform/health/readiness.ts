@@ -1,4 +1,7 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { metrics, type ObservableResult } from '@opentelemetry/api';
+import { APP_DATA_SOURCE, type AppDataSource } from '../database';
+import { GAUGES } from '../telemetry/instruments';
 
 /**
  * How long each readiness check may take before it counts as down: a dependency that hangs
@@ -36,5 +39,46 @@ export class ReadinessChecks {
 
   all(): readonly ReadinessCheck[] {
     return this.checks;
+  }
+}
+
+export type ReadinessReport = { ready: boolean; checks: Record<string, 'up' | 'down'> };
+
+/** Runs every check at once, each within its deadline: ready when all are up. */
+export async function evaluateReadiness(checks: readonly ReadinessCheck[]): Promise<ReadinessReport> {
+  const results = await Promise.all(
+    checks.map(async ({ name, check }) => [name, await withinDeadline(() => check()).then(() => 'up' as const, () => 'down' as const)] as const),
+  );
+  return { ready: results.every(([, state]) => state === 'up'), checks: Object.fromEntries(results) };
+}
+
+/** The checks of `GET /health/ready`: the database first, then every registered one. */
+export function readinessChecks(dataSource: AppDataSource, registered: ReadinessChecks): ReadinessCheck[] {
+  return [{ name: 'database', check: () => dataSource.query('SELECT 1').then(() => undefined) }, ...registered.all()];
+}
+
+/**
+ * `logisynapse.ready` (1 ready, 0 not): the readiness checks, run at each collection, so
+ * Prometheus sees what `/health/ready` would answer without probing the API's port (the
+ * LogisynapseNotReady alert). No label: the checks' names carry addresses.
+ */
+@Injectable()
+export class ReadinessGauge implements OnModuleInit, OnModuleDestroy {
+  private readonly gauge = metrics.getMeter('logisynapse').createObservableGauge(GAUGES.ready.name, { unit: GAUGES.ready.unit, description: GAUGES.ready.description });
+  private readonly observe = async (result: ObservableResult) => {
+    result.observe((await evaluateReadiness(readinessChecks(this.dataSource, this.checks))).ready ? 1 : 0);
+  };
+
+  constructor(
+    @Inject(APP_DATA_SOURCE) private readonly dataSource: AppDataSource,
+    private readonly checks: ReadinessChecks,
+  ) {}
+
+  onModuleInit(): void {
+    this.gauge.addCallback(this.observe);
+  }
+
+  onModuleDestroy(): void {
+    this.gauge.removeCallback(this.observe);
   }
 }

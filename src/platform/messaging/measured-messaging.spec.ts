@@ -1,5 +1,5 @@
 import { inMemoryMetrics } from '../../../test/support/in-memory-metrics';
-import { MeasuredEventLog, MeasuredTaskQueue } from './measured-messaging';
+import { MeasuredEventLog, MeasuredTaskQueue, observeBacklog } from './measured-messaging';
 import type { EventHandler, EventLogPort, Task, TaskQueuePort } from './messaging.ports';
 
 describe('measured messaging', () => {
@@ -65,5 +65,41 @@ describe('measured messaging', () => {
       attributes: { 'messaging.destination.name': 'tasks.email.send', outcome: 'ok' },
       value: 1,
     });
+  });
+});
+
+describe('observeBacklog', () => {
+  it("reports each subscription's lag and each queue's depth under the platform's own names", async () => {
+    const m = inMemoryMetrics();
+    const stop = observeBacklog(
+      {
+        consumerLag: async () => [{ topic: 'run-1.carrier.status.updates', group: 'shipments', messages: 42 }],
+        queueDepths: async () => [
+          { queue: 'run-1.tasks.email.send', tasks: 7 },
+          { queue: 'run-1.someone-elses-queue', tasks: 1 },
+        ],
+        topicPrefix: 'run-1.',
+        queuePrefix: 'run-1.',
+      },
+      m.meter,
+    );
+    const points = await m.collect();
+    expect(points).toEqual(
+      expect.arrayContaining([
+        { name: 'logisynapse.event_log.consumer.lag', attributes: { 'messaging.destination.name': 'carrier.status.updates', 'messaging.consumer.group.name': 'shipments' }, value: 42 },
+        { name: 'logisynapse.task_queue.depth', attributes: { 'messaging.destination.name': 'tasks.email.send' }, value: 7 },
+        // a name that is not the platform's never becomes a label value of its own
+        { name: 'logisynapse.task_queue.depth', attributes: { 'messaging.destination.name': 'other' }, value: 1 },
+      ]),
+    );
+    stop();
+  });
+
+  it('leaves a gauge without a value, and the collection whole, when the broker does not answer', async () => {
+    const m = inMemoryMetrics();
+    m.instruments.shipmentsCreated.add(1);
+    observeBacklog({ consumerLag: () => Promise.reject(new Error('broker down')), queueDepths: () => Promise.reject(new Error('broker down')) }, m.meter);
+    const points = await m.collect();
+    expect(points.map((p) => p.name)).toEqual(['logisynapse.shipments.created']);
   });
 });

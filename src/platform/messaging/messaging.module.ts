@@ -8,7 +8,7 @@ import { PgBossEventLog, PgBossTaskQueue, startPgBoss } from './adapters/pg-boss
 import { OutboxRelay, OutboxRepository } from './outbox';
 import { PrefixedEventLog } from './prefixed-event-log';
 import { EVENT_LOG, TASK_QUEUE, TOPICS, type EventLogPort, type TaskQueuePort } from './messaging.ports';
-import { MeasuredEventLog, MeasuredTaskQueue } from './measured-messaging';
+import { MeasuredEventLog, MeasuredTaskQueue, observeBacklog } from './measured-messaging';
 import { PrefixedTaskQueue } from './prefixed-task-queue';
 
 const PG_BOSS = Symbol('PG_BOSS');
@@ -47,6 +47,7 @@ const adapterLogger = (name: string) => {
             topics: Object.values(TOPICS).map((topic) => config.messaging.kafkaTopicPrefix + topic),
           });
           await kafka.start();
+          observeBacklog({ consumerLag: () => kafka.consumerLag(), topicPrefix: config.messaging.kafkaTopicPrefix });
           port = config.messaging.kafkaTopicPrefix ? new PrefixedEventLog(kafka, config.messaging.kafkaTopicPrefix) : kafka;
         } else {
           port = new PgBossEventLog(boss);
@@ -64,6 +65,7 @@ const adapterLogger = (name: string) => {
           const { RabbitMqTaskQueue } = await import('./adapters/rabbitmq/index.js');
           const rabbit = new RabbitMqTaskQueue({ url: config.messaging.amqpUrl, logger: adapterLogger('RabbitMQ') });
           await rabbit.start();
+          observeBacklog({ queueDepths: () => rabbit.queueDepths(), queuePrefix: config.messaging.amqpQueuePrefix });
           port = config.messaging.amqpQueuePrefix ? new PrefixedTaskQueue(rabbit, config.messaging.amqpQueuePrefix) : rabbit;
         } else {
           port = new PgBossTaskQueue(boss);

@@ -1,4 +1,4 @@
-import { INSTRUMENTS, LABEL_VALUES, boundedAttributes, boundedLabel } from './instruments';
+import { GAUGES, INSTRUMENTS, LABEL_VALUES, boundedAttributes, boundedLabel } from './instruments';
 
 describe('platform instruments', () => {
   const specs = Object.values(INSTRUMENTS);
@@ -10,6 +10,15 @@ describe('platform instruments', () => {
       expect(spec.description.length).toBeGreaterThan(10);
     }
     expect(new Set(specs.map((s) => s.name)).size).toBe(specs.length);
+  });
+
+  it('declare the broker gauges the same way, with listed labels only', () => {
+    for (const gauge of Object.values(GAUGES)) {
+      expect(gauge.name).toMatch(/^logisynapse(\.[a-z][a-z_]*)+$/);
+      expect(gauge.unit).toMatch(/^(\{[a-z]+\}|1)$/);
+      for (const label of gauge.labels) expect(Object.keys(LABEL_VALUES)).toContain(label);
+    }
+    expect(Object.values(GAUGES).map((g) => g.name).filter((n) => specs.some((s) => (s.name as string) === n))).toEqual([]);
   });
 
   it('carry only labels whose values are listed, and a bounded number of them', () => {

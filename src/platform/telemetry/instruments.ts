@@ -34,6 +34,8 @@ export const LABEL_VALUES = {
   // The platform's own topics and queues.
   'messaging.destination.name': DESTINATIONS,
   'dead_letter.source': DESTINATIONS,
+  // The consumer groups of the platform's subscriptions (each module its own).
+  'messaging.consumer.group.name': ['shipments'],
   // The gRPC services this code serves (their @GrpcMethod), and gRPC's status names.
   'rpc.service': ['ShipmentService', 'NotificationService', 'AuthorizationService'],
   'rpc.method': [
@@ -80,6 +82,16 @@ export const INSTRUMENTS = {
   rpcServerDuration: { kind: 'histogram', name: 'rpc.server.duration', unit: 's', labels: ['rpc.service', 'rpc.method', 'rpc.grpc.status_code'], description: 'gRPC calls served, by service, method and status (OpenTelemetry semantic conventions)' },
   graphqlRequestDuration: { kind: 'histogram', name: 'logisynapse.graphql.request.duration', unit: 's', labels: ['graphql.operation.type', 'outcome'], description: 'GraphQL operations executed, by operation type and outcome (never by the client-chosen operation name or the query text)' },
 } as const satisfies Record<string, { kind: 'counter' | 'histogram'; name: string; unit: string; labels: readonly LabelName[]; description: string }>;
+
+/**
+ * Gauges read at each collection (a scrape): how far behind the consumers are (observed by
+ * `observeBacklog`, only where a real broker can say), and whether the process is ready.
+ */
+export const GAUGES = {
+  consumerLag: { name: 'logisynapse.event_log.consumer.lag', unit: '{message}', labels: ['messaging.destination.name', 'messaging.consumer.group.name'], description: 'Messages of a topic that its consumer group has not committed yet (Kafka: high watermark minus committed offset, summed over partitions)' },
+  ready: { name: 'logisynapse.ready', unit: '1', labels: [], description: 'Whether the process is ready to serve: 1 when every readiness check of /health/ready answers in time, else 0' },
+  taskQueueDepth: { name: 'logisynapse.task_queue.depth', unit: '{task}', labels: ['messaging.destination.name'], description: 'Tasks waiting in a queue, not yet delivered to a consumer (RabbitMQ: the queue\'s ready messages)' },
+} as const satisfies Record<string, { name: string; unit: string; labels: readonly LabelName[]; description: string }>;
 
 type InstrumentKey = keyof typeof INSTRUMENTS;
 export type Instruments = { [K in InstrumentKey]: (typeof INSTRUMENTS)[K]['kind'] extends 'counter' ? Counter : Histogram };

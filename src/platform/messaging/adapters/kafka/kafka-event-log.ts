@@ -183,6 +183,25 @@ export class KafkaEventLog implements EventLogPort {
     return this.stopping;
   }
 
+  /**
+   * Each subscription's lag: the messages of its topic that its group has not committed yet
+   * (every partition's high watermark minus the group's committed offset, or minus the low
+   * watermark where the group committed none). Read by the consumer-lag gauge at each scrape.
+   */
+  async consumerLag(): Promise<{ topic: string; group: string; messages: number }[]> {
+    return Promise.all(
+      [...this.subscriptions.values()].map(async ({ topic, group }) => {
+        const [ends, [committed]] = await Promise.all([this.admin.fetchTopicOffsets(topic), this.admin.fetchOffsets({ groupId: group, topics: [topic] })]);
+        const done = new Map((committed?.partitions ?? []).map((p) => [p.partition, Number(p.offset)]));
+        const messages = ends.reduce((sum, { partition, high, low }) => {
+          const at = done.get(partition) ?? -1;
+          return sum + Math.max(0, Number(high) - (at >= 0 ? at : Number(low)));
+        }, 0);
+        return { topic, group, messages };
+      }),
+    );
+  }
+
   async publish<T>(topic: string, message: EventMessage<T>): Promise<void> {
     await this.start();
     await this.ensureTopics([topic]);

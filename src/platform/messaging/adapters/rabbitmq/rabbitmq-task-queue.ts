@@ -375,6 +375,27 @@ export class RabbitMqTaskQueue implements TaskQueuePort {
   }
 
   /** Declares the task queue's three queues once per connection. */
+  /**
+   * The tasks waiting in each queue this adapter declared (ready, not yet delivered), asked of
+   * the broker on a short-lived channel; empty while disconnected. Read by the depth gauge.
+   */
+  async queueDepths(): Promise<{ queue: string; tasks: number }[]> {
+    const live = this.current;
+    if (!live || this.state !== 'running') return [];
+    const channel = await live.connection.createChannel();
+    channel.on('error', noop); // a queue deleted behind our back closes only this channel
+    try {
+      const depths: { queue: string; tasks: number }[] = [];
+      for (const [queue, declared] of live.declared) {
+        if (!(await declared.then(() => true, () => false))) continue;
+        depths.push({ queue, tasks: (await channel.checkQueue(queue)).messageCount });
+      }
+      return depths;
+    } finally {
+      await channel.close().catch(noop);
+    }
+  }
+
   private declare(live: Live, queue: string): Promise<void> {
     let declared = live.declared.get(queue);
     if (!declared) {
