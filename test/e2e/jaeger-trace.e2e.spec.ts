@@ -8,6 +8,7 @@ import { realServerOrSkip } from '../support/embedded-postgres';
 import { eventually } from '../support/poll';
 import { freePort } from '../support/ports';
 import { CREATE_SHIPMENT, GET_SHIPMENT, shipmentInput, trackUpdated } from '../support/shipment-fixtures';
+import { SplitDeployment } from '../support/split-deployment';
 
 /** A span as Jaeger's query API (`/api/traces/<id>`) answers it. */
 interface JaegerSpan {
@@ -24,6 +25,8 @@ interface JaegerTrace {
 }
 
 const real = e2eTargets().find((t) => t.name === 'real servers')!;
+/** The servers of the real-server runs, and the trace store. */
+const REAL_SERVERS = ['DATABASE_TEST_URL', 'KAFKA_BROKERS', 'AMQP_URL', 'TEMPORAL_ADDRESS', 'OPA_URL', 'JAEGER_URL', 'OTEL_EXPORTER_OTLP_ENDPOINT'];
 
 /**
  * One createShipment is one trace in Jaeger (`npm run infra:up`), from the GraphQL request over
@@ -31,7 +34,7 @@ const real = e2eTargets().find((t) => t.name === 'real servers')!;
  * consumer; a later carrier webhook is a trace of its own, linked to the shipment by its id.
  * The spans are asked of Jaeger's own HTTP API, as its UI asks them.
  */
-realServerOrSkip(['JAEGER_URL', 'OTEL_EXPORTER_OTLP_ENDPOINT', 'PROMETHEUS_URL', 'PROMETHEUS_TARGETS_DIR'], 'Jaeger and Prometheus (`npm run infra:up`)')(
+realServerOrSkip([...REAL_SERVERS, 'PROMETHEUS_URL', 'PROMETHEUS_TARGETS_DIR'], 'the real servers, Jaeger and Prometheus (`npm run infra:up`)')(
   'one trace per shipment, across the workflow engine and the brokers (Jaeger), and their metrics (Prometheus)',
   ({ JAEGER_URL: jaeger, OTEL_EXPORTER_OTLP_ENDPOINT: otlp, PROMETHEUS_URL: prometheus, PROMETHEUS_TARGETS_DIR: targetsDir }) => {
     const run = randomUUID().slice(0, 8);
@@ -263,6 +266,58 @@ realServerOrSkip(['JAEGER_URL', 'OTEL_EXPORTER_OTLP_ENDPOINT'], 'Jaeger (`npm ru
         expect(parentName(step)).toBe('CreateShipmentWorkflow');
         expect(byName(step)!.tags.find((x) => x.key === 'logisynapse.shipment_id')?.value).toBe(shipmentId);
       }
+    }, 60_000);
+  },
+);
+
+/**
+ * In a split deployment the trace crosses the gRPC hop: the gateway's process calls the
+ * shipments module's over gRPC, and the workflow starts under that call's server span.
+ */
+realServerOrSkip(REAL_SERVERS, 'the real servers and Jaeger (`npm run infra:up`)')(
+  'one trace per shipment across two processes (Jaeger)',
+  ({ JAEGER_URL: jaeger, OTEL_EXPORTER_OTLP_ENDPOINT: otlp }) => {
+    const service = `logisynapse-e2e-split-${randomUUID().slice(0, 8)}`;
+    let platform: SplitDeployment;
+
+    beforeAll(async () => {
+      platform = await SplitDeployment.start({ ...real.env, OTEL_SERVICE_NAME: service, OTEL_EXPORTER_OTLP_ENDPOINT: otlp, OTEL_METRICS_EXPORTER: 'prometheus', OTEL_BSP_SCHEDULE_DELAY: '200' });
+    }, 120_000);
+
+    afterAll(async () => {
+      await platform?.stop();
+      platform?.dispose();
+    });
+
+    it('has the gRPC call from the gateway to the shipments module, and the workflow under its server span', async () => {
+      const creds = await platform.newTenant();
+      const token = await platform.token(creds.clientId, creds.clientSecret);
+      const created = await platform.graphql<{ createShipment: { id: string } }>(token, CREATE_SHIPMENT, { input: shipmentInput(`traced-${randomUUID()}`) });
+      const shipmentId = created.data!.createShipment.id;
+      const tags = encodeURIComponent(JSON.stringify({ 'logisynapse.shipment_id': shipmentId }));
+      const t = await eventually(
+        'the shipment trace, up to the email consumer',
+        async () => {
+          const res = await fetch(`${jaeger}/api/traces?service=${service}&tags=${tags}&lookback=1h&limit=20`);
+          const found = ((await res.json()) as { data: JaegerTrace[] | null }).data?.[0];
+          return found?.spans.some((s) => / process$/.test(s.operationName) && s.operationName.includes('email')) ? found : undefined;
+        },
+        { timeoutMs: 30_000, intervalMs: 500 },
+      );
+      const parent = (span: JaegerSpan) => t.spans.find((s) => s.spanID === span.references.find((r) => r.refType === 'CHILD_OF')?.spanID);
+      const kind = (span: JaegerSpan) => span.tags.find((x) => x.key === 'span.kind')?.value;
+      const rpc = t.spans.filter((s) => s.operationName.endsWith('ShipmentService/CreateShipment'));
+      const client = rpc.find((s) => kind(s) === 'client')!;
+      const server = rpc.find((s) => kind(s) === 'server')!;
+      expect(parent(server)).toBe(client);
+      expect(parent(client)?.operationName).toBe('graphql.resolve createShipment');
+      // two processes: the client's span is the gateway's, the server's the shipments module's
+      expect(client.processID).not.toBe(server.processID);
+      const start = t.spans.find((s) => s.operationName === 'StartWorkflow:CreateShipmentWorkflow')!;
+      let up: JaegerSpan | undefined = start;
+      while (up && up !== server) up = parent(up);
+      expect(up).toBe(server);
+      expect(t.spans.some((s) => s.operationName === 'RunActivity:callShippoApi')).toBe(true);
     }, 60_000);
   },
 );
