@@ -3,6 +3,7 @@ import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FakeShippoServer } from '../contracts/fake-shippo-server';
 import { AppProcess } from '../support/app-process';
+import { dashboardExpressions } from '../support/dashboards';
 import { e2eTargets } from '../support/e2e-targets';
 import { realServerOrSkip } from '../support/embedded-postgres';
 import { eventually } from '../support/poll';
@@ -218,7 +219,25 @@ realServerOrSkip([...REAL_SERVERS, 'PROMETHEUS_URL', 'PROMETHEUS_TARGETS_DIR'], 
         throw new Error(`${String(error)}\n${counts.join('\n')}`);
       });
       expect(found.length).toBe(expected.length);
-    }, 60_000);
+
+      // The dashboard panels that only a real-server deployment fills (backlog gauges, Temporal's SDK) show data.
+      const panels = dashboardExpressions().filter((p) => p.realServersOnly);
+      expect(panels.length).toBeGreaterThanOrEqual(4);
+      await eventually(
+        'every real-server dashboard panel to show data',
+        async () => {
+          const blank: string[] = [];
+          for (const panel of panels) {
+            const res = await fetch(`${prometheus}/api/v1/query?query=${encodeURIComponent(panel.expr)}`);
+            const body = (await res.json()) as { status: string; data?: { result: unknown[] } };
+            expect({ panel: panel.name, status: body.status }).toEqual({ panel: panel.name, status: 'success' });
+            if (!body.data?.result.length) blank.push(panel.name);
+          }
+          return blank.length === 0 ? true : undefined;
+        },
+        { timeoutMs: 30_000, intervalMs: 1000 },
+      );
+    }, 90_000);
   },
 );
 
