@@ -260,7 +260,7 @@ realServerOrSkip(['JAEGER_URL', 'OTEL_EXPORTER_OTLP_ENDPOINT'], 'Jaeger (`npm ru
       app?.dispose();
     });
 
-    it("has DBOS's workflow and its steps under the createShipment resolver", async () => {
+    it("has DBOS's workflow and its steps under the createShipment resolver, and the email consumer", async () => {
       const creds = await app.newTenant();
       const token = await app.token(creds.clientId, creds.clientSecret);
       const created = await app.graphql<{ createShipment: { id: string } }>(token, CREATE_SHIPMENT, { input: shipmentInput(`traced-${randomUUID()}`) });
@@ -271,7 +271,7 @@ realServerOrSkip(['JAEGER_URL', 'OTEL_EXPORTER_OTLP_ENDPOINT'], 'Jaeger (`npm ru
         async () => {
           const res = await fetch(`${jaeger}/api/traces?service=${service}&tags=${tags}&lookback=1h&limit=20`);
           const found = ((await res.json()) as { data: JaegerTrace[] | null }).data?.[0];
-          return found?.spans.some((s) => s.operationName === 'queueWelcomeEmail') ? found : undefined;
+          return found?.spans.some((s) => s.operationName === 'process tasks.email.send') ? found : undefined;
         },
         { timeoutMs: 30_000, intervalMs: 500 },
       );
@@ -285,6 +285,9 @@ realServerOrSkip(['JAEGER_URL', 'OTEL_EXPORTER_OTLP_ENDPOINT'], 'Jaeger (`npm ru
         expect(parentName(step)).toBe('CreateShipmentWorkflow');
         expect(byName(step)!.tags.find((x) => x.key === 'logisynapse.shipment_id')?.value).toBe(shipmentId);
       }
+      // pg-boss keeps each job's trace context: the email consumer is in the shipment's trace.
+      expect(parentName('send tasks.email.send')).toBe('queueWelcomeEmail');
+      expect(parentName('process tasks.email.send')).toBe('send tasks.email.send');
     }, 60_000);
   },
 );

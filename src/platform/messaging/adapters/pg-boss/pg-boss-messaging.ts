@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { PgBoss, type Job, type JobResult } from 'pg-boss';
 import type { EventHandler, EventLogPort, EventMessage, SubscribeOptions, Task, TaskQueuePort } from '../../messaging.ports';
 
@@ -11,7 +12,15 @@ const DEFAULT_EVENT_BATCH = 50;
 const TASK_BATCH = 20;
 
 export async function startPgBoss(connectionString: string, onError: (error: Error) => void): Promise<PgBoss> {
-  const boss = new PgBoss({ connectionString, schema: 'pgboss', max: 4, application_name: 'logisynapse-pgboss' });
+  const boss = new PgBoss({
+    connectionString,
+    schema: 'pgboss',
+    max: 4,
+    application_name: 'logisynapse-pgboss',
+    // A job keeps the trace context of its send(): its processing is in the producer's trace, as
+    // with Kafka and RabbitMQ (W3C trace context only, no baggage, stored with the job).
+    openTelemetry: { propagateContext: true, propagator: new W3CTraceContextPropagator() },
+  });
   boss.on('error', onError);
   await boss.start();
   return boss;
