@@ -74,3 +74,41 @@ export function threadCpuSnapshot(pid: number): Map<number, { name: string; tick
   }
   return snapshot;
 }
+
+/** Adds what each pid (or thread) used between two snapshots to `sum`, for CPU summed over several rounds. */
+export function accumulateCpu(
+  sum: Map<number, { name: string; ticks: number }>,
+  before: Map<number, { name: string; ticks: number }>,
+  after: Map<number, { name: string; ticks: number }>,
+): void {
+  for (const [id, { name, ticks }] of after) {
+    const delta = ticks - (before.get(id)?.ticks ?? 0);
+    if (delta > 0) sum.set(id, { name, ticks: (sum.get(id)?.ticks ?? 0) + delta });
+  }
+}
+
+/** CPU ticks (user + system) of one process so far, from /proc (Linux); 0 when it cannot be read. */
+function processTicks(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return Number(fields[11]) + Number(fields[12]);
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * Waits until each of `pids` uses less than `share` of a core over a `windowMs` window (the
+ * background work a round left, such as the workflows it started, is done), at most `maxMs`;
+ * answers the milliseconds waited. Off Linux it waits one window.
+ */
+export async function untilIdle(pids: number[], { share = 0.15, windowMs = 1_000, maxMs = 30_000 } = {}): Promise<number> {
+  const start = Date.now();
+  for (;;) {
+    const before = pids.map(processTicks);
+    await new Promise((resolve) => setTimeout(resolve, windowMs));
+    const busy = pids.some((pid, i) => (processTicks(pid) - before[i]!) / 100 > share * (windowMs / 1000));
+    if (!busy || Date.now() - start >= maxMs) return Date.now() - start;
+  }
+}

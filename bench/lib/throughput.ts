@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Pool } from 'pg';
 import { BenchApp } from './app';
-import { cpuBetween, cpuSnapshot, threadCpuSnapshot } from './cpu';
+import { accumulateCpu, cpuBetween, cpuSnapshot, threadCpuSnapshot } from './cpu';
 import { appDistDir } from './env';
 import { ShipmentsClient, uniqueKey } from './grpc';
 import { median, nowMs, sleep } from './stats';
@@ -133,9 +133,9 @@ function appThreadCpu(
   ];
 }
 
-export interface VariantOptions {
-  /** Shipments completed before the measured rounds. Default `min(total, IN_FLIGHT)`. */
-  warmUp?: number;
+type Ticks = ReturnType<typeof cpuSnapshot>;
+
+export interface SessionOptions {
   /** Extra node flags for the app, e.g. `--cpu-prof`. */
   nodeArgs?: string[];
   /** Starts beside the app once it is up (e.g. a metrics scraper); its stop (safe to call twice) answers a note. */
@@ -143,9 +143,92 @@ export interface VariantOptions {
 }
 
 /**
- * One B2 variant, `name` as the log lines say it ("B2 real"): an app started with `env` (plus the
- * carrier latency), a warm-up, then `rounds` rounds of `total` shipments; the median completions
- * per second, each round's, and where the machine's CPU went during the rounds.
+ * One B2 app, `name` as the log lines say it ("B2 real"): started with `env` (plus the carrier
+ * latency), ready for warm-ups and measured rounds, which can alternate with another session's.
+ * The CPU the machine used is summed over the measured rounds only.
+ */
+export class ThroughputSession {
+  readonly rates: number[] = [];
+  private readonly cpu: Ticks = new Map();
+  private readonly threads: Ticks = new Map();
+  private roundsMs = 0;
+
+  private constructor(
+    readonly name: string,
+    private readonly app: BenchApp,
+    private readonly pool: Pool | null,
+    private readonly client: ShipmentsClient,
+    private readonly probe: Probe,
+    private readonly stopAlongside: (() => Promise<string>) | undefined,
+  ) {}
+
+  static async start(name: string, env: Record<string, string>, { nodeArgs = [], alongside }: SessionOptions = {}): Promise<ThroughputSession> {
+    const app = await BenchApp.start({ env: { CARRIER_SANDBOX_LATENCY_MS: String(CARRIER_LATENCY_MS), ...env }, nodeArgs });
+    const pool = env.DATABASE_URL ? new Pool({ connectionString: env.DATABASE_URL, max: 1 }) : null;
+    const stopAlongside = alongside?.(app);
+    try {
+      const { tenant, token } = await app.tenantToken(`Bench ${name}`);
+      const client = new ShipmentsClient(app.grpcAddress, token);
+      const probe = pool ? databaseProbe(pool, tenant.tenantId) : graphqlProbe(app, token);
+      return new ThroughputSession(name, app, pool, client, probe, stopAlongside);
+    } catch (error) {
+      await stopAlongside?.();
+      await pool?.end();
+      await app.close();
+      throw error;
+    }
+  }
+
+  /** `count` shipments completed, not measured. */
+  async warmUp(count: number): Promise<void> {
+    await completedPerSecond(this.probe, this.client, count, 180_000);
+  }
+
+  /** One measured round of `total` shipments; its completions per second. */
+  async round(total: number, log: (m: string) => void): Promise<number> {
+    const before = cpuSnapshot();
+    const threadsBefore = threadCpuSnapshot(this.app.pid);
+    const t0 = nowMs();
+    const rate = await completedPerSecond(this.probe, this.client, total, 300_000);
+    this.roundsMs += nowMs() - t0;
+    accumulateCpu(this.threads, threadsBefore, threadCpuSnapshot(this.app.pid));
+    accumulateCpu(this.cpu, before, cpuSnapshot());
+    this.rates.push(rate);
+    log(`${this.name} round ${this.rates.length}: ${rate.toFixed(1)} shipments/s`);
+    return rate;
+  }
+
+  get pid(): number {
+    return this.app.pid;
+  }
+
+  get rate(): number {
+    return median(this.rates);
+  }
+
+  /** Where the machine's CPU went during the measured rounds, by process, and the app's by thread. */
+  cpuLine(): string {
+    const none: Ticks = new Map();
+    const cpu = cpuBetween(none, this.cpu, { [this.app.pid]: 'app (node)', [process.pid]: 'bench (node)' });
+    const threads = appThreadCpu(this.app.pid, none, this.cpu, none, this.threads);
+    return `CPU used during the ${Math.round(this.roundsMs / 1000)} s of rounds (2 cores = 2 s per s): ${cpu.join(', ')}; the app's by thread: ${threads.join(', ')}`;
+  }
+
+  /** Stops the app; answers the note of what ran alongside it ('' if nothing did). */
+  async close(): Promise<string> {
+    this.client.close();
+    try {
+      return (await this.stopAlongside?.()) ?? '';
+    } finally {
+      await this.pool?.end();
+      await this.app.close();
+    }
+  }
+}
+
+/**
+ * One B2 variant in an app of its own: a warm-up of `warmUp` shipments, then `rounds` rounds of
+ * `total`; the median completions per second, each round's, and where the machine's CPU went.
  */
 export async function throughputVariant(
   name: string,
@@ -153,36 +236,20 @@ export async function throughputVariant(
   rounds: number,
   total: number,
   log: (m: string) => void,
-  { warmUp = Math.min(total, IN_FLIGHT), nodeArgs = [], alongside }: VariantOptions = {},
+  { warmUp = Math.min(total, IN_FLIGHT), ...options }: SessionOptions & { warmUp?: number } = {},
 ): Promise<{ rate: number; rates: number[]; cpuLine: string; alongside: string }> {
-  const app = await BenchApp.start({ env: { CARRIER_SANDBOX_LATENCY_MS: String(CARRIER_LATENCY_MS), ...env }, nodeArgs });
-  const pool = env.DATABASE_URL ? new Pool({ connectionString: env.DATABASE_URL, max: 1 }) : null;
-  const stopAlongside = alongside?.(app);
+  const session = await ThroughputSession.start(name, env, options);
+  let closed = false;
   try {
-    const { tenant, token } = await app.tenantToken(`Bench ${name}`);
-    const client = new ShipmentsClient(app.grpcAddress, token);
-    const probe = pool ? databaseProbe(pool, tenant.tenantId) : graphqlProbe(app, token);
-    await completedPerSecond(probe, client, warmUp, 180_000);
-    const rates: number[] = [];
-    const before = cpuSnapshot();
-    const threadsBefore = threadCpuSnapshot(app.pid);
-    const t0 = Date.now();
-    for (let r = 0; r < rounds; r += 1) {
-      rates.push(await completedPerSecond(probe, client, total, 300_000));
-      log(`${name} round ${r + 1}: ${rates.at(-1)!.toFixed(1)} shipments/s`);
-    }
-    const threadsAfter = threadCpuSnapshot(app.pid);
-    const after = cpuSnapshot();
-    const cpu = cpuBetween(before, after, { [app.pid]: 'app (node)', [process.pid]: 'bench (node)' });
-    const threads = appThreadCpu(app.pid, before, after, threadsBefore, threadsAfter);
-    const cpuLine = `CPU used during the ${Math.round((Date.now() - t0) / 1000)} s of rounds (2 cores = 2 s per s): ${cpu.join(', ')}; the app's by thread: ${threads.join(', ')}`;
+    await session.warmUp(warmUp);
+    for (let r = 0; r < rounds; r += 1) await session.round(total, log);
+    const cpuLine = session.cpuLine();
     log(`${name}: ${cpuLine}`);
-    client.close();
-    return { rate: median(rates), rates, cpuLine, alongside: (await stopAlongside?.()) ?? '' };
+    closed = true;
+    const alongside = await session.close();
+    return { rate: session.rate, rates: session.rates, cpuLine, alongside };
   } finally {
-    await stopAlongside?.(); // a second call does nothing; this one is for a failed round
-    await pool?.end();
-    await app.close();
+    if (!closed) await session.close();
   }
 }
 

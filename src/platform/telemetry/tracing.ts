@@ -1,4 +1,5 @@
 import { getNodeAutoInstrumentations } from '@opentelemetry/auto-instrumentations-node';
+import { ExpressLayerType } from '@opentelemetry/instrumentation-express';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { detectResources, envDetector, hostDetector, osDetector, processDetector, resourceFromAttributes, type Resource } from '@opentelemetry/resources';
 import { NodeSDK } from '@opentelemetry/sdk-node';
@@ -36,9 +37,14 @@ function instrumentations(env: NodeJS.ProcessEnv) {
     '@opentelemetry/instrumentation-http': {
       ignoreIncomingRequestHook: (req) => req.url?.startsWith('/health') ?? false,
     },
-    '@opentelemetry/instrumentation-graphql': { mergeItems: true },
-    // A query is traced inside a trace only: the background pollers' queries are not each a trace.
-    '@opentelemetry/instrumentation-pg': { requireParentSpan: true },
+    // No span per field a default resolver reads: a list of 50 shipments is not 500 spans.
+    '@opentelemetry/instrumentation-graphql': { mergeItems: true, ignoreTrivialResolveSpans: true },
+    // A query is traced inside a trace only (the background pollers' queries are not each a
+    // trace), and a pool checkout is not a span of its own.
+    '@opentelemetry/instrumentation-pg': { requireParentSpan: true, ignoreConnectSpans: true },
+    // Express's middleware layers (body parsers, Nest's adapters) are a span each otherwise;
+    // the route handlers stay.
+    '@opentelemetry/instrumentation-express': { ignoreLayersType: [ExpressLayerType.MIDDLEWARE] },
     // pino's lines as OpenTelemetry log records (with their span), when logs are shipped; the
     // trace ids in the JSON lines themselves come from the logger's own mixin (logger.module.ts).
     '@opentelemetry/instrumentation-pino': { disableLogCorrelation: true, disableLogSending: env.OTEL_LOGS_EXPORTER !== 'otlp' },
