@@ -7,6 +7,7 @@ import { DomainErrorHttpFilter, HttpExceptionCodeFilter, UnexpectedErrorHttpFilt
 import { HealthModule } from './platform/health/health.module';
 import { loggerModule } from './platform/logging';
 import { MessagingModule } from './platform/messaging';
+import { labelTenantsInMetrics } from './platform/telemetry/instruments';
 import { AuthModule } from './modules/auth';
 import { AuthorizationModule } from './modules/authorization';
 import { CarriersModule } from './modules/carriers';
@@ -35,6 +36,8 @@ function hostedModules(config: AppConfig): NonNullable<ModuleMetadata['imports']
 @Module({})
 export class AppModule {
   static forRoot(config: AppConfig): DynamicModule {
+    // The instruments are process-wide (created on first use), so their one setting is too.
+    labelTenantsInMetrics(config.metrics.tenantLabels);
     return {
       module: AppModule,
       imports: [

@@ -1,4 +1,4 @@
-import { ConfigError, loadConfig } from './app-config';
+import { ConfigError, loadConfig, MAX_TENANT_LABELS } from './app-config';
 
 /** A real database's settings: its URL and the key-encryption key every process of it shares. */
 const KEK = 'ab'.repeat(32);
@@ -145,14 +145,35 @@ describe('loadConfig: GraphQL introspection and playground', () => {
 
 describe('loadConfig: METRICS_PORT', () => {
   it('serves /metrics on 9464 by default, on the port asked for, or not at all with off', () => {
-    expect(loadConfig({}).metrics).toEqual({ port: 9464 });
-    expect(loadConfig({ METRICS_PORT: '0' }).metrics).toEqual({ port: 0 });
-    expect(loadConfig({ METRICS_PORT: 'OFF' }).metrics).toEqual({ port: null });
+    expect(loadConfig({}).metrics.port).toBe(9464);
+    expect(loadConfig({ METRICS_PORT: '0' }).metrics.port).toBe(0);
+    expect(loadConfig({ METRICS_PORT: 'OFF' }).metrics.port).toBeNull();
   });
 
   it('refuses a value that is not a port', () => {
     expect(() => loadConfig({ METRICS_PORT: '70000' })).toThrow(/METRICS_PORT must be an integer between 0 and 65535, got "70000"/);
     expect(() => loadConfig({ METRICS_PORT: 'yes' })).toThrow(ConfigError);
+  });
+});
+
+describe('loadConfig: METRICS_TENANT_LABELS', () => {
+  const a = '0b9f3c1e-58a4-4c57-9d0e-5d1f2a3b4c5d';
+  const b = 'f2f0e5f4-0000-4000-8000-000000000001';
+
+  it('labels no tenant by default', () => {
+    expect(loadConfig({}).metrics.tenantLabels).toEqual([]);
+    expect(loadConfig({ METRICS_TENANT_LABELS: '  ' }).metrics.tenantLabels).toEqual([]);
+  });
+
+  it('takes tenant ids, comma-separated, lower-cased and without repeats', () => {
+    expect(loadConfig({ METRICS_TENANT_LABELS: ` ${a.toUpperCase()}, ${b},${a} ` }).metrics.tenantLabels).toEqual([a, b]);
+  });
+
+  it('refuses what is not a tenant id, and more tenants than it allows', () => {
+    expect(() => loadConfig({ METRICS_TENANT_LABELS: `${a},acme` })).toThrow(/METRICS_TENANT_LABELS must be tenant ids \(UUIDs\), comma-separated, got "acme"/);
+    expect(() => loadConfig({ METRICS_TENANT_LABELS: `${a}\u0000` })).toThrow(ConfigError);
+    const many = Array.from({ length: MAX_TENANT_LABELS + 1 }, (_, i) => `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`);
+    expect(() => loadConfig({ METRICS_TENANT_LABELS: many.join(',') })).toThrow(/at most 50 tenants, got 51/);
   });
 });
 

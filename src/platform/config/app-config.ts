@@ -70,8 +70,13 @@ export interface AppConfig {
    * METRICS_PORT: where GET /metrics answers in Prometheus's text format, on HOST (default 9464,
    * OpenTelemetry's Prometheus port); `off` serves none. Its own port, so a scraper needs no token
    * and the API's port shows no metrics.
+   *
+   * METRICS_TENANT_LABELS: the tenants (their ids, comma-separated, at most 50) whose business
+   * counters an operator wants apart. Empty by default: then no series carries a tenant. When set,
+   * the business counters gain `logisynapse_tenant_id`, the listed ids as themselves and every
+   * other tenant as `other`, so the series count stays bounded by what the operator chose.
    */
-  metrics: { port: number | null };
+  metrics: { port: number | null; tenantLabels: string[] };
   logLevel: string;
   /** LOG_FORMAT: `auto` is readable on a terminal, JSON otherwise and in production (platform/logging). */
   logFormat: 'auto' | 'json' | 'pretty';
@@ -148,6 +153,19 @@ export function keyEncryptionKey(env: Env): Buffer | null {
     throw new ConfigError('LOGISYNAPSE_KEY_ENCRYPTION_KEY must be 32 bytes as 64 hex digits or 43/44 base64 characters (openssl rand -base64 32)');
   }
   return key;
+}
+
+/** The most tenants METRICS_TENANT_LABELS may name: each multiplies every business counter's series. */
+export const MAX_TENANT_LABELS = 50;
+
+function tenantLabels(env: Env): string[] {
+  const raw = optional(env, 'METRICS_TENANT_LABELS');
+  if (raw === null) return [];
+  const ids = [...new Set(raw.split(',').map((id) => id.trim().toLowerCase()).filter((id) => id !== ''))];
+  const bad = ids.find((id) => !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(id));
+  if (bad !== undefined) throw new ConfigError(`METRICS_TENANT_LABELS must be tenant ids (UUIDs), comma-separated, got "${bad.slice(0, 80)}"`);
+  if (ids.length > MAX_TENANT_LABELS) throw new ConfigError(`METRICS_TENANT_LABELS may name at most ${MAX_TENANT_LABELS} tenants, got ${ids.length}`);
+  return ids;
 }
 
 function brokers(env: Env): string[] | null {
@@ -341,7 +359,10 @@ export function loadConfig(env: Env = process.env): AppConfig {
     },
     authorization: authorization(env),
     graphql: graphql(env, nodeEnv === 'production'),
-    metrics: { port: optional(env, 'METRICS_PORT')?.toLowerCase() === 'off' ? null : int(env, 'METRICS_PORT', 9464, 0, 65535) },
+    metrics: {
+      port: optional(env, 'METRICS_PORT')?.toLowerCase() === 'off' ? null : int(env, 'METRICS_PORT', 9464, 0, 65535),
+      tenantLabels: tenantLabels(env),
+    },
     logLevel: oneOf(env, 'LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'info'),
     logFormat: oneOf(env, 'LOG_FORMAT', ['auto', 'json', 'pretty'], 'auto'),
   };

@@ -1,6 +1,7 @@
-import { credentials, loadPackageDefinition, Metadata, type Client, type ServiceError } from '@grpc/grpc-js';
+import { credentials, loadPackageDefinition, Metadata, status, type Client, type ServiceError } from '@grpc/grpc-js';
 import { loadSync } from '@grpc/proto-loader';
 import { protoPath as healthProtoPath } from 'grpc-health-check';
+import { boundedAttributes, platformMetrics, secondsSince, type Instruments } from '../telemetry/instruments';
 import { fromRpcError } from './grpc-errors';
 
 /** How long one call to another module may take before the caller gets UNAVAILABLE. */
@@ -20,6 +21,8 @@ export interface GrpcServiceClientOptions {
   readonly service: string;
   /** The caller's own bearer token, sent with every call (ADR 0018); throws when there is none. */
   readonly bearerToken: () => string;
+  /** Where `rpc.client.duration` is recorded (tests pass their own); the process's instruments by default. */
+  readonly metrics?: Instruments;
 }
 
 /**
@@ -27,7 +30,8 @@ export interface GrpcServiceClientOptions {
  * carries the caller's bearer token in the `authorization` metadata and nothing else about the
  * caller, has a deadline, and fails with the domain error its status code stands for
  * (`fromRpcError`); `ping` asks the standard health service on the same channel, so readiness
- * tells whether calls would get through.
+ * tells whether calls would get through. Each call is measured (`rpc.client.duration`, by service,
+ * method and status: the caller's view, which includes the network and the other process's queue).
  */
 export class GrpcServiceClient {
   private readonly client: Client;
@@ -60,12 +64,20 @@ export class GrpcServiceClient {
     const metadata = new Metadata();
     metadata.set('authorization', `Bearer ${this.options.bearerToken()}`);
     const deadline = new Date(Date.now() + CALL_DEADLINE_MS);
-    return new Promise<T>((resolve, reject) => {
-      const unary = (this.client as unknown as Record<string, Unary | undefined>)[method];
-      if (!unary) throw new Error(`${this.options.service} has no method ${method}`);
-      unary.call(this.client, request, metadata, { deadline }, (error, response) =>
-        error ? reject(fromRpcError(error, `${this.shortName}/${rpc}`)) : resolve(response as T),
+    const unary = (this.client as unknown as Record<string, Unary | undefined>)[method];
+    if (!unary) return Promise.reject(new Error(`${this.options.service} has no method ${method}`));
+    const startedAt = performance.now();
+    const record = (code: number) =>
+      (this.options.metrics ?? platformMetrics()).rpcClientDuration.record(
+        secondsSince(startedAt),
+        boundedAttributes({ 'rpc.service': this.shortName, 'rpc.method': rpc, 'rpc.grpc.status_code': status[code] ?? 'UNKNOWN' }),
       );
+    return new Promise<T>((resolve, reject) => {
+      unary.call(this.client, request, metadata, { deadline }, (error, response) => {
+        record(error ? error.code : status.OK);
+        if (error) reject(fromRpcError(error, `${this.shortName}/${rpc}`));
+        else resolve(response as T);
+      });
     });
   }
 

@@ -12,6 +12,17 @@ import { MeasuredEventLog, MeasuredTaskQueue, observeBacklog } from './measured-
 import { PrefixedTaskQueue } from './prefixed-task-queue';
 
 const PG_BOSS = Symbol('PG_BOSS');
+
+/** The backlog gauges' callbacks that the adapters registered, removed before the adapters stop. */
+class BacklogObservers {
+  private readonly stops: (() => void)[] = [];
+  add(stop: () => void): void {
+    this.stops.push(stop);
+  }
+  stopAll(): void {
+    this.stops.splice(0).forEach((stop) => stop());
+  }
+}
 const logger = new Logger('Ports');
 const adapterLogger = (name: string) => {
   const log = new Logger(name);
@@ -26,6 +37,7 @@ const adapterLogger = (name: string) => {
 @Global()
 @Module({
   providers: [
+    BacklogObservers,
     {
       provide: PG_BOSS,
       inject: [DATABASE_ENDPOINTS],
@@ -34,8 +46,8 @@ const adapterLogger = (name: string) => {
     },
     {
       provide: EVENT_LOG,
-      inject: [PG_BOSS, APP_CONFIG],
-      useFactory: async (boss: PgBoss, config: AppConfig): Promise<EventLogPort> => {
+      inject: [PG_BOSS, APP_CONFIG, BacklogObservers],
+      useFactory: async (boss: PgBoss, config: AppConfig, backlog: BacklogObservers): Promise<EventLogPort> => {
         let port: EventLogPort;
         if (config.messaging.kafkaBrokers) {
           // The real adapters' clients load only when selected (kafkajs alone is about 13 MB).
@@ -47,7 +59,7 @@ const adapterLogger = (name: string) => {
             topics: Object.values(TOPICS).map((topic) => config.messaging.kafkaTopicPrefix + topic),
           });
           await kafka.start();
-          observeBacklog({ consumerLag: () => kafka.consumerLag(), topicPrefix: config.messaging.kafkaTopicPrefix });
+          backlog.add(observeBacklog({ consumerLag: () => kafka.consumerLag(), topicPrefix: config.messaging.kafkaTopicPrefix }));
           port = config.messaging.kafkaTopicPrefix ? new PrefixedEventLog(kafka, config.messaging.kafkaTopicPrefix) : kafka;
         } else {
           port = new PgBossEventLog(boss);
@@ -58,14 +70,14 @@ const adapterLogger = (name: string) => {
     },
     {
       provide: TASK_QUEUE,
-      inject: [PG_BOSS, APP_CONFIG],
-      useFactory: async (boss: PgBoss, config: AppConfig): Promise<TaskQueuePort> => {
+      inject: [PG_BOSS, APP_CONFIG, BacklogObservers],
+      useFactory: async (boss: PgBoss, config: AppConfig, backlog: BacklogObservers): Promise<TaskQueuePort> => {
         let port: TaskQueuePort;
         if (config.messaging.amqpUrl) {
           const { RabbitMqTaskQueue } = await import('./adapters/rabbitmq/index.js');
           const rabbit = new RabbitMqTaskQueue({ url: config.messaging.amqpUrl, logger: adapterLogger('RabbitMQ') });
           await rabbit.start();
-          observeBacklog({ queueDepths: () => rabbit.queueDepths(), queuePrefix: config.messaging.amqpQueuePrefix });
+          backlog.add(observeBacklog({ queueDepths: () => rabbit.queueDepths(), queuePrefix: config.messaging.amqpQueuePrefix }));
           port = config.messaging.amqpQueuePrefix ? new PrefixedTaskQueue(rabbit, config.messaging.amqpQueuePrefix) : rabbit;
         } else {
           port = new PgBossTaskQueue(boss);
@@ -97,10 +109,13 @@ export class MessagingModule implements OnModuleDestroy {
     @Inject(PG_BOSS) private readonly boss: PgBoss,
     @Inject(TASK_QUEUE) private readonly taskQueue: TaskQueuePort,
     @Inject(EVENT_LOG) private readonly eventLog: EventLogPort,
+    private readonly backlog: BacklogObservers,
   ) {}
 
   // Consumers stop first (they finish in-flight handlers, which may use the database).
   async onModuleDestroy(): Promise<void> {
+    // A scrape after this point must not ask a broker whose client is closing.
+    this.backlog.stopAll();
     // Measured, maybe prefixed: the adapter itself is what stops.
     let eventLog = this.eventLog instanceof MeasuredEventLog ? this.eventLog.inner : this.eventLog;
     if (eventLog instanceof PrefixedEventLog) eventLog = eventLog.inner;

@@ -1,4 +1,4 @@
-import { GAUGES, INSTRUMENTS, LABEL_VALUES, boundedAttributes, boundedLabel } from './instruments';
+import { GAUGES, INSTRUMENTS, LABEL_VALUES, TENANT_LABEL, boundedAttributes, boundedLabel, labelTenantsInMetrics, withTenant } from './instruments';
 
 describe('platform instruments', () => {
   const specs = Object.values(INSTRUMENTS);
@@ -38,5 +38,33 @@ describe('platform instruments', () => {
       expect(boundedLabel('carrier', hostile)).toBe('other');
     }
     expect(boundedAttributes({ carrier: 'shippo', outcome: 'weird' })).toEqual({ carrier: 'shippo', outcome: 'other' });
+  });
+
+  it('carry a tenant only when an operator listed tenants, and then only listed ids or "other"', () => {
+    const listed = '0b9f3c1e-58a4-4c57-9d0e-5d1f2a3b4c5d';
+    expect(withTenant(listed, { outcome: 'ok' })).toEqual({ outcome: 'ok' });
+    labelTenantsInMetrics([listed.toUpperCase()]);
+    try {
+      expect(withTenant(listed, { outcome: 'ok' })).toEqual({ outcome: 'ok', [TENANT_LABEL]: listed });
+      expect(withTenant(listed.toUpperCase())).toEqual({ [TENANT_LABEL]: listed });
+      for (const other of ['f2f0e5f4-0000-4000-8000-000000000001', 'acme\u0000', '', null, undefined]) {
+        expect(withTenant(other)).toEqual({ [TENANT_LABEL]: 'other' });
+      }
+    } finally {
+      labelTenantsInMetrics([]);
+    }
+    expect(withTenant(listed)).toEqual({});
+  });
+
+  it('mark as per tenant only the business counters', () => {
+    const perTenant = Object.values(INSTRUMENTS).filter((spec) => 'perTenant' in spec).map((spec) => spec.name);
+    expect(perTenant.sort()).toEqual([
+      'logisynapse.emails.sent',
+      'logisynapse.shipments.created',
+      'logisynapse.shipments.delivered',
+      'logisynapse.shipments.failed',
+      'logisynapse.shipments.labelled',
+      'logisynapse.status_updates',
+    ]);
   });
 });

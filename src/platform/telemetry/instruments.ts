@@ -63,14 +63,37 @@ export function boundedAttributes(attributes: Partial<Record<LabelName, string>>
   return out;
 }
 
-/** Every instrument, with the labels it may carry. */
+/**
+ * The label a business counter carries for its tenant, only when an operator listed tenants in
+ * METRICS_TENANT_LABELS (config): the listed ids as themselves, every other tenant as `other`.
+ * Set once by the composition root; unset (the default), no series carries a tenant.
+ */
+export const TENANT_LABEL = 'logisynapse.tenant_id';
+let labelledTenants: ReadonlySet<string> = new Set();
+
+/** The tenants whose business counters are kept apart (METRICS_TENANT_LABELS); none by default. */
+export function labelTenantsInMetrics(tenantIds: readonly string[]): void {
+  labelledTenants = new Set(tenantIds.map((id) => id.toLowerCase()));
+}
+
+/** `attributes` with the tenant label when tenants are labelled (see TENANT_LABEL), else as they are. */
+export function withTenant(tenantId: string | null | undefined, attributes: Attributes = {}): Attributes {
+  if (labelledTenants.size === 0) return attributes;
+  const id = tenantId?.toLowerCase();
+  return { ...attributes, [TENANT_LABEL]: id !== undefined && labelledTenants.has(id) ? id : 'other' };
+}
+
+/**
+ * Every instrument, with the labels it may carry. `perTenant` marks the business counters that
+ * carry TENANT_LABEL when an operator asked for it (withTenant).
+ */
 export const INSTRUMENTS = {
-  shipmentsCreated: { kind: 'counter', name: 'logisynapse.shipments.created', unit: '{shipment}', labels: [], description: 'Shipment requests accepted (a new workflow started; repeats of an idempotency key are not counted)' },
-  shipmentsLabelled: { kind: 'counter', name: 'logisynapse.shipments.labelled', unit: '{shipment}', labels: [], description: 'Shipments whose bought label was recorded' },
-  shipmentsFailed: { kind: 'counter', name: 'logisynapse.shipments.failed', unit: '{shipment}', labels: [], description: 'Shipments that ended FAILED' },
-  shipmentsDelivered: { kind: 'counter', name: 'logisynapse.shipments.delivered', unit: '{shipment}', labels: [], description: 'Carrier DELIVERED updates applied to a shipment' },
-  statusUpdates: { kind: 'counter', name: 'logisynapse.status_updates', unit: '{update}', labels: ['status_update.outcome'], description: 'Carrier status updates consumed, by what became of them' },
-  emailsSent: { kind: 'counter', name: 'logisynapse.emails.sent', unit: '{email}', labels: ['email.template'], description: 'Emails handed to the email sender' },
+  shipmentsCreated: { kind: 'counter', name: 'logisynapse.shipments.created', unit: '{shipment}', labels: [], perTenant: true, description: 'Shipment requests accepted (a new workflow started; repeats of an idempotency key are not counted)' },
+  shipmentsLabelled: { kind: 'counter', name: 'logisynapse.shipments.labelled', unit: '{shipment}', labels: [], perTenant: true, description: 'Shipments whose bought label was recorded' },
+  shipmentsFailed: { kind: 'counter', name: 'logisynapse.shipments.failed', unit: '{shipment}', labels: [], perTenant: true, description: 'Shipments that ended FAILED' },
+  shipmentsDelivered: { kind: 'counter', name: 'logisynapse.shipments.delivered', unit: '{shipment}', labels: [], perTenant: true, description: 'Carrier DELIVERED updates applied to a shipment' },
+  statusUpdates: { kind: 'counter', name: 'logisynapse.status_updates', unit: '{update}', labels: ['status_update.outcome'], perTenant: true, description: 'Carrier status updates consumed, by what became of them' },
+  emailsSent: { kind: 'counter', name: 'logisynapse.emails.sent', unit: '{email}', labels: ['email.template'], perTenant: true, description: 'Emails handed to the email sender' },
   carrierRequestDuration: { kind: 'histogram', name: 'logisynapse.carrier.request.duration', unit: 's', labels: ['carrier', 'carrier.operation', 'outcome'], description: 'Calls to a carrier, by carrier, operation and outcome' },
   activityDuration: { kind: 'histogram', name: 'logisynapse.workflow.activity.duration', unit: 's', labels: ['activity.name', 'outcome'], description: 'Workflow activity attempts (each retry is one), by activity and outcome' },
   eventLogPublishDuration: { kind: 'histogram', name: 'logisynapse.event_log.publish.duration', unit: 's', labels: ['messaging.destination.name', 'outcome'], description: 'Events published to the event log (Kafka or the embedded log), by topic and outcome' },
@@ -80,8 +103,9 @@ export const INSTRUMENTS = {
   taskQueueProcessDuration: { kind: 'histogram', name: 'logisynapse.task_queue.process.duration', unit: 's', labels: ['messaging.destination.name', 'outcome'], description: 'Tasks handled, by queue and outcome (an error is redelivered, then dead-lettered)' },
   deadLetters: { kind: 'counter', name: 'logisynapse.dead_letters', unit: '{message}', labels: ['dead_letter.source'], description: 'Messages set aside as dead letters, by the topic or queue they came from' },
   rpcServerDuration: { kind: 'histogram', name: 'rpc.server.duration', unit: 's', labels: ['rpc.service', 'rpc.method', 'rpc.grpc.status_code'], description: 'gRPC calls served, by service, method and status (OpenTelemetry semantic conventions)' },
+  rpcClientDuration: { kind: 'histogram', name: 'rpc.client.duration', unit: 's', labels: ['rpc.service', 'rpc.method', 'rpc.grpc.status_code'], description: 'gRPC calls made to another module\'s process, by service, method and status (OpenTelemetry semantic conventions)' },
   graphqlRequestDuration: { kind: 'histogram', name: 'logisynapse.graphql.request.duration', unit: 's', labels: ['graphql.operation.type', 'outcome'], description: 'GraphQL operations executed, by operation type and outcome (never by the client-chosen operation name or the query text)' },
-} as const satisfies Record<string, { kind: 'counter' | 'histogram'; name: string; unit: string; labels: readonly LabelName[]; description: string }>;
+} as const satisfies Record<string, { kind: 'counter' | 'histogram'; name: string; unit: string; labels: readonly LabelName[]; perTenant?: true; description: string }>;
 
 /**
  * Gauges read at each collection (a scrape): how far behind the consumers are (observed by

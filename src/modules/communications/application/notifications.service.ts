@@ -5,7 +5,7 @@ import { uuidsToLookUp } from '../../../platform/identifiers/uuid';
 import { DeadLetterRecorder, QUEUES, TASK_QUEUE, type Task, type TaskQueuePort } from '../../../platform/messaging';
 import { EMAIL_SENDER, type EmailSenderPort } from '../ports/email-sender.port';
 import { renderWelcome } from './templates';
-import { boundedAttributes, platformMetrics } from '../../../platform/telemetry/instruments';
+import { boundedAttributes, platformMetrics, withTenant } from '../../../platform/telemetry/instruments';
 
 export interface NotificationView {
   template: string;
@@ -62,7 +62,7 @@ export class NotificationsService implements OnApplicationBootstrap {
         return;
       }
       await this.sender.send({ to: email.to, template: email.template, ...rendered, messageId: `${email.template}:${email.shipmentId}` });
-      platformMetrics().emailsSent.add(1, boundedAttributes({ 'email.template': email.template }));
+      platformMetrics().emailsSent.add(1, withTenant(email.tenantId, boundedAttributes({ 'email.template': email.template })));
     });
   }
 

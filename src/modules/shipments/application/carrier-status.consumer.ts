@@ -6,7 +6,7 @@ import { DeadLetterRecorder, EVENT_LOG, TOPICS, type EventLogPort, type EventMes
 import type { StatusUpdateOutcome } from '../contracts/shipment.contracts';
 import { applyCarrierUpdatesIn, groupByTenant } from './carrier-status-batch';
 import { isUuid } from '../../../platform/identifiers/uuid';
-import { boundedAttributes, platformMetrics } from '../../../platform/telemetry/instruments';
+import { boundedAttributes, platformMetrics, withTenant } from '../../../platform/telemetry/instruments';
 
 
 /**
@@ -72,7 +72,7 @@ export class CarrierStatusConsumer implements OnApplicationBootstrap {
       const problem = problemWithUpdate(message.payload);
       if (problem) {
         await this.deadLetters.record(TOPICS.carrierStatusUpdates, message, `malformed: ${problem}`);
-        this.metrics.statusUpdates.add(1, boundedAttributes({ 'status_update.outcome': 'malformed' }));
+        this.metrics.statusUpdates.add(1, withTenant(null, boundedAttributes({ 'status_update.outcome': 'malformed' })));
       } else {
         valid.push({ message, update: message.payload as CarrierStatusUpdate });
       }
@@ -83,8 +83,8 @@ export class CarrierStatusConsumer implements OnApplicationBootstrap {
       const counts: Partial<Record<StatusUpdateOutcome, number>> = {};
       for (const [index, outcome] of outcomes.entries()) {
         counts[outcome] = (counts[outcome] ?? 0) + 1;
-        this.metrics.statusUpdates.add(1, boundedAttributes({ 'status_update.outcome': outcome }));
-        if (outcome === 'applied' && items[index]!.update.status === 'DELIVERED') this.metrics.shipmentsDelivered.add(1);
+        this.metrics.statusUpdates.add(1, withTenant(tenantId, boundedAttributes({ 'status_update.outcome': outcome })));
+        if (outcome === 'applied' && items[index]!.update.status === 'DELIVERED') this.metrics.shipmentsDelivered.add(1, withTenant(tenantId));
         if (outcome === 'unknown_tracking_number') {
           const { message, update } = items[index]!;
           await this.deadLetters.record(TOPICS.carrierStatusUpdates, message, `unknown tracking number ${update.trackingNumber}`, tenantId);

@@ -8,7 +8,7 @@ import { shipmentIdFor, workflowIdFor } from '../domain/shipment-identity';
 import { SHIPMENT_WORKFLOWS, type CreateShipmentRun, type ShipmentWorkflows } from '../ports/shipment-workflows.port';
 import { ShipmentsService } from './shipments.service';
 import { isUuid } from '../../../platform/identifiers/uuid';
-import { platformMetrics } from '../../../platform/telemetry/instruments';
+import { platformMetrics, withTenant } from '../../../platform/telemetry/instruments';
 
 /** Canonical JSON (sorted keys) so the same request always hashes the same. */
 function canonical(value: unknown): string {
@@ -59,7 +59,7 @@ export class ShipmentRequestsService {
     // One round trip for a new request: the start itself says whether this key was used before
     // (the workflow id derives from tenant and key), so there is nothing to read first.
     if (await this.workflows.startCreateShipment(workflowId, request)) {
-      platformMetrics().shipmentsCreated.add(1);
+      platformMetrics().shipmentsCreated.add(1, withTenant(tenantId));
       return pendingView({ workflowId, status: 'RUNNING', input: request });
     }
     // A run with this id exists: an earlier request with this key, or a concurrent one that won

@@ -1,6 +1,7 @@
 import { inMemoryMetrics } from '../../../../test/support/in-memory-metrics';
 import { CarrierUnavailableError, CarrierValidationError, measuredCarrier, type CarrierPort, type PurchasedLabel } from '../../carriers';
 import { PermanentActivityError, type CreateShipmentActivities, type CreateShipmentInput } from '../contracts/create-shipment.contracts';
+import { labelTenantsInMetrics } from '../../../platform/telemetry/instruments';
 import { measuredActivities } from './measured-activities';
 
 const input = { shipmentId: 's-1' } as CreateShipmentInput;
@@ -54,6 +55,34 @@ describe('measured activities', () => {
     // Labelled once (the failed attempt did not record it); a failed markShipmentFailed is not a failed shipment.
     expect(points.find((p) => p.name === 'logisynapse.shipments.labelled')?.value).toBe(1);
     expect(points.find((p) => p.name === 'logisynapse.shipments.failed')).toBeUndefined();
+  });
+
+  it('label the flow counters with the tenant only for the tenants an operator listed', async () => {
+    const listed = '0b9f3c1e-58a4-4c57-9d0e-5d1f2a3b4c5d';
+    const metrics = inMemoryMetrics();
+    const measured = measuredActivities(activities(), metrics.instruments);
+    try {
+      await measured.saveShipmentToDb({ ...input, tenantId: listed }, label);
+      labelTenantsInMetrics([listed]);
+      await measured.saveShipmentToDb({ ...input, tenantId: listed }, label);
+      await measured.saveShipmentToDb({ ...input, tenantId: 'f2f0e5f4-0000-4000-8000-000000000001' }, label);
+      await measured.markShipmentFailed({ ...input, tenantId: listed }, 'carrier refused');
+    } finally {
+      labelTenantsInMetrics([]);
+    }
+    const points = (await metrics.collect()).filter((p) => p.name.startsWith('logisynapse.shipments.'));
+    expect(points).toEqual(
+      expect.arrayContaining([
+        { name: 'logisynapse.shipments.labelled', attributes: {}, value: 1 },
+        { name: 'logisynapse.shipments.labelled', attributes: { 'logisynapse.tenant_id': listed }, value: 1 },
+        { name: 'logisynapse.shipments.labelled', attributes: { 'logisynapse.tenant_id': 'other' }, value: 1 },
+        { name: 'logisynapse.shipments.failed', attributes: { 'logisynapse.tenant_id': listed }, value: 1 },
+      ]),
+    );
+    expect(points).toHaveLength(4);
+    // The activity attempts never carry a tenant: only the business counters do.
+    const attempts = (await metrics.collect()).filter((p) => p.name === 'logisynapse.workflow.activity.duration');
+    for (const attempt of attempts) expect(attempt.attributes).not.toHaveProperty('logisynapse.tenant_id');
   });
 
   it('count a shipment failed once its failure is recorded', async () => {

@@ -1,5 +1,5 @@
 import { tagActiveSpan } from '../../../platform/telemetry/spans';
-import { boundedAttributes, platformMetrics, timed, type Failure, type Instruments } from '../../../platform/telemetry/instruments';
+import { boundedAttributes, platformMetrics, timed, withTenant, type Failure, type Instruments } from '../../../platform/telemetry/instruments';
 import type { CreateShipmentActivities } from '../contracts/create-shipment.contracts';
 import { isPermanentActivityError } from './activity-failures';
 
@@ -38,10 +38,10 @@ export function measuredActivities(activities: CreateShipmentActivities, m: Inst
   };
   return {
     callShippoApi: wrap('callShippoApi'),
-    saveShipmentToDb: wrap('saveShipmentToDb', () => m.shipmentsLabelled.add(1)),
+    saveShipmentToDb: wrap('saveShipmentToDb', (input) => m.shipmentsLabelled.add(1, withTenant(input.tenantId))),
     publishShipmentCreated: wrap('publishShipmentCreated'),
     queueWelcomeEmail: wrap('queueWelcomeEmail'),
-    markShipmentFailed: wrap('markShipmentFailed', () => m.shipmentsFailed.add(1)),
+    markShipmentFailed: wrap('markShipmentFailed', (input) => m.shipmentsFailed.add(1, withTenant(input.tenantId))),
     voidLabel: wrap('voidLabel'),
   };
 }
