@@ -1,10 +1,12 @@
 import { readFileSync } from 'node:fs';
+import vm from 'node:vm';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DefaultLogger, Runtime, Worker, type ReplayResult } from '@temporalio/worker';
 import { DeterminismViolationError } from '@temporalio/workflow';
 import { buildWorkflowBundle } from '../../scripts/build-workflow-bundle';
+import { sandboxWorker } from '../../src/modules/workflow-orchestrator/adapters/temporal/sandbox-worker';
 import { tracingSinks, WORKFLOW_INTERCEPTOR_MODULES } from '../../src/modules/workflow-orchestrator/adapters/temporal/temporal-tracing';
 import { HISTORY_FILES, historyFromJson } from '../fixtures/temporal/history-json';
 
@@ -12,7 +14,8 @@ import { HISTORY_FILES, historyFromJson } from '../fixtures/temporal/history-jso
 // test/fixtures/temporal/record-histories.ts) against today's workflow code. No server needed:
 // it always runs. A failure means a change to the workflow would break runs already in flight.
 // Every replay runs with the OpenTelemetry interceptors in the sandbox and their sink, as the
-// worker runs: tracing must not change what a workflow does.
+// worker runs: tracing must not change what a workflow does. They replay on the worker class the
+// app runs (sandboxWorker: no per-call time limit, ADR 0038).
 
 const FIXTURES = join(__dirname, '..', 'fixtures', 'temporal');
 const WORKFLOWS = require.resolve('../../src/modules/workflow-orchestrator/adapters/temporal/workflows');
@@ -49,11 +52,28 @@ if (Runtime.instantiator === undefined) {
   });
 }
 
-async function replayAll(options: Parameters<typeof Worker.runReplayHistories>[0]): Promise<Record<string, ReplayResult['error']>> {
+async function replayAll(options: Parameters<typeof Worker.runReplayHistories>[0], worker: typeof Worker = sandboxWorker(null)): Promise<Record<string, ReplayResult['error']>> {
   const errors: Record<string, ReplayResult['error']> = {};
   const traced = { ...options, sinks: tracingSinks(), ...('workflowBundle' in options ? {} : { interceptors: { workflowModules: WORKFLOW_INTERCEPTOR_MODULES } }) };
-  for await (const result of Worker.runReplayHistories(traced, histories)) errors[result.workflowId] = result.error;
+  for await (const result of worker.runReplayHistories(traced, histories)) errors[result.workflowId] = result.error;
   return errors;
+}
+
+/** How many calls into a vm context `work` made, and how many of them with a `timeout` (each one a watchdog thread in Node). */
+async function vmCallsDuring(work: () => Promise<unknown>): Promise<{ calls: number; timed: number }> {
+  const counts = { calls: 0, timed: 0 };
+  const original = vm.Script.prototype.runInContext;
+  vm.Script.prototype.runInContext = function (this: vm.Script, context: vm.Context, options?: vm.RunningScriptOptions) {
+    counts.calls += 1;
+    if (options?.timeout !== undefined) counts.timed += 1;
+    return original.call(this, context, options);
+  };
+  try {
+    await work();
+  } finally {
+    vm.Script.prototype.runInContext = original;
+  }
+  return counts;
 }
 
 describe('CreateShipmentWorkflow replays its recorded Temporal histories', () => {
@@ -93,6 +113,16 @@ describe('CreateShipmentWorkflow replays its recorded Temporal histories', () =>
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
+  });
+
+  it('calls into the sandbox without a time limit, where Temporal\'s own worker sets one on every call (control)', async () => {
+    // Replay runs the sandbox on this thread (debug mode), so its calls can be counted here.
+    const ours = await vmCallsDuring(() => expect(replayAll({ workflowsPath: WORKFLOWS })).resolves.toEqual(ALL_REPLAY));
+    expect(ours.calls).toBeGreaterThan(5 * histories.length);
+    expect(ours.timed).toBe(0);
+    const temporals = await vmCallsDuring(() => expect(replayAll({ workflowsPath: WORKFLOWS }, Worker)).resolves.toEqual(ALL_REPLAY));
+    expect(temporals.timed).toBeGreaterThan(5 * histories.length);
+    expect(sandboxWorker(5000)).toBe(Worker);
   });
 
   it('fails on a non-deterministic change (negative control: two activity calls swapped)', async () => {

@@ -88,7 +88,7 @@ describe('loadConfig: real servers', () => {
   it('selects the real adapters by their settings', () => {
     const config = loadConfig({ KAFKA_BROKERS: '127.0.0.1:9092, kafka-2:9092', AMQP_URL: 'amqp://x', TEMPORAL_ADDRESS: '127.0.0.1:7233' });
     expect(config.messaging).toEqual({ kafkaBrokers: ['127.0.0.1:9092', 'kafka-2:9092'], kafkaTopicPrefix: '', amqpUrl: 'amqp://x', amqpQueuePrefix: '' });
-    expect(config.temporal).toEqual({ address: '127.0.0.1:7233', namespace: 'default', taskQueue: 'logisynapse-shipments', metricsPort: null });
+    expect(config.temporal).toEqual({ address: '127.0.0.1:7233', namespace: 'default', taskQueue: 'logisynapse-shipments', metricsPort: null, isolateTimeoutMs: null });
   });
 
   it('reads the three database roles, and refuses a role URL without DATABASE_URL', () => {
@@ -96,6 +96,15 @@ describe('loadConfig: real servers', () => {
     expect(config.database).toMatchObject({ url: 'postgres://app@db/x', ownerUrl: 'postgres://owner@db/x', engineUrl: 'postgres://engine@db/x' });
     expect(() => loadConfig({ DATABASE_ENGINE_URL: 'postgres://engine@db/x' })).toThrow(/DATABASE_ENGINE_URL needs DATABASE_URL/);
     expect(() => loadConfig({ DATABASE_OWNER_URL: 'postgres://owner@db/x' })).toThrow(/DATABASE_OWNER_URL needs DATABASE_URL/);
+  });
+
+  it('calls into the workflow sandbox without a time limit unless TEMPORAL_WORKFLOW_ISOLATE_TIMEOUT_MS sets one', () => {
+    const temporal = (value?: string) => loadConfig({ TEMPORAL_ADDRESS: '127.0.0.1:7233', ...(value === undefined ? {} : { TEMPORAL_WORKFLOW_ISOLATE_TIMEOUT_MS: value }) }).temporal;
+    expect(temporal()?.isolateTimeoutMs).toBeNull();
+    expect(temporal('off')?.isolateTimeoutMs).toBeNull();
+    expect(temporal('5000')?.isolateTimeoutMs).toBe(5000);
+    expect(() => temporal('0')).toThrow(/TEMPORAL_WORKFLOW_ISOLATE_TIMEOUT_MS must be an integer between 1 and 600000, got "0"/);
+    expect(() => temporal('5s')).toThrow(ConfigError);
   });
 
   it('rejects a malformed broker list', () => {

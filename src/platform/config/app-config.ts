@@ -22,8 +22,10 @@ export interface AppConfig {
    * Temporal; null selects DBOS Transact on the platform database. `metricsPort`
    * (TEMPORAL_METRICS_PORT, default off): where the SDK's own metrics (its native core's:
    * workflow and activity task latencies, pollers, sticky cache) are served for Prometheus, on HOST.
+   * `isolateTimeoutMs` (TEMPORAL_WORKFLOW_ISOLATE_TIMEOUT_MS, default off): the longest one call
+   * into the workflow sandbox may run; off spares Node a thread per call (ADR 0038).
    */
-  temporal: { address: string; namespace: string; taskQueue: string; metricsPort: number | null } | null;
+  temporal: { address: string; namespace: string; taskQueue: string; metricsPort: number | null; isolateTimeoutMs: number | null } | null;
   auth: {
     issuer: string;
     audience: string;
@@ -338,6 +340,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
           namespace: optional(env, 'TEMPORAL_NAMESPACE') ?? 'default',
           taskQueue: optional(env, 'TEMPORAL_TASK_QUEUE') ?? 'logisynapse-shipments',
           metricsPort: (optional(env, 'TEMPORAL_METRICS_PORT') ?? 'off').toLowerCase() === 'off' ? null : int(env, 'TEMPORAL_METRICS_PORT', 9465, 1, 65535),
+          isolateTimeoutMs:
+            (optional(env, 'TEMPORAL_WORKFLOW_ISOLATE_TIMEOUT_MS') ?? 'off').toLowerCase() === 'off' ? null : int(env, 'TEMPORAL_WORKFLOW_ISOLATE_TIMEOUT_MS', 5000, 1, 600_000),
         }
       : null,
     auth: {

@@ -4,7 +4,7 @@ import { Context } from '@temporalio/activity';
 import { Client, WorkflowNotFoundError, type WorkflowExecutionStatusName } from '@temporalio/client';
 import { ApplicationFailure, WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { decodeFromPayloadsAtIndex } from '@temporalio/common/lib/internal-non-workflow';
-import { DefaultLogger, NativeConnection, Runtime, Worker, type LogEntry } from '@temporalio/worker';
+import { DefaultLogger, NativeConnection, Runtime, type Worker, type LogEntry } from '@temporalio/worker';
 import {
   CREATE_SHIPMENT_WORKFLOW,
   type CreateShipmentActivities,
@@ -14,6 +14,7 @@ import {
 import type { CreateShipmentRun, WorkflowRunStatus } from '../../../shipments';
 import type { WorkflowEnginePort } from '../../ports/workflow-engine.port';
 import { activityFailureMessage, isPermanentActivityError, shipmentIdOf } from '../../activities/activity-failures';
+import { sandboxWorker } from './sandbox-worker';
 import { tracingClientInterceptors, tracingWorkerOptions } from './temporal-tracing';
 
 export const DEFAULT_TEMPORAL_TASK_QUEUE = 'logisynapse-shipments';
@@ -62,6 +63,11 @@ export interface TemporalEngineOptions {
    * Prometheus option; TEMPORAL_METRICS_PORT). Process-wide: the first engine's Runtime wins.
    */
   metricsBindAddress?: string;
+  /**
+   * The longest one call into the workflow sandbox may run (TEMPORAL_WORKFLOW_ISOLATE_TIMEOUT_MS);
+   * null or absent: no limit, which spares a thread start per call (sandbox-worker.ts, ADR 0038).
+   */
+  isolateTimeoutMs?: number | null;
 }
 
 /**
@@ -110,8 +116,10 @@ export class TemporalWorkflowEngine implements WorkflowEnginePort {
       this.client = new Client({ connection: this.connection, namespace, interceptors: tracingClientInterceptors() });
       if (this.options.runWorker === false) return;
 
-      this.worker = await Worker.create({
+      const isolateTimeoutMs = this.options.isolateTimeoutMs ?? null;
+      this.worker = await sandboxWorker(isolateTimeoutMs).create({
         connection: this.connection,
+        ...(isolateTimeoutMs === null ? {} : { isolateExecutionTimeout: isolateTimeoutMs }),
         namespace,
         taskQueue: this.taskQueue,
         ...(this.options.workflowBundlePath
