@@ -17,19 +17,26 @@ import { ShipmentsApiModule, ShipmentsModule } from './modules/shipments';
 import { TenancyModule } from './modules/tenancy';
 import { WorkflowOrchestratorModule } from './modules/workflow-orchestrator';
 
-/** The business modules this process hosts (LOGISYNAPSE_MODULES), in dependency order. */
-function hostedModules(config: AppConfig): NonNullable<ModuleMetadata['imports']> {
-  const hosts = (name: ModuleName) => config.modules.includes(name);
-  return [
-    ...(hosts('tenancy') ? [TenancyModule] : []),
-    ...(hosts('auth') ? [AuthModule] : []),
-    ...(hosts('authorization') ? [AuthorizationModule] : []),
-    ...(hosts('carriers') ? [CarriersModule] : []),
-    // Config keeps these three together: the API needs the workflows, the workflows the records.
-    ...(hosts('shipments') ? [ShipmentsModule, WorkflowOrchestratorModule, ShipmentsApiModule.register(WorkflowOrchestratorModule)] : []),
-    ...(hosts('communications') ? [CommunicationsModule] : []),
-    ...(hosts('gateway') ? [GatewayModule.forRoot(config)] : []),
-  ];
+type NestImports = NonNullable<ModuleMetadata['imports']>;
+
+/**
+ * Each module's Nest modules (the descriptors of `module-descriptors.ts` say the rest), in
+ * dependency order. Typed by the module names, so a module without an entry fails the type check.
+ */
+const NEST_MODULES: Record<ModuleName, (config: AppConfig) => NestImports> = {
+  tenancy: () => [TenancyModule],
+  auth: () => [AuthModule],
+  authorization: () => [AuthorizationModule],
+  carriers: () => [CarriersModule],
+  shipments: () => [ShipmentsModule],
+  'workflow-orchestrator': () => [WorkflowOrchestratorModule, ShipmentsApiModule.register(WorkflowOrchestratorModule)],
+  communications: () => [CommunicationsModule],
+  gateway: (config) => [GatewayModule.forRoot(config)],
+};
+
+/** The business modules this process hosts (LOGISYNAPSE_MODULES). */
+function hostedModules(config: AppConfig): NestImports {
+  return (Object.keys(NEST_MODULES) as ModuleName[]).filter((name) => config.modules.includes(name)).flatMap((name) => NEST_MODULES[name](config));
 }
 
 /** The composition root: platform services, then the business modules this process hosts. */

@@ -4,6 +4,7 @@ import { telemetry } from './platform/telemetry/register';
 import 'reflect-metadata';
 import { setFlagsFromString } from 'node:v8';
 import { ALL_MODULES, ConfigError, loadConfig } from './platform/config/app-config';
+import { servedServices, type GrpcServiceName } from './platform/config/module-descriptors';
 import { startDatabaseEarly } from './platform/database/database.factory';
 import type { HostedGrpcService } from './platform/grpc/grpc-server';
 import type { AddressInfo } from 'node:net';
@@ -70,15 +71,12 @@ async function bootstrap(): Promise<void> {
   app.enableShutdownHooks();
 
   // The gRPC services of the modules this process hosts, on one server (reflection lists them all).
-  const services: HostedGrpcService[] = [
-    ...(config.modules.includes('shipments') ? [{ pkg: shipments.SHIPMENTS_GRPC_PACKAGE, proto: shipments.SHIPMENTS_PROTO_PATH, service: 'ShipmentService' }] : []),
-    ...(config.modules.includes('communications')
-      ? [{ pkg: communications.NOTIFICATIONS_GRPC_PACKAGE, proto: communications.NOTIFICATIONS_PROTO_PATH, service: 'NotificationService' }]
-      : []),
-    ...(config.modules.includes('authorization')
-      ? [{ pkg: authorization.AUTHORIZATION_GRPC_PACKAGE, proto: authorization.AUTHORIZATION_PROTO_PATH, service: 'AuthorizationService' }]
-      : []),
-  ];
+  const protos: Record<GrpcServiceName, Omit<HostedGrpcService, 'service'>> = {
+    ShipmentService: { pkg: shipments.SHIPMENTS_GRPC_PACKAGE, proto: shipments.SHIPMENTS_PROTO_PATH },
+    NotificationService: { pkg: communications.NOTIFICATIONS_GRPC_PACKAGE, proto: communications.NOTIFICATIONS_PROTO_PATH },
+    AuthorizationService: { pkg: authorization.AUTHORIZATION_GRPC_PACKAGE, proto: authorization.AUTHORIZATION_PROTO_PATH },
+  };
+  const services: HostedGrpcService[] = servedServices(config.modules).map((service) => ({ ...protos[service], service }));
   if (services.length > 0) {
     app.connectMicroservice(
       grpcServer.grpcServerOptions(`${config.host}:${config.grpcPort}`, services, (listener) => app.get(Liveness).watch(listener)),

@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { ALL_MODULES, grpcUrlSetting, MODULE_DESCRIPTORS, REMOTE_MODULES, type ModuleName, type RemoteModuleName } from './module-descriptors';
 
 /**
  * Typed configuration, read and validated once at start. A bad value stops the start with a
@@ -206,46 +207,7 @@ function authorization(env: Env): AppConfig['authorization'] {
   return { engine, opaUrl };
 }
 
-export const ALL_MODULES = [
-  'gateway',
-  'auth',
-  'tenancy',
-  'shipments',
-  'workflow-orchestrator',
-  'carriers',
-  'communications',
-  'authorization',
-] as const;
-
-export type ModuleName = (typeof ALL_MODULES)[number];
-
-/**
- * The modules the gateway can reach in another process, over gRPC at `<MODULE>_GRPC_URL`, with
- * the caller's token (ADR 0018): ShipmentService and NotificationService.
- */
-export const REMOTE_MODULES = ['shipments', 'communications'] as const;
-export type RemoteModuleName = (typeof REMOTE_MODULES)[number];
-
-const grpcUrlSetting = (module: RemoteModuleName) => `${module.toUpperCase()}_GRPC_URL`;
-
-/**
- * Which modules a module needs in its own process. The gateway reaches the shipments and
- * communications modules either in-process or over gRPC (`SHIPMENTS_GRPC_URL`,
- * `COMMUNICATIONS_GRPC_URL`); every other dependency between modules is in-process in this
- * build, so a process hosting a module must host these too (they may be hosted by several
- * processes: they share their state through the database).
- */
-export const MODULES_NEEDED_IN_PROCESS: Record<ModuleName, readonly ModuleName[]> = {
-  gateway: ['auth', 'tenancy', 'authorization'],
-  auth: ['tenancy'],
-  tenancy: [],
-  shipments: ['tenancy', 'auth', 'authorization', 'workflow-orchestrator'],
-  'workflow-orchestrator': ['shipments', 'carriers', 'tenancy'],
-  carriers: ['tenancy'],
-  // Its gRPC API checks the caller's token and asks the policy, as the shipments module's does.
-  communications: ['tenancy', 'auth', 'authorization'],
-  authorization: ['auth'],
-};
+export { ALL_MODULES, MODULE_DESCRIPTORS, REMOTE_MODULES, type ModuleName, type RemoteModuleName } from './module-descriptors';
 
 const GRPC_TARGET = /^(dns:(\/\/\/)?)?[\w.-]+:\d{1,5}$/;
 
@@ -259,7 +221,7 @@ function hostedModules(env: Env): { modules: ModuleName[]; grpcClients: AppConfi
   }
   const modules = names as ModuleName[];
   for (const name of modules) {
-    const missing = MODULES_NEEDED_IN_PROCESS[name].filter((needed) => !modules.includes(needed));
+    const missing = MODULE_DESCRIPTORS[name].needsInProcess.filter((needed) => !modules.includes(needed));
     if (missing.length > 0) {
       throw new ConfigError(`LOGISYNAPSE_MODULES: module "${name}" needs ${missing.map((m) => `"${m}"`).join(', ')} in the same process`);
     }
@@ -275,8 +237,9 @@ function hostedModules(env: Env): { modules: ModuleName[]; grpcClients: AppConfi
       // Silently preferring one of the two would hide a deployment mistake.
       throw new ConfigError(`${setting} is set, but this process hosts the ${remote} module itself`);
     }
-    if (modules.includes('gateway') && !modules.includes(remote) && url === null) {
-      throw new ConfigError(`LOGISYNAPSE_MODULES: the gateway without the ${remote} module needs ${setting} (where its gRPC service answers)`);
+    const caller = modules.find((name) => (MODULE_DESCRIPTORS[name].calls as readonly string[]).includes(remote));
+    if (caller !== undefined && !modules.includes(remote) && url === null) {
+      throw new ConfigError(`LOGISYNAPSE_MODULES: the ${caller} without the ${remote} module needs ${setting} (where its gRPC service answers)`);
     }
     grpcClients[remote] = url;
   }
