@@ -162,6 +162,18 @@ wait_for() {
   done
 }
 
+# await_started NAME PID SECONDS "what it must do" CHECK...: polls CHECK every half second until it
+# succeeds; dies when process PID exits first, or after SECONDS. Every server's start ends with it.
+await_started() {
+  local name=$1 pid=$2 secs=$3 what=$4; shift 4
+  local deadline=$(( $(now_us) + secs * 1000000 ))
+  until "$@"; do
+    pid_alive "$pid" || die "$name (pid $pid) exited during start"
+    [ "$(now_us)" -lt "$deadline" ] || die "$name did not $what within ${secs}s"
+    sleep 0.5
+  done
+}
+
 port_open() { timeout 2 bash -c "exec 3<>/dev/tcp/$1/$2" 2>/dev/null; }
 port_closed() { ! port_open "$1" "$2"; }
 
@@ -621,12 +633,7 @@ kafka_start() {
     >"$INFRA_DIR/kafka.out" 2>&1 </dev/null &
   local pid=$!
   echo "$pid" >"$KAFKA_PID_FILE"
-  local deadline=$(( $(now_us) + 120 * 1000000 ))
-  until kafka_answers; do
-    pid_alive "$pid" || die "the Kafka broker (pid $pid) exited during start"
-    [ "$(now_us)" -lt "$deadline" ] || die "Kafka did not answer on $BIND_IP:$KAFKA_PORT within 120s"
-    sleep 0.5
-  done
+  await_started "the Kafka broker" "$pid" 120 "answer on $BIND_IP:$KAFKA_PORT" kafka_answers
   # the broker answers metadata requests end to end
   kafka_java_tool org.apache.kafka.tools.TopicCommand --bootstrap-server "$BIND_IP:$KAFKA_PORT" --list
   note "started kafka $KAFKA_VERSION on $BIND_IP:$KAFKA_PORT (pid $pid)"
@@ -704,12 +711,7 @@ temporal_start() {
     >>"$INFRA_DIR/temporal.log" 2>&1 </dev/null &
   local pid=$!
   echo "$pid" >"$TEMPORAL_PID_FILE"
-  local deadline=$(( $(now_us) + 90 * 1000000 ))
-  until temporal_answers; do
-    pid_alive "$pid" || die "the Temporal dev server (pid $pid) exited during start"
-    [ "$(now_us)" -lt "$deadline" ] || die "Temporal did not report SERVING on $BIND_IP:$TEMPORAL_PORT within 90s"
-    sleep 0.5
-  done
+  await_started "the Temporal dev server" "$pid" 90 "report SERVING on $BIND_IP:$TEMPORAL_PORT" temporal_answers
   note "started on $BIND_IP:$TEMPORAL_PORT (pid $pid)"
 }
 
@@ -774,12 +776,7 @@ opa_start() {
     >>"$INFRA_DIR/opa.log" 2>&1 </dev/null &
   local pid=$!
   echo "$pid" >"$OPA_PID_FILE"
-  local deadline=$(( $(now_us) + 30 * 1000000 ))
-  until opa_answers; do
-    pid_alive "$pid" || die "OPA (pid $pid) exited during start"
-    [ "$(now_us)" -lt "$deadline" ] || die "OPA did not answer a decision on $BIND_IP:$OPA_PORT within 30s"
-    sleep 0.5
-  done
+  await_started "OPA" "$pid" 30 "answer a decision on $BIND_IP:$OPA_PORT" opa_answers
   note "started opa $OPA_VERSION on $BIND_IP:$OPA_PORT (pid $pid)"
 }
 

@@ -58,12 +58,7 @@ prometheus_start() {
     >>"$CACHE_DIR/prometheus.log" 2>&1 </dev/null &
   local pid=$!
   echo "$pid" >"$PROMETHEUS_PID_FILE"
-  local deadline=$(( $(now_us) + 30 * 1000000 ))
-  until prometheus_answers; do
-    pid_alive "$pid" || die "Prometheus (pid $pid) exited during start"
-    [ "$(now_us)" -lt "$deadline" ] || die "Prometheus was not ready on $BIND_IP:$PROMETHEUS_PORT within 30s"
-    sleep 0.5
-  done
+  await_started "Prometheus" "$pid" 30 "become ready on $BIND_IP:$PROMETHEUS_PORT" prometheus_answers
   note "started on $BIND_IP:$PROMETHEUS_PORT (pid $pid)"
 }
 
@@ -105,12 +100,7 @@ victoria_logs_start() {
     >>"$CACHE_DIR/victoria-logs.log" 2>&1 </dev/null &
   local pid=$!
   echo "$pid" >"$VICTORIA_LOGS_PID_FILE"
-  local deadline=$(( $(now_us) + 30 * 1000000 ))
-  until victoria_logs_answers; do
-    pid_alive "$pid" || die "VictoriaLogs (pid $pid) exited during start"
-    [ "$(now_us)" -lt "$deadline" ] || die "VictoriaLogs did not answer on $BIND_IP:$VICTORIA_LOGS_PORT within 30s"
-    sleep 0.5
-  done
+  await_started "VictoriaLogs" "$pid" 30 "answer on $BIND_IP:$VICTORIA_LOGS_PORT" victoria_logs_answers
   note "started victoria-logs $VICTORIA_LOGS_VERSION on $BIND_IP:$VICTORIA_LOGS_PORT (pid $pid)"
 }
 
@@ -159,12 +149,7 @@ jaeger_start() {
     nohup "$JAEGER_BIN" --config="file:$JAEGER_CONFIG" >>"$CACHE_DIR/jaeger.log" 2>&1 </dev/null &
   local pid=$!
   echo "$pid" >"$JAEGER_PID_FILE"
-  local deadline=$(( $(now_us) + 30 * 1000000 ))
-  until jaeger_answers; do
-    pid_alive "$pid" || die "Jaeger (pid $pid) exited during start"
-    [ "$(now_us)" -lt "$deadline" ] || die "Jaeger was not healthy on $BIND_IP:$JAEGER_HEALTH_PORT within 30s"
-    sleep 0.5
-  done
+  await_started "Jaeger" "$pid" 30 "become healthy on $BIND_IP:$JAEGER_HEALTH_PORT" jaeger_answers
   note "started jaeger $JAEGER_VERSION: OTLP on $BIND_IP:$JAEGER_OTLP_GRPC_PORT (gRPC) and :$JAEGER_OTLP_HTTP_PORT (HTTP), query API on :$JAEGER_QUERY_PORT (pid $pid)"
 }
 

@@ -7,23 +7,10 @@ import { dashboardExpressions } from '../support/dashboards';
 import { e2eTargets } from '../support/e2e-targets';
 import { realServerOrSkip } from '../support/embedded-postgres';
 import { eventually } from '../support/poll';
+import { parentOf, spanNamed, tagOf, tracedEnv, tracesOfShipment as tracesOf, type JaegerSpan } from '../support/jaeger';
 import { freePort } from '../support/ports';
 import { CREATE_SHIPMENT, GET_SHIPMENT, shipmentInput, trackUpdated } from '../support/shipment-fixtures';
 import { SplitDeployment } from '../support/split-deployment';
-
-/** A span as Jaeger's query API (`/api/traces/<id>`) answers it. */
-interface JaegerSpan {
-  spanID: string;
-  operationName: string;
-  references: { refType: 'CHILD_OF' | 'FOLLOWS_FROM'; traceID: string; spanID: string }[];
-  tags: { key: string; value: unknown }[];
-  processID: string;
-}
-interface JaegerTrace {
-  traceID: string;
-  spans: JaegerSpan[];
-  processes: Record<string, { serviceName: string }>;
-}
 
 const real = e2eTargets().find((t) => t.name === 'real servers')!;
 /** The servers of the real-server runs, and the trace store. */
@@ -53,10 +40,7 @@ realServerOrSkip([...REAL_SERVERS, 'PROMETHEUS_URL', 'PROMETHEUS_TARGETS_DIR'], 
         ...real.env,
         SHIPPO_API_KEY: shippo.apiKey,
         SHIPPO_BASE_URL: shippo.baseUrl,
-        OTEL_SERVICE_NAME: service,
-        OTEL_EXPORTER_OTLP_ENDPOINT: otlp,
-        OTEL_METRICS_EXPORTER: 'prometheus',
-        OTEL_BSP_SCHEDULE_DELAY: '200',
+        ...tracedEnv(service, otlp),
       });
       writeFileSync(
         targetFile,
@@ -71,23 +55,8 @@ realServerOrSkip([...REAL_SERVERS, 'PROMETHEUS_URL', 'PROMETHEUS_TARGETS_DIR'], 
       await shippo.stop();
     });
 
-    /** The traces that have a span of this shipment (the attribute an operator searches by). */
-    const tracesOfShipment = async (shipmentId: string): Promise<JaegerTrace[]> => {
-      const tags = encodeURIComponent(JSON.stringify({ 'logisynapse.shipment_id': shipmentId }));
-      const res = await fetch(`${jaeger}/api/traces?service=${service}&tags=${tags}&lookback=1h&limit=20`);
-      return ((await res.json()) as { data: JaegerTrace[] | null }).data ?? [];
-    };
-
-    const spanNamed = (t: JaegerTrace, pattern: RegExp | string): JaegerSpan => {
-      const matches = t.spans.filter((s) => (typeof pattern === 'string' ? s.operationName === pattern : pattern.test(s.operationName)));
-      if (matches.length !== 1) throw new Error(`${matches.length} spans named ${String(pattern)} in trace ${t.traceID}: ${t.spans.map((s) => s.operationName).join(', ')}`);
-      return matches[0]!;
-    };
-    const parentOf = (t: JaegerTrace, span: JaegerSpan): JaegerSpan | undefined => {
-      const ref = span.references.find((r) => r.refType === 'CHILD_OF');
-      return ref && t.spans.find((s) => s.spanID === ref.spanID);
-    };
-    const tag = (span: JaegerSpan, key: string) => span.tags.find((t) => t.key === key)?.value;
+    const tracesOfShipment = (shipmentId: string) => tracesOf(jaeger, service, shipmentId);
+    const tag = tagOf;
 
     let shipment: { id: string; trackingNumber: string };
     let creds: Awaited<ReturnType<AppProcess['newTenant']>>;
@@ -252,7 +221,7 @@ realServerOrSkip(['JAEGER_URL', 'OTEL_EXPORTER_OTLP_ENDPOINT'], 'Jaeger (`npm ru
     let app: AppProcess;
 
     beforeAll(async () => {
-      app = await AppProcess.start({ OTEL_SERVICE_NAME: service, OTEL_EXPORTER_OTLP_ENDPOINT: otlp, OTEL_METRICS_EXPORTER: 'prometheus', OTEL_BSP_SCHEDULE_DELAY: '200' });
+      app = await AppProcess.start(tracedEnv(service, otlp));
     }, 90_000);
 
     afterAll(async () => {
@@ -265,25 +234,23 @@ realServerOrSkip(['JAEGER_URL', 'OTEL_EXPORTER_OTLP_ENDPOINT'], 'Jaeger (`npm ru
       const token = await app.token(creds.clientId, creds.clientSecret);
       const created = await app.graphql<{ createShipment: { id: string } }>(token, CREATE_SHIPMENT, { input: shipmentInput(`traced-${randomUUID()}`) });
       const shipmentId = created.data!.createShipment.id;
-      const tags = encodeURIComponent(JSON.stringify({ 'logisynapse.shipment_id': shipmentId }));
       const t = await eventually(
         'the shipment trace, up to the email step',
         async () => {
-          const res = await fetch(`${jaeger}/api/traces?service=${service}&tags=${tags}&lookback=1h&limit=20`);
-          const found = ((await res.json()) as { data: JaegerTrace[] | null }).data?.[0];
+          const [found] = await tracesOf(jaeger, service, shipmentId);
           return found?.spans.some((s) => s.operationName === 'process tasks.email.send') ? found : undefined;
         },
         { timeoutMs: 30_000, intervalMs: 500 },
       );
       const byName = (name: string) => t.spans.find((s) => s.operationName === name);
       const parentName = (name: string) => {
-        const ref = byName(name)?.references.find((r) => r.refType === 'CHILD_OF');
-        return t.spans.find((s) => s.spanID === ref?.spanID)?.operationName;
+        const span = byName(name);
+        return span && parentOf(t, span)?.operationName;
       };
       expect(parentName('CreateShipmentWorkflow')).toBe('graphql.resolve createShipment');
       for (const step of ['callShippoApi', 'saveShipmentToDb', 'publishShipmentCreated', 'queueWelcomeEmail']) {
         expect(parentName(step)).toBe('CreateShipmentWorkflow');
-        expect(byName(step)!.tags.find((x) => x.key === 'logisynapse.shipment_id')?.value).toBe(shipmentId);
+        expect(tagOf(byName(step)!, 'logisynapse.shipment_id')).toBe(shipmentId);
       }
       // pg-boss keeps each job's trace context: the email consumer is in the shipment's trace.
       expect(parentName('send tasks.email.send')).toBe('queueWelcomeEmail');
@@ -303,7 +270,7 @@ realServerOrSkip(REAL_SERVERS, 'the real servers and Jaeger (`npm run infra:up`)
     let platform: SplitDeployment;
 
     beforeAll(async () => {
-      platform = await SplitDeployment.start({ ...real.env, OTEL_SERVICE_NAME: service, OTEL_EXPORTER_OTLP_ENDPOINT: otlp, OTEL_METRICS_EXPORTER: 'prometheus', OTEL_BSP_SCHEDULE_DELAY: '200' });
+      platform = await SplitDeployment.start({ ...real.env, ...tracedEnv(service, otlp) });
     }, 120_000);
 
     afterAll(async () => {
@@ -316,18 +283,16 @@ realServerOrSkip(REAL_SERVERS, 'the real servers and Jaeger (`npm run infra:up`)
       const token = await platform.token(creds.clientId, creds.clientSecret);
       const created = await platform.graphql<{ createShipment: { id: string } }>(token, CREATE_SHIPMENT, { input: shipmentInput(`traced-${randomUUID()}`) });
       const shipmentId = created.data!.createShipment.id;
-      const tags = encodeURIComponent(JSON.stringify({ 'logisynapse.shipment_id': shipmentId }));
       const t = await eventually(
         'the shipment trace, up to the email consumer',
         async () => {
-          const res = await fetch(`${jaeger}/api/traces?service=${service}&tags=${tags}&lookback=1h&limit=20`);
-          const found = ((await res.json()) as { data: JaegerTrace[] | null }).data?.[0];
+          const [found] = await tracesOf(jaeger, service, shipmentId);
           return found?.spans.some((s) => / process$/.test(s.operationName) && s.operationName.includes('email')) ? found : undefined;
         },
         { timeoutMs: 30_000, intervalMs: 500 },
       );
-      const parent = (span: JaegerSpan) => t.spans.find((s) => s.spanID === span.references.find((r) => r.refType === 'CHILD_OF')?.spanID);
-      const kind = (span: JaegerSpan) => span.tags.find((x) => x.key === 'span.kind')?.value;
+      const parent = (span: JaegerSpan) => parentOf(t, span);
+      const kind = (span: JaegerSpan) => tagOf(span, 'span.kind');
       const rpc = t.spans.filter((s) => s.operationName.endsWith('ShipmentService/CreateShipment'));
       const client = rpc.find((s) => kind(s) === 'client')!;
       const server = rpc.find((s) => kind(s) === 'server')!;
