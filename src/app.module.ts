@@ -15,7 +15,7 @@ import { CommunicationsModule } from './modules/communications';
 import { GatewayModule } from './modules/gateway';
 import { ShipmentsApiModule, ShipmentsModule } from './modules/shipments';
 import { TenancyModule } from './modules/tenancy';
-import { WorkflowOrchestratorModule } from './modules/workflow-orchestrator';
+import { WorkflowClientModule, WorkflowOrchestratorModule } from './modules/workflow-orchestrator';
 
 type NestImports = NonNullable<ModuleMetadata['imports']>;
 
@@ -28,8 +28,12 @@ const NEST_MODULES: Record<ModuleName, (config: AppConfig) => NestImports> = {
   auth: () => [AuthModule],
   authorization: () => [AuthorizationModule],
   carriers: () => [CarriersModule],
-  shipments: () => [ShipmentsModule],
-  'workflow-orchestrator': () => [WorkflowOrchestratorModule, ShipmentsApiModule.register(WorkflowOrchestratorModule)],
+  // Its workflows start in-process when the worker is beside it, else through a client (ADR 0042).
+  shipments: (config) => [
+    ShipmentsModule,
+    ShipmentsApiModule.register(config.modules.includes('workflow-orchestrator') ? WorkflowOrchestratorModule : WorkflowClientModule),
+  ],
+  'workflow-orchestrator': () => [WorkflowOrchestratorModule],
   communications: () => [CommunicationsModule],
   gateway: (config) => [GatewayModule.forRoot(config)],
 };

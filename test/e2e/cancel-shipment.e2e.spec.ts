@@ -71,7 +71,7 @@ for (const target of deploymentTargets()) {
       return inStatus(created.data!.createShipment.id, 'LABEL_CREATED');
     };
     const carrierReports = async (trackingNumber: string, carrierStatus: string, at: string, substatus?: string) => {
-      const res = await fetch(`${app.baseUrl}/webhooks/carrier-tracking`, {
+      const res = await fetch(`${app.webhookBaseUrl}/webhooks/carrier-tracking`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', 'x-webhook-token': creds.webhookToken },
         body: JSON.stringify(trackUpdated(trackingNumber, carrierStatus, at, substatus)),

@@ -2,6 +2,7 @@ import { status, type ServiceError } from '@grpc/grpc-js';
 import type { DemoCredentials } from '../support/app-process';
 import { notificationServiceClient, shipmentServiceClient } from '../support/grpc-client';
 import { ownLoopbackAddress, postFrom } from '../support/loopback-source';
+import type { ModulePerProcessDeployment } from '../support/module-deployment';
 import { deploymentTargets, type PlatformUnderTest, type SplitDeployment } from '../support/split-deployment';
 import { eventually } from '../support/poll';
 import { CREATE_SHIPMENT, GET_SHIPMENT, shipmentInput, trackUpdated } from '../support/shipment-fixtures';
@@ -45,7 +46,7 @@ for (const target of deploymentTargets()) {
       });
 
     const postWebhook = (body: unknown, webhookToken = creds.webhookToken) =>
-      fetch(`${app.baseUrl}/webhooks/carrier-tracking`, {
+      fetch(`${app.webhookBaseUrl}/webhooks/carrier-tracking`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', 'x-webhook-token': webhookToken },
         body: JSON.stringify(body),
@@ -453,6 +454,27 @@ for (const target of deploymentTargets()) {
         } finally {
           core.close();
         }
+      });
+    }
+
+    if (target.name === 'real servers, one process per module') {
+      it('runs the workflows in the worker process only: the shipments process starts them, a shipment waits for the worker', async () => {
+        const { shipments, 'workflow-orchestrator': worker } = (app as ModulePerProcessDeployment).processes;
+        const polls = (logs: string[]) => logs.some((l) => l.includes('Temporal worker polling task queue'));
+        expect(shipments.logs.some((l) => l.includes('client only (the worker runs in the workflow-orchestrator process)'))).toBe(true);
+        expect(polls(shipments.logs)).toBe(false);
+        expect(polls(worker.logs)).toBe(true);
+
+        // Without the worker a request is still accepted (the API does not run workflows) and
+        // waits; the worker, back, buys its label.
+        await worker.stop();
+        const created = await app.graphql<{ createShipment: ShipmentData }>(token, CREATE_SHIPMENT, { input: shipmentInput('worker-apart') });
+        expect(created.errors).toBeUndefined();
+        const id = created.data!.createShipment.id;
+        expect((await getShipment(id))?.status).toBe('PENDING');
+        await worker.launch();
+        const labelled = await waitForStatus(id, 'LABEL_CREATED');
+        expect(labelled.trackingNumber).toMatch(/^SBX\d{20}$/);
       });
     }
 

@@ -7,6 +7,7 @@ import type { CarrierTrackingStatus } from '../../src/modules/carriers';
 import { NotificationsService } from '../../src/modules/communications/application/notifications.service';
 import type { EmailSenderPort } from '../../src/modules/communications/ports/email-sender.port';
 import { ShipmentsRepository } from '../../src/modules/shipments/adapters/typeorm/shipments.repository';
+import { ShipmentRecordsService } from '../../src/modules/shipments/application/shipment-records.service';
 import { ShipmentsService } from '../../src/modules/shipments/application/shipments.service';
 import { TenantTransactions } from '../../src/modules/tenancy/application/tenant-transactions';
 import { TenantsService } from '../../src/modules/tenancy/application/tenants.service';
@@ -99,6 +100,7 @@ function batchedLookupsOn(name: string, describeOn: (name: string, body: () => v
       b = (await tenants.create('Batched B')).tenantId;
 
       const writer = new ShipmentsService(tx, new ShipmentsRepository());
+      const records = new ShipmentRecordsService(tx, new ShipmentsRepository());
       const record = (tenantId: string, shipmentId: string) => ({
         shipmentId,
         tenantId,
@@ -112,7 +114,7 @@ function batchedLookupsOn(name: string, describeOn: (name: string, body: () => v
         requestedAt: new Date().toISOString(),
       });
       const label = (shipmentId: string) => ({ carrier: 'USPS', trackingNumber: `TN-${shipmentId}`, labelUrl: `https://labels.example.com/${shipmentId}.pdf`, carrierTransactionId: `tx-${shipmentId}` });
-      for (const [tenantId, id] of [[a, ids.a1], [a, ids.a2], [a, ids.a3], [b, ids.b1]] as const) await writer.recordLabel(record(tenantId, id), label(id));
+      for (const [tenantId, id] of [[a, ids.a1], [a, ids.a2], [a, ids.a3], [b, ids.b1]] as const) await records.recordLabel(record(tenantId, id), label(id));
 
       const update = (tenantId: string, id: string, status: CarrierTrackingStatus, occurredAt: string, location?: string) =>
         writer.applyCarrierUpdate({ tenantId, carrier: 'usps', trackingNumber: `TN-${id}`, status, occurredAt, location, statusDetails: `${status} at ${occurredAt}`, eventId: `${id}-${occurredAt}` });

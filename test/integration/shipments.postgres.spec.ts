@@ -4,6 +4,7 @@ import { SandboxCarrierAdapter, sandboxTransactionId } from '../../src/modules/c
 import type { CarrierPort } from '../../src/modules/carriers';
 import { ShipmentsRepository } from '../../src/modules/shipments/adapters/typeorm/shipments.repository';
 import { ShipmentRequestsService } from '../../src/modules/shipments/application/shipment-requests.service';
+import { ShipmentRecordsService } from '../../src/modules/shipments/application/shipment-records.service';
 import { ShipmentsService } from '../../src/modules/shipments/application/shipments.service';
 import type { CreateShipmentRun, ShipmentWorkflows } from '../../src/modules/shipments';
 import { TenantTransactions } from '../../src/modules/tenancy/application/tenant-transactions';
@@ -47,7 +48,7 @@ describeWithPostgres('shipments on PostgreSQL', () => {
     const published: unknown[] = [];
     const activities = createShipmentActivities({
       carrier,
-      shipments,
+      shipments: new ShipmentRecordsService(tx, new ShipmentsRepository()),
       eventLog: { adapterName: 'memory', publish: async (_t, m) => void published.push(m), subscribe: async () => undefined },
       taskQueue: { adapterName: 'memory', enqueue: async () => undefined, consume: async () => undefined },
     });

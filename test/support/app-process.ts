@@ -50,6 +50,11 @@ export class AppProcess {
     return `http://127.0.0.1:${this.httpPort}`;
   }
 
+  /** Where the carriers' webhooks answer: this process hosts every module it was given. */
+  get webhookBaseUrl(): string {
+    return this.baseUrl;
+  }
+
   async launch(): Promise<void> {
     this.httpPort = await freePort();
     this.grpcPort = await freePort();

@@ -1,10 +1,13 @@
 import { AppProcess, type DemoCredentials, type GraphqlResult } from './app-process';
 import { e2eTargets } from './e2e-targets';
+import { ModulePerProcessDeployment } from './module-deployment';
 
 /** What the end-to-end scenarios need of a deployment, whether one process or several. */
 export interface PlatformUnderTest {
-  /** Where the public HTTP API answers (GraphQL, /oauth/token, webhooks). */
+  /** Where the public HTTP API answers (GraphQL, /oauth/token). */
   readonly baseUrl: string;
+  /** Where the carriers' webhooks answer (the same process, unless carriers run apart). */
+  readonly webhookBaseUrl: string;
   /** Where ShipmentService answers over gRPC. */
   readonly grpcPort: number;
   newTenant(name?: string): Promise<DemoCredentials>;
@@ -51,6 +54,10 @@ export class SplitDeployment implements PlatformUnderTest {
     return this.edge.baseUrl;
   }
 
+  get webhookBaseUrl(): string {
+    return this.edge.baseUrl;
+  }
+
   get grpcPort(): number {
     return this.core.grpcPort;
   }
@@ -93,7 +100,8 @@ export interface DeploymentTarget {
 
 /**
  * The e2e targets (embedded defaults, real servers) as one process each, plus the real servers
- * split into two processes: the same scenario runs on one process and on several.
+ * split into two processes and into one process per module: the same scenario runs on one
+ * process and on several.
  */
 export function deploymentTargets(): DeploymentTarget[] {
   const targets = e2eTargets();
@@ -101,5 +109,6 @@ export function deploymentTargets(): DeploymentTarget[] {
   return [
     ...targets.map((t) => ({ name: t.name, describe: t.describe, start: () => AppProcess.start(t.env) })),
     { name: 'real servers, split into two processes', describe: real.describe, start: () => SplitDeployment.start(real.env) },
+    { name: 'real servers, one process per module', describe: real.describe, start: () => ModulePerProcessDeployment.start(real.env) },
   ];
 }

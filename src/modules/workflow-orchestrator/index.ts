@@ -1,3 +1,3 @@
-export { WorkflowOrchestratorModule } from './workflow-orchestrator.module';
+export { WorkflowClientModule, WorkflowOrchestratorModule } from './workflow-orchestrator.module';
 export { WORKFLOW_ENGINE, type WorkflowEnginePort } from './ports/workflow-engine.port';
 export * from './contracts/create-shipment.contracts';

@@ -3,7 +3,7 @@ import { APP_CONFIG, type AppConfig } from '../../platform/config/app-config';
 import { DATABASE_ENDPOINTS, type DatabaseEndpoints } from '../../platform/database';
 import { EVENT_LOG, TASK_QUEUE, type EventLogPort, type TaskQueuePort } from '../../platform/messaging';
 import { CARRIER, CarriersModule, measuredCarrier, type CarrierPort } from '../carriers';
-import { SHIPMENT_WORKFLOWS, ShipmentsModule, ShipmentsService } from '../shipments';
+import { SHIPMENT_RECORDS, SHIPMENT_WORKFLOWS, ShipmentRecordsModule, type ShipmentRecordsPort } from '../shipments';
 import { createShipmentActivities } from './activities/create-shipment.activities';
 import { activityFailureMessage } from './activities/activity-failures';
 import { measuredActivities } from './activities/measured-activities';
@@ -20,7 +20,7 @@ export async function createWorkflowEngine(
   config: AppConfig,
   endpoints: DatabaseEndpoints,
   carrier: CarrierPort,
-  shipments: ShipmentsService,
+  shipments: ShipmentRecordsPort,
   eventLog: EventLogPort,
   taskQueue: TaskQueuePort,
 ): Promise<WorkflowEnginePort> {
@@ -54,19 +54,31 @@ export async function createWorkflowEngine(
   return engine;
 }
 
-@Module({
-  imports: [CarriersModule, ShipmentsModule],
-  providers: [
+/**
+ * A client of the workflow engine whose worker runs in another process (the
+ * `workflow-orchestrator` one): it starts and describes runs and runs none, so the API that
+ * starts workflows scales apart from the worker (ADR 0042). Temporal only: DBOS runs a workflow in
+ * the process that starts it, and config refuses that split without TEMPORAL_ADDRESS.
+ */
+export async function createWorkflowClient(config: AppConfig): Promise<WorkflowEnginePort> {
+  const temporal = config.temporal;
+  if (!temporal) throw new Error('a workflow client without the worker in its process needs Temporal (TEMPORAL_ADDRESS)');
+  const { TemporalWorkflowEngine } = await import('./adapters/temporal/temporal-workflow-engine.js');
+  const engine = new TemporalWorkflowEngine(
     {
-      provide: WORKFLOW_ENGINE,
-      inject: [APP_CONFIG, DATABASE_ENDPOINTS, CARRIER, ShipmentsService, EVENT_LOG, TASK_QUEUE],
-      useFactory: createWorkflowEngine,
+      ...temporal,
+      runWorker: false,
+      metricsBindAddress: temporal.metricsPort === null ? undefined : `${config.host}:${temporal.metricsPort}`,
+      logger: new Logger('Temporal'),
     },
-    { provide: SHIPMENT_WORKFLOWS, useExisting: WORKFLOW_ENGINE },
-  ],
-  exports: [WORKFLOW_ENGINE, SHIPMENT_WORKFLOWS],
-})
-export class WorkflowOrchestratorModule implements OnApplicationBootstrap, OnModuleDestroy {
+    null,
+  );
+  logger.log(`workflow engine: ${engine.adapterName}, client only (the worker runs in the workflow-orchestrator process)`);
+  return engine;
+}
+
+/** Launches the engine once every module is ready, and stops it with the module. */
+abstract class EngineLifecycle implements OnApplicationBootstrap, OnModuleDestroy {
   constructor(@Inject(WORKFLOW_ENGINE) private readonly engine: WorkflowEnginePort) {}
 
   // Launched after every module is ready, so recovered workflows find their dependencies.
@@ -84,3 +96,33 @@ export class WorkflowOrchestratorModule implements OnApplicationBootstrap, OnMod
     await this.engine.shutdown();
   }
 }
+
+/**
+ * The workflow engine with its worker: runs CreateShipmentWorkflow and its activities, which buy
+ * the label (carriers, in-process) and record it through the shipments module's
+ * `SHIPMENT_RECORDS` port (ShipmentRecordsModule). It also starts and describes runs
+ * (`SHIPMENT_WORKFLOWS`) for a shipments module in the same process.
+ */
+@Module({
+  imports: [CarriersModule, ShipmentRecordsModule],
+  providers: [
+    {
+      provide: WORKFLOW_ENGINE,
+      inject: [APP_CONFIG, DATABASE_ENDPOINTS, CARRIER, SHIPMENT_RECORDS, EVENT_LOG, TASK_QUEUE],
+      useFactory: createWorkflowEngine,
+    },
+    { provide: SHIPMENT_WORKFLOWS, useExisting: WORKFLOW_ENGINE },
+  ],
+  exports: [WORKFLOW_ENGINE, SHIPMENT_WORKFLOWS],
+})
+export class WorkflowOrchestratorModule extends EngineLifecycle {}
+
+/** `SHIPMENT_WORKFLOWS` for a shipments module whose workflows run in another process (createWorkflowClient). */
+@Module({
+  providers: [
+    { provide: WORKFLOW_ENGINE, inject: [APP_CONFIG], useFactory: createWorkflowClient },
+    { provide: SHIPMENT_WORKFLOWS, useExisting: WORKFLOW_ENGINE },
+  ],
+  exports: [SHIPMENT_WORKFLOWS],
+})
+export class WorkflowClientModule extends EngineLifecycle {}

@@ -243,6 +243,13 @@ function hostedModules(env: Env): { modules: ModuleName[]; grpcClients: AppConfi
     }
     grpcClients[remote] = url;
   }
+  const apart = modules.includes('shipments') !== modules.includes('workflow-orchestrator');
+  if (apart && optional(env, 'TEMPORAL_ADDRESS') === null) {
+    // DBOS runs a workflow in the process that starts it: the API and the worker cannot be apart.
+    throw new ConfigError(
+      'LOGISYNAPSE_MODULES: the shipments and workflow-orchestrator modules in different processes need Temporal (TEMPORAL_ADDRESS); the embedded engine runs a workflow where it starts',
+    );
+  }
   if (modules.length !== ALL_MODULES.length && optional(env, 'DATABASE_URL') === null) {
     // The embedded database, event log and workflow engine live inside one process.
     throw new ConfigError('LOGISYNAPSE_MODULES: hosting a subset of the modules needs the shared real servers (DATABASE_URL at least); the embedded defaults serve one process');

@@ -4,7 +4,7 @@ import { loadConfig } from './app-config';
 import { ALL_MODULES, grpcUrlSetting, MODULE_DESCRIPTORS, REMOTE_MODULES, servedServices, type ModuleName } from './module-descriptors';
 
 const MODULES_DIR = join(__dirname, '..', '..', 'modules');
-const REAL_SERVERS = { DATABASE_URL: 'postgres://app@db/x', LOGISYNAPSE_KEY_ENCRYPTION_KEY: 'ab'.repeat(32) };
+const REAL_SERVERS = { DATABASE_URL: 'postgres://app@db/x', LOGISYNAPSE_KEY_ENCRYPTION_KEY: 'ab'.repeat(32), TEMPORAL_ADDRESS: '127.0.0.1:7233' };
 
 /** The `service X` names of the .proto files under a module's folder. */
 function protoServices(module: string): string[] {
@@ -62,5 +62,7 @@ describe('module descriptors', () => {
     // what that smallest process is today, per module (issue 15 shrinks these)
     expect(closure('gateway').sort()).toEqual(['auth', 'authorization', 'gateway', 'tenancy']);
     expect(closure('communications').sort()).toEqual(['auth', 'authorization', 'communications', 'tenancy']);
+    expect(closure('shipments').sort()).toEqual(['auth', 'authorization', 'carriers', 'shipments', 'tenancy']);
+    expect(closure('workflow-orchestrator').sort()).toEqual(['carriers', 'tenancy', 'workflow-orchestrator']);
   });
 });

@@ -22,9 +22,12 @@ export const MODULE_DESCRIPTORS = {
   gateway: { needsInProcess: ['auth', 'tenancy', 'authorization'], serves: [], calls: ['shipments', 'communications'] },
   auth: { needsInProcess: ['tenancy'], serves: [], calls: [] },
   tenancy: { needsInProcess: [], serves: [], calls: [] },
-  // The API needs the workflows, the workflows the records: the three stay together for now.
-  shipments: { needsInProcess: ['tenancy', 'auth', 'authorization', 'workflow-orchestrator'], serves: ['ShipmentService'], calls: [] },
-  'workflow-orchestrator': { needsInProcess: ['shipments', 'carriers', 'tenancy'], serves: [], calls: [] },
+  // Cancelling voids the label through the carrier (a library: no state of its own but its config).
+  // Its workflows start through a client of the worker's engine when the worker runs elsewhere.
+  shipments: { needsInProcess: ['tenancy', 'auth', 'authorization', 'carriers'], serves: ['ShipmentService'], calls: [] },
+  // The workflow worker: its activities buy labels (carriers) and write the shipment records
+  // through the shipments module's SHIPMENT_RECORDS port, in that module's tables (ADR 0042).
+  'workflow-orchestrator': { needsInProcess: ['carriers', 'tenancy'], serves: [], calls: [] },
   carriers: { needsInProcess: ['tenancy'], serves: [], calls: [] },
   // Its gRPC API checks the caller's token and asks the policy, as the shipments module's does.
   communications: { needsInProcess: ['tenancy', 'auth', 'authorization'], serves: ['NotificationService'], calls: [] },

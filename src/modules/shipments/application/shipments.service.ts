@@ -1,10 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import type { CarrierStatusUpdate, LabelRefund, PurchasedLabel } from '../../carriers';
+import type { CarrierStatusUpdate, LabelRefund } from '../../carriers';
 import { TenantTransactions } from '../../tenancy';
 import { ShipmentsRepository } from '../adapters/typeorm/shipments.repository';
 import type {
   ListShipmentsQuery,
-  NewShipmentRecord,
   ShipmentPage,
   ShipmentView,
   StatusUpdateOutcome,
@@ -22,21 +21,6 @@ export class ShipmentsService {
     private readonly repository: ShipmentsRepository,
   ) {}
 
-  recordLabel(record: NewShipmentRecord, label: PurchasedLabel): Promise<void> {
-    return this.tx.runFor(record.tenantId, (tx) => this.repository.insertWithLabel(tx, record, label));
-  }
-
-  /**
-   * Records the shipment as FAILED. Without `compensation` (the carrier refused the request) a
-   * shipment already recorded stays as it is; with it (a later step failed for good, the label
-   * `labelId` voided or not) the shipment becomes FAILED even if it was recorded meanwhile.
-   */
-  recordFailure(record: NewShipmentRecord, reason: string, compensation?: { labelId: string; refund: LabelRefund | null }): Promise<void> {
-    return this.tx.runFor(record.tenantId, (tx) =>
-      compensation ? this.repository.upsertCompensatedFailure(tx, record, reason, compensation) : this.repository.insertFailed(tx, record, reason),
-    );
-  }
-
   /** The status and label id of a shipment (in the caller's tenant), or null. */
   labelOf(id: string): Promise<{ status: ShipmentStatus; labelId: string | null } | null> {
     return this.tx.run((tx) => this.repository.labelOf(tx, id));
@@ -49,10 +33,6 @@ export class ShipmentsService {
 
   get(id: string): Promise<ShipmentView | null> {
     return this.tx.run((tx) => this.repository.findById(tx, id));
-  }
-
-  requestHashOf(id: string): Promise<string | null> {
-    return this.tx.run((tx) => this.repository.requestHashOf(tx, id));
   }
 
   list(query: ListShipmentsQuery): Promise<ShipmentPage> {

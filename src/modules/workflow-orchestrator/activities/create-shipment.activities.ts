@@ -1,5 +1,5 @@
 import { CarrierValidationError, type CarrierPort, type PurchasedLabel } from '../../carriers';
-import { workflowIdFor, type ShipmentsService } from '../../shipments';
+import { workflowIdFor, type ShipmentRecordsPort } from '../../shipments';
 import { QUEUES, TOPICS, type EventLogPort, type TaskQueuePort } from '../../../platform/messaging';
 import { permanentSqlState } from '../../../platform/database';
 import {
@@ -12,7 +12,8 @@ import {
 
 export interface ActivityDependencies {
   carrier: CarrierPort;
-  shipments: Pick<ShipmentsService, 'recordLabel' | 'recordFailure'>;
+  /** The shipments module's records (SHIPMENT_RECORDS), in its tables. */
+  shipments: ShipmentRecordsPort;
   eventLog: EventLogPort;
   taskQueue: TaskQueuePort;
 }

@@ -177,11 +177,6 @@ export class ShipmentsRepository {
     return rows[0] ? toView(rows[0]) : null;
   }
 
-  async requestHashOf(tx: EntityManager, id: string): Promise<string | null> {
-    const rows: { request_hash: string }[] = await tx.query(`SELECT request_hash FROM shipments WHERE id = $1`, [id]);
-    return rows[0]?.request_hash ?? null;
-  }
-
   async list(tx: EntityManager, query: ListShipmentsQuery): Promise<ShipmentPage> {
     const params: unknown[] = [];
     const where: string[] = [];

@@ -51,7 +51,10 @@ jest.mock('@temporalio/worker', () => ({
       return { close: jest.fn(async () => void events.push('native.close')) };
     }),
   },
-  Worker: { create: jest.fn(async () => worker) },
+  // A class, as the engine creates its worker from a subclass of it (sandbox-worker.ts).
+  Worker: class {
+    static create: jest.Mock<Promise<typeof worker>, []> = jest.fn(async () => worker);
+  },
 }));
 jest.mock('@temporalio/client', () => ({
   ...jest.requireActual<object>('@temporalio/client'),
@@ -127,5 +130,13 @@ describe('TemporalWorkflowEngine worker lifecycle', () => {
     expect(worker.run).not.toHaveBeenCalled();
     await engine.shutdown();
     expect(events).toEqual(['native.connect', 'native.close']);
+  });
+
+  it('makes a client without activities, and refuses a worker without them', async () => {
+    const client = new TemporalWorkflowEngine({ address: 'a:7233', namespace: 'n', runWorker: false }, null);
+    await client.launch();
+    expect(worker.run).not.toHaveBeenCalled();
+    await client.shutdown();
+    expect(() => new TemporalWorkflowEngine({ address: 'a:7233', namespace: 'n' }, null)).toThrow(/a Temporal worker needs its activities/);
   });
 });

@@ -90,8 +90,10 @@ export class TemporalWorkflowEngine implements WorkflowEnginePort {
 
   constructor(
     private readonly options: TemporalEngineOptions,
-    private readonly activities: CreateShipmentActivities,
+    /** The activities a worker runs; null for a client only (`runWorker: false`). */
+    private readonly activities: CreateShipmentActivities | null,
   ) {
+    if (activities === null && options.runWorker !== false) throw new Error('a Temporal worker needs its activities; pass runWorker: false for a client only');
     this.taskQueue = options.taskQueue ?? DEFAULT_TEMPORAL_TASK_QUEUE;
     this.logger = options.logger;
     this.adapterName = `Temporal (${options.address}, namespace ${options.namespace}, task queue ${this.taskQueue})`;
@@ -228,7 +230,7 @@ export class TemporalWorkflowEngine implements WorkflowEnginePort {
    * workflow can tell it from the rest.
    */
   private activityFunctions(): CreateShipmentActivities {
-    const a = this.activities;
+    const a = this.activities!;
     const logged =
       <A extends unknown[], R>(activity: string, fn: (...args: A) => Promise<R>) =>
       async (...args: A): Promise<R> => {
