@@ -1,7 +1,7 @@
 # One image per module from the same stages (ADR 0040): only the last stage reads the build
 # argument LOGISYNAPSE_MODULES (default `all`: the one-process deployment), so every module's
 # build shares the dependency and compile layers. CI builds one per entry of its image matrix:
-#   docker build --build-arg LOGISYNAPSE_MODULES=gateway,auth,tenancy,authorization .
+#   docker build --build-arg LOGISYNAPSE_MODULES=gateway,auth,tenancy .
 
 # The production dependencies, from the lock (`npm ci` fails when package.json and the lock disagree).
 FROM node:24-bookworm-slim AS prod-deps

@@ -476,6 +476,25 @@ for (const target of deploymentTargets()) {
         const labelled = await waitForStatus(id, 'LABEL_CREATED');
         expect(labelled.trackingNumber).toMatch(/^SBX\d{20}$/);
       });
+
+      it("asks the authorization process for every GraphQL decision, with the caller's token: allowed and denied alike", async () => {
+        const { gateway, authorization } = (app as ModulePerProcessDeployment).processes;
+        expect(gateway.logs.some((l) => l.includes(`authorization api: grpc (127.0.0.1:${authorization.grpcPort}`))).toBe(true);
+        // a tenant's token may not create tenants: the remote decision comes back as FORBIDDEN with its reason
+        const denied = await app.graphql(token, `mutation { createTenant(name: "not mine") { tenantId } }`);
+        expect(denied.errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN', reason: 'missing-scope' });
+        expect((await app.graphql<{ shipments: unknown }>(token, `{ shipments(first: 1) { edges { cursor } } }`)).errors).toBeUndefined();
+        // without the authorization process the gateway is not ready, and decides nothing: UNAVAILABLE, never a 500
+        await authorization.stop();
+        await eventually('the gateway to report the authorization module down', async () =>
+          (await fetch(`${gateway.baseUrl}/health/ready`)).status === 503 ? true : undefined,
+        );
+        const unavailable = await app.graphql(token, `{ shipments(first: 1) { edges { cursor } } }`);
+        expect(unavailable.errors?.[0]?.extensions?.code).toBe('UNAVAILABLE');
+        await authorization.launch({ samePorts: true });
+        await eventually('the gateway to be ready again', async () => ((await fetch(`${gateway.baseUrl}/health/ready`)).status === 200 ? true : undefined));
+        expect((await app.graphql(token, `{ shipments(first: 1) { edges { cursor } } }`)).errors).toBeUndefined();
+      });
     }
 
     it('serves a GraphiQL playground that needs no CDN, and the JWKS', async () => {

@@ -55,10 +55,16 @@ export class AppProcess {
     return this.baseUrl;
   }
 
-  async launch(): Promise<void> {
-    this.httpPort = await freePort();
-    this.grpcPort = await freePort();
-    this.metricsPort = await freePort();
+  /**
+   * Starts the process (again, after `stop`). `samePorts` keeps the ports of the last start, so
+   * the processes that call this one find it where they were told it is.
+   */
+  async launch({ samePorts = false }: { samePorts?: boolean } = {}): Promise<void> {
+    if (!samePorts || this.httpPort === 0) {
+      this.httpPort = await freePort();
+      this.grpcPort = await freePort();
+      this.metricsPort = await freePort();
+    }
     const child = spawn(process.execPath, ['dist/src/main.js'], {
       cwd: ROOT,
       env: {

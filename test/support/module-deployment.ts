@@ -5,14 +5,16 @@ import type { PlatformUnderTest } from './split-deployment';
  * The processes of the one-process-per-module deployment, each with the modules it needs in its
  * own process (src/platform/config/module-descriptors.ts): the gateway (GraphQL, tokens), the
  * shipments API (ShipmentService, the carrier status consumer), the workflow worker, the
- * communications module (NotificationService, the emails) and the carriers' webhooks.
+ * communications module (NotificationService, the emails), the carriers' webhooks and the
+ * authorization module (AuthorizationService, which the gateway asks over gRPC).
  */
 export const MODULE_PROCESSES = {
   shipments: 'shipments,tenancy,auth,authorization,carriers',
   'workflow-orchestrator': 'workflow-orchestrator,carriers,tenancy',
   communications: 'communications,tenancy,auth,authorization',
   carriers: 'carriers,tenancy',
-  gateway: 'gateway,auth,tenancy,authorization',
+  authorization: 'authorization,auth,tenancy',
+  gateway: 'gateway,auth,tenancy',
 } as const;
 
 export type ModuleProcessName = keyof typeof MODULE_PROCESSES;
@@ -20,7 +22,7 @@ export type ModuleProcessName = keyof typeof MODULE_PROCESSES;
 /**
  * The platform as one process per module on the shared real servers. The shipments process
  * starts first (its migrations run once, the others find none pending), then the others
- * together; the gateway reaches shipments and notifications over gRPC with the caller's token,
+ * together; the gateway reaches the policy, shipments and notifications over gRPC with the caller's token,
  * and the shipments process starts workflows that the worker process runs (Temporal).
  */
 export class ModulePerProcessDeployment implements PlatformUnderTest {
@@ -35,12 +37,18 @@ export class ModulePerProcessDeployment implements PlatformUnderTest {
     };
     try {
       const shipments = await launch('shipments');
-      const [worker, communications, carriers] = await Promise.all([launch('workflow-orchestrator'), launch('communications'), launch('carriers')]);
+      const [worker, communications, carriers, authorization] = await Promise.all([
+        launch('workflow-orchestrator'),
+        launch('communications'),
+        launch('carriers'),
+        launch('authorization'),
+      ]);
       const gateway = await launch('gateway', {
+        AUTHORIZATION_GRPC_URL: `127.0.0.1:${authorization.grpcPort}`,
         SHIPMENTS_GRPC_URL: `127.0.0.1:${shipments.grpcPort}`,
         COMMUNICATIONS_GRPC_URL: `127.0.0.1:${communications.grpcPort}`,
       });
-      return new ModulePerProcessDeployment({ shipments, 'workflow-orchestrator': worker, communications, carriers, gateway });
+      return new ModulePerProcessDeployment({ shipments, 'workflow-orchestrator': worker, communications, carriers, authorization, gateway });
     } catch (error) {
       await Promise.all(started.map((app) => app.stop()));
       started.forEach((app) => app.dispose());

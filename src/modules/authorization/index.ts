@@ -1,5 +1,7 @@
 // Public surface of the authorization module.
 export { AuthorizationModule } from './authorization.module';
+export { AuthorizationClientModule } from './authorization-client.module';
+export { AUTHORIZATION_API, type AuthorizationApi } from './ports/authorization-api.port';
 export { AuthorizationService, callerObject } from './application/authorization.service';
 export * from './contracts/authorization.contracts';
 export { POLICY_ENGINE, type PolicyEngine, type PolicyEngineName } from './ports/policy-engine.port';

@@ -2,7 +2,7 @@ import type { ApolloDriverConfig } from '@nestjs/apollo';
 import { Inject, Module, RequestMethod, type DynamicModule, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
 import { GraphQLModule } from '@nestjs/graphql';
 import { AuthModule } from '../auth';
-import { AuthorizationModule } from '../authorization';
+import { AuthorizationClientModule } from '../authorization';
 import { CommunicationsClientModule } from '../communications';
 import { ShipmentsClientModule } from '../shipments';
 import { TenancyModule } from '../tenancy';
@@ -23,7 +23,7 @@ export { GRAPHQL_PATH };
  * (ShipmentsClientModule and CommunicationsClientModule decide from the config).
  */
 @Module({
-  imports: [AuthModule, AuthorizationModule, TenancyModule],
+  imports: [AuthModule, TenancyModule],
   providers: [ShipmentsResolver, TenantsResolver, SigningKeysResolver],
 })
 export class GatewayModule implements NestModule {
@@ -34,6 +34,7 @@ export class GatewayModule implements NestModule {
       module: GatewayModule,
       imports: [
         GraphQLModule.forRoot<ApolloDriverConfig>(graphqlOptions(config)),
+        AuthorizationClientModule.forRoot(config),
         ShipmentsClientModule.forRoot(config),
         CommunicationsClientModule.forRoot(config),
       ],

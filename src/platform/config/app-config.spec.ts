@@ -63,10 +63,10 @@ describe('loadConfig: split deployment', () => {
       DATABASE_URL: 'postgres://app@db/x', LOGISYNAPSE_KEY_ENCRYPTION_KEY: KEK,
     });
     expect(edge.modules).toEqual(['gateway', 'auth', 'tenancy', 'authorization', 'communications', 'carriers']);
-    expect(edge.grpcClients).toEqual({ shipments: 'shipments-core:50051', communications: null });
+    expect(edge.grpcClients).toEqual({ authorization: null, shipments: 'shipments-core:50051', communications: null });
     const core = loadConfig({ LOGISYNAPSE_MODULES: 'shipments,workflow-orchestrator,carriers,auth,tenancy,authorization', DATABASE_URL: 'postgres://app@db/x', LOGISYNAPSE_KEY_ENCRYPTION_KEY: KEK });
     expect(core.modules).not.toContain('gateway');
-    expect(core.grpcClients).toEqual({ shipments: null, communications: null });
+    expect(core.grpcClients).toEqual({ authorization: null, shipments: null, communications: null });
   });
 
   it('reaches communications over gRPC too: the gateway alone, one module per process', () => {
@@ -76,13 +76,26 @@ describe('loadConfig: split deployment', () => {
       COMMUNICATIONS_GRPC_URL: 'dns:///communications:50051',
       DATABASE_URL: 'postgres://app@db/x', LOGISYNAPSE_KEY_ENCRYPTION_KEY: KEK,
     });
-    expect(gateway.grpcClients).toEqual({ shipments: 'core:50051', communications: 'dns:///communications:50051' });
+    expect(gateway.grpcClients).toEqual({ authorization: null, shipments: 'core:50051', communications: 'dns:///communications:50051' });
+    // and the policy: the gateway without the authorization module asks it over gRPC
+    const alone = loadConfig({
+      LOGISYNAPSE_MODULES: 'gateway,auth,tenancy',
+      AUTHORIZATION_GRPC_URL: 'authorization:50051',
+      SHIPMENTS_GRPC_URL: 'core:50051',
+      COMMUNICATIONS_GRPC_URL: 'communications:50051',
+      DATABASE_URL: 'postgres://app@db/x', LOGISYNAPSE_KEY_ENCRYPTION_KEY: KEK,
+    });
+    expect(alone.grpcClients.authorization).toBe('authorization:50051');
+    expect(() => loadConfig({ ...{ LOGISYNAPSE_MODULES: 'gateway,auth,tenancy', SHIPMENTS_GRPC_URL: 'core:50051', COMMUNICATIONS_GRPC_URL: 'c:50051' }, DATABASE_URL: 'postgres://app@db/x', LOGISYNAPSE_KEY_ENCRYPTION_KEY: KEK })).toThrow(
+      /the gateway without the authorization module needs AUTHORIZATION_GRPC_URL/,
+    );
+    expect(() => loadConfig({ AUTHORIZATION_GRPC_URL: 'authorization:50051' })).toThrow(/AUTHORIZATION_GRPC_URL is set, but this process hosts the authorization module itself/);
     const communications = loadConfig({ LOGISYNAPSE_MODULES: 'communications,tenancy,auth,authorization', DATABASE_URL: 'postgres://app@db/x', LOGISYNAPSE_KEY_ENCRYPTION_KEY: KEK });
     expect(communications.modules).toEqual(['communications', 'tenancy', 'auth', 'authorization']);
   });
 
   it('hosts everything in-process by default', () => {
-    expect(loadConfig({}).grpcClients).toEqual({ shipments: null, communications: null });
+    expect(loadConfig({}).grpcClients).toEqual({ authorization: null, shipments: null, communications: null });
   });
 });
 

@@ -19,7 +19,8 @@ export interface ModuleDescriptor {
 }
 
 export const MODULE_DESCRIPTORS = {
-  gateway: { needsInProcess: ['auth', 'tenancy', 'authorization'], serves: [], calls: ['shipments', 'communications'] },
+  // Tokens are verified in-process (auth); the policy, shipments and notifications may be remote.
+  gateway: { needsInProcess: ['auth', 'tenancy'], serves: [], calls: ['authorization', 'shipments', 'communications'] },
   auth: { needsInProcess: ['tenancy'], serves: [], calls: [] },
   tenancy: { needsInProcess: [], serves: [], calls: [] },
   // Cancelling voids the label through the carrier (a library: no state of its own but its config).

@@ -2,9 +2,11 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DomainError } from '../../../platform/errors/domain-error';
 import type { Action, AuthorizationDecision, AuthorizationObject, AuthorizationSubject, DecisionReason } from '../contracts/authorization.contracts';
 import { objectTypeOf, ruleFor } from '../domain/policy';
+import type { AuthorizationApi } from '../ports/authorization-api.port';
 import { POLICY_ENGINE, type PolicyEngine, type PolicyEngineName } from '../ports/policy-engine.port';
 
-function denialMessage(action: string, reason: DecisionReason): string {
+/** What a denial says, the same in-process and over gRPC. */
+export function denialMessage(action: string, reason: DecisionReason): string {
   switch (reason) {
     case 'missing-scope':
       return `Missing scope for ${action}: needs one of ${ruleFor(action)?.scopes.join(', ') ?? '(none)'}`;
@@ -37,7 +39,7 @@ export function callerObject(subject: AuthorizationSubject, action: Action): Aut
  * which denies.
  */
 @Injectable()
-export class AuthorizationService {
+export class AuthorizationService implements AuthorizationApi {
   private readonly logger = new Logger('Authorization');
 
   constructor(@Inject(POLICY_ENGINE) private readonly engine: PolicyEngine) {}

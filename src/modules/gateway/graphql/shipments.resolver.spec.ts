@@ -3,7 +3,7 @@ import { Module, type INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { GraphQLModule } from '@nestjs/graphql';
 import { MAX_SHIPMENTS_PER_NOTIFICATIONS_LOOKUP, NOTIFICATIONS_API, type NotificationsApi, type NotificationView } from '../../communications';
-import { AuthorizationService, createPolicyEngine } from '../../authorization';
+import { AUTHORIZATION_API, AuthorizationService, createPolicyEngine } from '../../authorization';
 import { MAX_SHIPMENTS_PAGE_SIZE, SHIPMENTS_API, type ShipmentsApi, type ShipmentView, type TrackingEventView } from '../../shipments';
 import { DomainError } from '../../../platform/errors/domain-error';
 import { formatGraphqlError } from '../../../platform/errors/graphql-errors';
@@ -150,7 +150,7 @@ describe('ShipmentsResolver executed by GraphQL', () => {
         ShipmentsResolver,
         { provide: SHIPMENTS_API, useValue: deps.api },
         { provide: NOTIFICATIONS_API, useValue: deps.notifications },
-        { provide: AuthorizationService, useValue: new AuthorizationService(createPolicyEngine({ engine: 'casl', opaUrl: null })) },
+        { provide: AUTHORIZATION_API, useValue: new AuthorizationService(createPolicyEngine({ engine: 'casl', opaUrl: null })) },
         AuthorizationGuard,
       ],
     })
