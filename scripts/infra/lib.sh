@@ -848,6 +848,7 @@ write_env_file() {
     echo "GRPCURL_BIN=$GRPCURL_BIN"
     echo "CHROMIUM_BIN=$(command -v chromium || true)"
     observability_env
+    chart_tools_env
     ci_tools_env
   } >"$tmp"
   mv "$tmp" "$ENV_FILE"
@@ -856,5 +857,7 @@ write_env_file() {
 
 # shellcheck source=scripts/infra/observability.sh
 source "$INFRA_SCRIPTS_DIR/observability.sh"
+# shellcheck source=scripts/infra/chart-tools.sh
+source "$INFRA_SCRIPTS_DIR/chart-tools.sh"
 # shellcheck source=scripts/infra/ci-tools.sh
 source "$INFRA_SCRIPTS_DIR/ci-tools.sh"

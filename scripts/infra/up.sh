@@ -39,6 +39,7 @@ step "jaeger: start"                                    jaeger_start
 
 step "tools: headless Chromium (Debian)"                chromium_ensure_installed
 step "tools: grpcurl $GRPCURL_VERSION (go install)"      grpcurl_ensure_installed
+step "tools: Helm chart checks"                         chart_tools_ensure_installed
 step "tools: Dockerfile and workflow checks"            ci_tools_ensure_installed
 
 step "write .env.infra"                                  write_env_file
