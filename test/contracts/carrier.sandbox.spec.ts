@@ -44,6 +44,6 @@ describeCarrierContract('sandbox', () => {
       }
       if (!scanned.has(reference)) throw new Error(`the journey of ${reference} did not reach TRANSIT`);
     },
-    dispose: () => Promise.resolve(carrier.stop()),
+    dispose: () => carrier.stop(),
   });
 });

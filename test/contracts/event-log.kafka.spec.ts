@@ -57,6 +57,7 @@ function kafkaHarness(brokersSetting: string, log: TestLog): KafkaHarness {
 
   const scoped = (port: KafkaEventLog): EventLogPort => ({
     adapterName: port.adapterName,
+    stop: () => port.stop(),
     publish<T>(topic: string, message: EventMessage<T>) {
       topics.add(topic);
       return port.publish(topic, message);

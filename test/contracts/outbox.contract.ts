@@ -25,6 +25,8 @@ class SwitchableBroker implements EventLogPort {
 
   constructor(private readonly topic: string) {}
 
+  async stop(): Promise<void> {}
+
   async publish<T>(topic: string, message: EventMessage<T>): Promise<void> {
     if (topic !== this.topic) throw new Error('not a message of this test');
     this.attempts += 1;

@@ -55,6 +55,7 @@ function rabbitMqHarness(url: string, defaults: ClientOptions = {}): RabbitMqHar
     await adapter.start();
     const port: TaskQueuePort = {
       adapterName: adapter.adapterName,
+      stop: () => adapter.stop(),
       enqueue: (queue, task, enqueueOptions) => {
         queues.add(queue);
         return adapter.enqueue(queue, task, enqueueOptions);

@@ -49,8 +49,8 @@ describeWithPostgres('shipments on PostgreSQL', () => {
     const activities = createShipmentActivities({
       carrier,
       shipments: new ShipmentRecordsService(tx, new ShipmentsRepository()),
-      eventLog: { adapterName: 'memory', publish: async (_t, m) => void published.push(m), subscribe: async () => undefined },
-      taskQueue: { adapterName: 'memory', enqueue: async () => undefined, consume: async () => undefined },
+      eventLog: { adapterName: 'memory', stop: async () => undefined, publish: async (_t, m) => void published.push(m), subscribe: async () => undefined },
+      taskQueue: { adapterName: 'memory', stop: async () => undefined, enqueue: async () => undefined, consume: async () => undefined },
     });
     const runs = new Map<string, CreateShipmentRun>();
     const workflows: ShipmentWorkflows = {
@@ -99,7 +99,7 @@ describeWithPostgres('shipments on PostgreSQL', () => {
     }
     expect(published).toHaveLength(1);
     await expect(TenantContext.run(b.tenantId, () => requests.get(created.id))).resolves.toBeNull();
-    carrier.stop();
+    await carrier.stop();
   });
 
   it('voids the label when the save breaks the tracking-number index for good, and records FAILED with the refund', async () => {
@@ -109,6 +109,7 @@ describeWithPostgres('shipments on PostgreSQL', () => {
     let firstTrackingNumber: string | undefined;
     const carrier: CarrierPort = {
       adapterName: 'sandbox reusing a tracking number',
+      stop: async () => undefined,
       purchaseLabel: async (request) => {
         const label = await sandbox.purchaseLabel(request);
         firstTrackingNumber ??= label.trackingNumber;
@@ -134,6 +135,6 @@ describeWithPostgres('shipments on PostgreSQL', () => {
       labelRefund: refund,
     });
     expect(sandbox.refundOf(sandboxTransactionId(first.id))).toBeUndefined();
-    sandbox.stop();
+    await sandbox.stop();
   });
 });

@@ -59,7 +59,7 @@ export class CarriersModule implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   async onModuleDestroy(): Promise<void> {
-    if (this.carrier instanceof SandboxCarrierAdapter) this.carrier.stop();
+    await this.carrier.stop();
     await this.relay.stop();
   }
 }

@@ -9,6 +9,7 @@ describe('measured messaging', () => {
     let failPublish = false;
     const inner: EventLogPort = {
       adapterName: 'test',
+      stop: async () => undefined,
       publish: async () => {
         if (failPublish) throw new Error('broker down');
       },
@@ -46,6 +47,7 @@ describe('measured messaging', () => {
     let consumer: ((task: Task<unknown>) => Promise<void>) | undefined;
     const inner: TaskQueuePort = {
       adapterName: 'test',
+      stop: async () => undefined,
       enqueue: async () => undefined,
       consume: async (_queue, handler) => {
         consumer = handler as (task: Task<unknown>) => Promise<void>;

@@ -19,7 +19,7 @@ export class MeasuredEventLog implements EventLogPort {
   }
 
   stop(): Promise<void> {
-    return this.inner.stop?.() ?? Promise.resolve();
+    return this.inner.stop();
   }
 
   publish<T>(topic: string, message: EventMessage<T>): Promise<void> {
@@ -55,7 +55,7 @@ export class MeasuredTaskQueue implements TaskQueuePort {
   }
 
   stop(): Promise<void> {
-    return this.inner.stop?.() ?? Promise.resolve();
+    return this.inner.stop();
   }
 
   enqueue<T>(queue: string, task: Task<T>, options?: { dedupeKey?: string }): Promise<void> {

@@ -116,11 +116,9 @@ export class MessagingModule implements OnModuleDestroy {
   async onModuleDestroy(): Promise<void> {
     // A scrape after this point must not ask a broker whose client is closing.
     this.backlog.stopAll();
-    // Measured, maybe prefixed: the adapter itself is what stops.
-    let eventLog = this.eventLog instanceof MeasuredEventLog ? this.eventLog.inner : this.eventLog;
-    if (eventLog instanceof PrefixedEventLog) eventLog = eventLog.inner;
-    await eventLog.stop?.();
-    await this.taskQueue.stop?.();
+    // Measured, maybe prefixed: each wrapper stops what it wraps.
+    await this.eventLog.stop();
+    await this.taskQueue.stop();
     await this.boss.stop({ graceful: true, timeout: 5000 });
   }
 }

@@ -23,8 +23,11 @@ export interface SubscribeOptions {
 
 export interface EventLogPort {
   readonly adapterName: string;
-  /** Stops consuming and closes the adapter's own connections (the real brokers' adapters). */
-  stop?(): Promise<void>;
+  /**
+   * Stops consuming and closes the adapter's own connections; every adapter has it (nothing to
+   * close is a no-op), so the module that owns it stops it without knowing which one it is.
+   */
+  stop(): Promise<void>;
   publish<T>(topic: string, message: EventMessage<T>): Promise<void>;
   /**
    * Delivers every message of `topic` to one member of `group`, at least once. A batch counts as
@@ -44,8 +47,11 @@ export interface Task<T> {
 
 export interface TaskQueuePort {
   readonly adapterName: string;
-  /** Stops consuming and closes the adapter's own connections (the real brokers' adapters). */
-  stop?(): Promise<void>;
+  /**
+   * Stops consuming and closes the adapter's own connections; every adapter has it (nothing to
+   * close is a no-op), so the module that owns it stops it without knowing which one it is.
+   */
+  stop(): Promise<void>;
   /**
    * Resolves once the task is durably queued. `dedupeKey` is a best-effort optimisation, never a
    * guarantee: an adapter may drop a task whose key belongs to a task still queued (pg-boss

@@ -14,6 +14,10 @@ export class PrefixedEventLog implements EventLogPort {
     this.adapterName = `${inner.adapterName}, topics prefixed "${prefix}"`;
   }
 
+  stop(): Promise<void> {
+    return this.inner.stop();
+  }
+
   publish<T>(topic: string, message: EventMessage<T>): Promise<void> {
     return this.inner.publish(this.prefix + topic, message);
   }

@@ -16,7 +16,7 @@ export class PrefixedTaskQueue implements TaskQueuePort {
   }
 
   stop(): Promise<void> {
-    return this.inner.stop?.() ?? Promise.resolve();
+    return this.inner.stop();
   }
 
   enqueue<T>(queue: string, task: Task<T>, options?: { dedupeKey?: string }): Promise<void> {

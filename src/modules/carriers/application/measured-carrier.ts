@@ -21,6 +21,7 @@ export function measuredCarrier(carrier: CarrierPort, m: Instruments = platformM
     );
   return {
     adapterName: carrier.adapterName,
+    stop: () => carrier.stop(),
     purchaseLabel: (request) => measure('purchase_label', () => carrier.purchaseLabel(request)),
     voidLabel: (request) => measure('void_label', () => carrier.voidLabel(request)),
   };

@@ -5,6 +5,8 @@ export const CARRIER = Symbol('CARRIER');
 export interface CarrierPort {
   /** Adapter name for the start-up log: `sandbox` or `shippo`. */
   readonly adapterName: string;
+  /** Ends what the adapter has in flight (the sandbox's pending purchases and journeys); the same for every adapter. */
+  stop(): Promise<void>;
   /**
    * Buys one label for `request.reference`. Idempotent per reference: calling again for the same
    * reference returns the label already bought. Throws `CarrierValidationError` for input the

@@ -20,7 +20,7 @@ function cancellations(status: ShipmentStatus | null, voidLabel: CarrierPort['vo
     labelOf: jest.fn(async () => (status ? { status, labelId: 'label-1' } : null)),
     recordCancellation: jest.fn(async (_id: string, r: LabelRefund) => viewIn('CANCELLED', r)),
   };
-  const carrier = { adapterName: 'fake', purchaseLabel: jest.fn(), voidLabel: jest.fn(voidLabel) };
+  const carrier = { adapterName: 'fake', stop: jest.fn(async () => undefined), purchaseLabel: jest.fn(), voidLabel: jest.fn(voidLabel) };
   const service = new ShipmentCancellationsService(requests as unknown as ShipmentRequestsService, shipments as unknown as ShipmentsService, carrier);
   return { service, shipments, carrier };
 }

@@ -98,6 +98,7 @@ describe('measured carrier', () => {
     const outcomes: unknown[] = [label, new CarrierValidationError('bad zip'), new CarrierUnavailableError('503')];
     const carrier: CarrierPort = {
       adapterName: 'sandbox',
+      stop: async () => undefined,
       purchaseLabel: async () => {
         const next = outcomes.shift();
         if (next instanceof Error) throw next;

@@ -349,7 +349,7 @@ describe('SandboxCarrierAdapter', () => {
       await adapter.purchaseLabel({ ...request, reference: 'shp_second' });
       await clock.advance(100);
       expect(deliveries).toHaveLength(2);
-      adapter.stop();
+      await adapter.stop();
       expect(clock.pending).toBe(0);
       await clock.advance(10_000);
       expect(deliveries).toHaveLength(2);
@@ -362,7 +362,7 @@ describe('SandboxCarrierAdapter', () => {
       const { adapter, clock } = sandbox({ journeyStepMs: 100, sink });
       await adapter.purchaseLabel(request);
       await clock.advance(100);
-      adapter.stop();
+      await adapter.stop();
       release();
       await clock.advance(1000);
       expect(sink.deliverTrackUpdated).toHaveBeenCalledTimes(1);
@@ -373,7 +373,7 @@ describe('SandboxCarrierAdapter', () => {
       const { adapter, clock } = sandbox({ latencyMs: 500 });
       const inFlight = adapter.purchaseLabel(request);
       await clock.advance(100);
-      adapter.stop();
+      await adapter.stop();
       await expect(inFlight).rejects.toBeInstanceOf(CarrierUnavailableError);
       expect(clock.pending).toBe(0);
       await expect(adapter.purchaseLabel(request)).rejects.toBeInstanceOf(CarrierUnavailableError);
@@ -397,7 +397,7 @@ describe('SandboxCarrierAdapter', () => {
       await jest.advanceTimersByTimeAsync(1000);
       expect(deliveries).toHaveLength(1);
       expect(deliveries[0]!.body.data.tracking_status.status_date).toBe('2024-05-14T16:00:01.050Z');
-      adapter.stop();
+      await adapter.stop();
       expect(jest.getTimerCount()).toBe(0);
       setTimeoutSpy.mockRestore();
     });

@@ -203,7 +203,7 @@ export class SandboxCarrierAdapter implements CarrierPort {
   }
 
   /** Cancels pending journeys and purchases (the app calls it on shutdown). */
-  stop(): void {
+  async stop(): Promise<void> {
     this.stopped = true;
     for (const cancel of this.journeys.values()) cancel();
     this.journeys.clear();

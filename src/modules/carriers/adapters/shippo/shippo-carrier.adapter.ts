@@ -83,6 +83,11 @@ interface ShippoPage<T> {
  */
 export class ShippoCarrierAdapter implements CarrierPort {
   readonly adapterName = 'shippo';
+
+  /** Nothing of its own to end: each call has its own timeout, and fetch keeps no pool to close. */
+  stop(): Promise<void> {
+    return Promise.resolve();
+  }
   private readonly client: ShippoClient;
   private readonly lookupPages: number;
 

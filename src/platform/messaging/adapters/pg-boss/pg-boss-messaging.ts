@@ -29,6 +29,11 @@ export async function startPgBoss(connectionString: string, onError: (error: Err
 /** Event log over pg-boss publish/subscribe: one queue per consumer group. */
 export class PgBossEventLog implements EventLogPort {
   readonly adapterName = 'pg-boss publish/subscribe (on the platform database)';
+
+  /** Nothing of its own to close: pg-boss is shared and stopped by the messaging module, after every consumer. */
+  stop(): Promise<void> {
+    return Promise.resolve();
+  }
   constructor(private readonly boss: PgBoss) {}
 
   async publish<T>(topic: string, message: EventMessage<T>): Promise<void> {
@@ -55,6 +60,11 @@ export class PgBossEventLog implements EventLogPort {
 /** Task queue over pg-boss queues, with a dead-letter queue per task queue. */
 export class PgBossTaskQueue implements TaskQueuePort {
   readonly adapterName = 'pg-boss queues (on the platform database)';
+
+  /** Nothing of its own to close: pg-boss is shared and stopped by the messaging module, after every consumer. */
+  stop(): Promise<void> {
+    return Promise.resolve();
+  }
   private readonly ready = new Map<string, Promise<void>>();
   constructor(private readonly boss: PgBoss) {}
 
