@@ -5,6 +5,7 @@ import { detectResources, envDetector, hostDetector, osDetector, processDetector
 import { NodeSDK } from '@opentelemetry/sdk-node';
 import { BatchSpanProcessor, NoopSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace';
 import { metricReaders, type MetricReaders } from './metrics';
+import { QuietDatabaseSampler } from './sampler';
 
 export interface Telemetry {
   sdk: NodeSDK;
@@ -88,7 +89,7 @@ export function startTelemetry(env: NodeJS.ProcessEnv = process.env): Telemetry 
   const sdk = new NodeSDK({
     resource,
     autoDetectResources: false,
-    ...(recordSpans ? { spanProcessors: [spans] } : {}),
+    ...(recordSpans ? { spanProcessors: [spans], sampler: new QuietDatabaseSampler() } : {}),
     metricReaders: metrics.all,
     instrumentations: instrumentations(env),
   });
