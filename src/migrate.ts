@@ -6,7 +6,7 @@ import { createDatabaseEndpoints, runMigrations } from './platform/database/data
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  if (!config.database.url) throw new ConfigError('migrate needs DATABASE_URL (and DATABASE_OWNER_URL for the owner role): the embedded database migrates itself at start');
+  if (config.adapters.database.kind !== 'postgres') throw new ConfigError('migrate needs DATABASE_URL (and DATABASE_OWNER_URL for the owner role): the embedded database migrates itself at start');
   const endpoints = await createDatabaseEndpoints(config);
   try {
     const applied = await runMigrations(endpoints);

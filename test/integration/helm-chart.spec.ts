@@ -276,8 +276,8 @@ realServerOrSkip(
     for (const { owner, spec } of podSpecs(objects('opa-sidecar')).filter((p) => p.owner.startsWith('Deployment'))) {
       expect({ owner, containers: spec.containers.map((c) => c.name) }).toEqual({ owner, containers: ['logisynapse', 'opa'] });
     }
-    expect(configs(objects('opa-sidecar')).filter((c) => c.entry !== 'migrate').map((c) => c.config.authorization)).toEqual(
-      ofKind(objects('opa-sidecar'), 'Deployment').map(() => ({ engine: 'opa', opaUrl: 'http://127.0.0.1:8181' })),
+    expect(configs(objects('opa-sidecar')).filter((c) => c.entry !== 'migrate').map((c) => c.config.adapters.policyEngine)).toEqual(
+      ofKind(objects('opa-sidecar'), 'Deployment').map(() => ({ kind: 'opa', url: 'http://127.0.0.1:8181' })),
     );
     expect(ofKind(objects('default'), 'Deployment').flatMap((d) => podSpecs([d])[0]!.spec.containers.map((c) => c.name))).not.toContain('opa');
   });

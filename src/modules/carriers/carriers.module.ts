@@ -1,4 +1,5 @@
 import { Inject, Logger, Module, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { unknownAdapter } from '../../platform/config/adapter-config';
 import { APP_CONFIG, type AppConfig } from '../../platform/config/app-config';
 import { OutboxRelay } from '../../platform/messaging';
 import { TenancyModule } from '../tenancy';
@@ -22,18 +23,27 @@ export function seededRandom(seed: number): () => number {
   };
 }
 
-/** The carrier adapter: Shippo when SHIPPO_API_KEY is set, the sandbox carrier otherwise. */
+/** The carrier adapter the configuration chose: Shippo when SHIPPO_API_KEY is set, the sandbox carrier otherwise. */
 export function createCarrier(config: AppConfig, sink: TrackingIngestService): CarrierPort {
-  const carrier: CarrierPort = config.carrier.shippoApiKey
-    ? new ShippoCarrierAdapter({ apiKey: config.carrier.shippoApiKey, baseUrl: config.carrier.shippoBaseUrl })
-    : new SandboxCarrierAdapter({
-        latencyMs: config.carrier.sandboxLatencyMs,
-        failureRate: config.carrier.sandboxFailureRate,
-        journeyStepMs: config.carrier.sandboxJourneyStepMs,
+  const choice = config.adapters.carrier;
+  let carrier: CarrierPort;
+  switch (choice.kind) {
+    case 'shippo':
+      carrier = new ShippoCarrierAdapter({ apiKey: choice.apiKey, baseUrl: choice.baseUrl });
+      break;
+    case 'sandbox':
+      carrier = new SandboxCarrierAdapter({
+        latencyMs: choice.latencyMs,
+        failureRate: choice.failureRate,
+        journeyStepMs: choice.journeyStepMs,
         sink,
-        ...(config.carrier.sandboxSeed !== null ? { random: seededRandom(config.carrier.sandboxSeed) } : {}),
+        ...(choice.seed !== null ? { random: seededRandom(choice.seed) } : {}),
         onError: (error: unknown) => logger.warn(`sandbox journey update failed: ${String(error)}`),
       });
+      break;
+    default:
+      return unknownAdapter(choice);
+  }
   logger.log(`carrier: ${carrier.adapterName}`);
   return carrier;
 }

@@ -1,4 +1,5 @@
 import { Inject, Logger, Module, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { unknownAdapter } from '../../platform/config/adapter-config';
 import { APP_CONFIG, type AppConfig } from '../../platform/config/app-config';
 import { DATABASE_ENDPOINTS, type DatabaseEndpoints } from '../../platform/database';
 import { EVENT_LOG, TASK_QUEUE, type EventLogPort, type TaskQueuePort } from '../../platform/messaging';
@@ -16,6 +17,20 @@ const logger = new Logger('Ports');
  * Temporal when TEMPORAL_ADDRESS is set; otherwise DBOS Transact on the platform database. Only
  * the chosen adapter's SDK is loaded (Temporal's client and worker alone take about 50 MB).
  */
+type TemporalChoice = Extract<AppConfig['adapters']['workflowEngine'], { kind: 'temporal' }>;
+
+/** The Temporal engine's options from its configuration (both the worker's and the client's). */
+function temporalOptions(config: AppConfig, choice: TemporalChoice) {
+  return {
+    address: choice.address,
+    namespace: choice.namespace,
+    taskQueue: choice.taskQueue,
+    isolateTimeoutMs: choice.isolateTimeoutMs,
+    metricsBindAddress: choice.metricsPort === null ? undefined : `${config.host}:${choice.metricsPort}`,
+    logger: new Logger('Temporal'),
+  };
+}
+
 export async function createWorkflowEngine(
   config: AppConfig,
   endpoints: DatabaseEndpoints,
@@ -25,31 +40,33 @@ export async function createWorkflowEngine(
   taskQueue: TaskQueuePort,
 ): Promise<WorkflowEnginePort> {
   const activities = measuredActivities(createShipmentActivities({ carrier: measuredCarrier(carrier), shipments, eventLog, taskQueue }));
-  const engine: WorkflowEnginePort = config.temporal
-    ? await import('./adapters/temporal/temporal-workflow-engine.js').then(
-        ({ TemporalWorkflowEngine, prebuiltWorkflowBundlePath }) =>
-          new TemporalWorkflowEngine(
-            {
-              ...config.temporal!,
-              metricsBindAddress: config.temporal!.metricsPort === null ? undefined : `${config.host}:${config.temporal!.metricsPort}`,
-              workflowBundlePath: prebuiltWorkflowBundlePath(),
-              logger: new Logger('Temporal'),
-            },
-            activities,
-          ),
-      )
-    : await import('./adapters/dbos/dbos-workflow-engine.js').then(
-        ({ DbosWorkflowEngine }) =>
-          new DbosWorkflowEngine(
-            {
-              systemDatabaseUrl: endpoints.engineUrl,
-              useListenNotify: endpoints.supportsListenNotify,
-              tracing: activeTelemetry()?.recordsSpans ?? false,
-              onActivityFailure: (failure) => logger.warn(activityFailureMessage(failure)),
-            },
-            activities,
-          ),
+  const choice = config.adapters.workflowEngine;
+  let engine: WorkflowEnginePort;
+  switch (choice.kind) {
+    case 'temporal': {
+      const { TemporalWorkflowEngine, prebuiltWorkflowBundlePath } = await import('./adapters/temporal/temporal-workflow-engine.js');
+      engine = new TemporalWorkflowEngine(
+        { ...temporalOptions(config, choice), workflowBundlePath: prebuiltWorkflowBundlePath() },
+        activities,
       );
+      break;
+    }
+    case 'dbos': {
+      const { DbosWorkflowEngine } = await import('./adapters/dbos/dbos-workflow-engine.js');
+      engine = new DbosWorkflowEngine(
+        {
+          systemDatabaseUrl: endpoints.engineUrl,
+          useListenNotify: endpoints.supportsListenNotify,
+          tracing: activeTelemetry()?.recordsSpans ?? false,
+          onActivityFailure: (failure) => logger.warn(activityFailureMessage(failure)),
+        },
+        activities,
+      );
+      break;
+    }
+    default:
+      return unknownAdapter(choice);
+  }
   logger.log(`workflow engine: ${engine.adapterName}`);
   return engine;
 }
@@ -61,18 +78,10 @@ export async function createWorkflowEngine(
  * the process that starts it, and config refuses that split without TEMPORAL_ADDRESS.
  */
 export async function createWorkflowClient(config: AppConfig): Promise<WorkflowEnginePort> {
-  const temporal = config.temporal;
-  if (!temporal) throw new Error('a workflow client without the worker in its process needs Temporal (TEMPORAL_ADDRESS)');
+  const choice = config.adapters.workflowEngine;
+  if (choice.kind !== 'temporal') throw new Error('a workflow client without the worker in its process needs Temporal (TEMPORAL_ADDRESS)');
   const { TemporalWorkflowEngine } = await import('./adapters/temporal/temporal-workflow-engine.js');
-  const engine = new TemporalWorkflowEngine(
-    {
-      ...temporal,
-      runWorker: false,
-      metricsBindAddress: temporal.metricsPort === null ? undefined : `${config.host}:${temporal.metricsPort}`,
-      logger: new Logger('Temporal'),
-    },
-    null,
-  );
+  const engine = new TemporalWorkflowEngine({ ...temporalOptions(config, choice), runWorker: false }, null);
   logger.log(`workflow engine: ${engine.adapterName}, client only (the worker runs in the workflow-orchestrator process)`);
   return engine;
 }

@@ -7,8 +7,15 @@ describe('loadConfig', () => {
   it('has working defaults for a laptop', () => {
     const config = loadConfig({});
     expect(config).toMatchObject({ environment: 'development', port: 3000, grpcPort: 50051, modules: expect.arrayContaining(['shipments']) });
-    expect(config.database.url).toBeNull();
-    expect(config.carrier.sandboxJourneyStepMs).toBe(10_000);
+    expect(config.adapters).toEqual({
+      database: { kind: 'pglite' },
+      workflowEngine: { kind: 'dbos' },
+      eventLog: { kind: 'pg-boss' },
+      taskQueue: { kind: 'pg-boss' },
+      carrier: { kind: 'sandbox', latencyMs: 150, failureRate: 0, journeyStepMs: 10_000, seed: null },
+      emailSender: { kind: 'log' },
+      policyEngine: { kind: 'casl' },
+    });
   });
 
   it.each([
@@ -102,24 +109,33 @@ describe('loadConfig: split deployment', () => {
 describe('loadConfig: real servers', () => {
   it('selects the real adapters by their settings', () => {
     const config = loadConfig({ KAFKA_BROKERS: '127.0.0.1:9092, kafka-2:9092', AMQP_URL: 'amqp://x', TEMPORAL_ADDRESS: '127.0.0.1:7233' });
-    expect(config.messaging).toEqual({ kafkaBrokers: ['127.0.0.1:9092', 'kafka-2:9092'], kafkaTopicPrefix: '', amqpUrl: 'amqp://x', amqpQueuePrefix: '' });
-    expect(config.temporal).toEqual({ address: '127.0.0.1:7233', namespace: 'default', taskQueue: 'logisynapse-shipments', metricsPort: null, isolateTimeoutMs: null });
+    expect(config.adapters.eventLog).toEqual({ kind: 'kafka', brokers: ['127.0.0.1:9092', 'kafka-2:9092'], topicPrefix: '' });
+    expect(config.adapters.taskQueue).toEqual({ kind: 'rabbitmq', url: 'amqp://x', queuePrefix: '' });
+    expect(config.adapters.workflowEngine).toEqual({
+      kind: 'temporal', address: '127.0.0.1:7233', namespace: 'default', taskQueue: 'logisynapse-shipments', metricsPort: null, isolateTimeoutMs: null,
+    });
+    const shippo = loadConfig({ SHIPPO_API_KEY: 'shippo_test_x' }).adapters.carrier;
+    expect(shippo).toEqual({ kind: 'shippo', apiKey: 'shippo_test_x', baseUrl: 'https://api.goshippo.com' });
   });
 
   it('reads the three database roles, and refuses a role URL without DATABASE_URL', () => {
     const config = loadConfig({ DATABASE_URL: 'postgres://app@db/x', LOGISYNAPSE_KEY_ENCRYPTION_KEY: KEK, DATABASE_OWNER_URL: 'postgres://owner@db/x', DATABASE_ENGINE_URL: 'postgres://engine@db/x' });
-    expect(config.database).toMatchObject({ url: 'postgres://app@db/x', ownerUrl: 'postgres://owner@db/x', engineUrl: 'postgres://engine@db/x' });
+    expect(config.adapters.database).toEqual({ kind: 'postgres', url: 'postgres://app@db/x', ownerUrl: 'postgres://owner@db/x', engineUrl: 'postgres://engine@db/x' });
     expect(() => loadConfig({ DATABASE_ENGINE_URL: 'postgres://engine@db/x' })).toThrow(/DATABASE_ENGINE_URL needs DATABASE_URL/);
     expect(() => loadConfig({ DATABASE_OWNER_URL: 'postgres://owner@db/x' })).toThrow(/DATABASE_OWNER_URL needs DATABASE_URL/);
   });
 
   it('calls into the workflow sandbox without a time limit unless TEMPORAL_WORKFLOW_ISOLATE_TIMEOUT_MS sets one', () => {
-    const temporal = (value?: string) => loadConfig({ TEMPORAL_ADDRESS: '127.0.0.1:7233', ...(value === undefined ? {} : { TEMPORAL_WORKFLOW_ISOLATE_TIMEOUT_MS: value }) }).temporal;
-    expect(temporal()?.isolateTimeoutMs).toBeNull();
-    expect(temporal('off')?.isolateTimeoutMs).toBeNull();
-    expect(temporal('5000')?.isolateTimeoutMs).toBe(5000);
+    const temporal = (value?: string) => loadConfig({ TEMPORAL_ADDRESS: '127.0.0.1:7233', ...(value === undefined ? {} : { TEMPORAL_WORKFLOW_ISOLATE_TIMEOUT_MS: value }) }).adapters.workflowEngine;
+    expect(temporal()).toMatchObject({ kind: 'temporal', isolateTimeoutMs: null });
+    expect(temporal('off')).toMatchObject({ isolateTimeoutMs: null });
+    expect(temporal('5000')).toMatchObject({ isolateTimeoutMs: 5000 });
     expect(() => temporal('0')).toThrow(/TEMPORAL_WORKFLOW_ISOLATE_TIMEOUT_MS must be an integer between 1 and 600000, got "0"/);
     expect(() => temporal('5s')).toThrow(ConfigError);
+  });
+
+  it('refuses SMTP_URL: this build has no SMTP adapter, and emails must not silently go to the log', () => {
+    expect(() => loadConfig({ SMTP_URL: 'smtp://mail:25' })).toThrow(/SMTP_URL is set but this build has no SMTP adapter yet/);
   });
 
   it('rejects a malformed broker list', () => {
@@ -129,13 +145,13 @@ describe('loadConfig: real servers', () => {
 
 describe('loadConfig: authorization engine', () => {
   it('uses CASL by default and OPA when OPA_URL is set', () => {
-    expect(loadConfig({}).authorization).toEqual({ engine: 'casl', opaUrl: null });
-    expect(loadConfig({ OPA_URL: 'http://127.0.0.1:8181' }).authorization).toEqual({ engine: 'opa', opaUrl: 'http://127.0.0.1:8181' });
+    expect(loadConfig({}).adapters.policyEngine).toEqual({ kind: 'casl' });
+    expect(loadConfig({ OPA_URL: 'http://127.0.0.1:8181' }).adapters.policyEngine).toEqual({ kind: 'opa', url: 'http://127.0.0.1:8181' });
   });
 
   it('lets AUTHORIZATION_ENGINE choose CASL even when OPA_URL is set', () => {
-    expect(loadConfig({ OPA_URL: 'http://opa:8181', AUTHORIZATION_ENGINE: 'casl' }).authorization).toEqual({ engine: 'casl', opaUrl: 'http://opa:8181' });
-    expect(loadConfig({ AUTHORIZATION_ENGINE: 'casl' }).authorization.engine).toBe('casl');
+    expect(loadConfig({ OPA_URL: 'http://opa:8181', AUTHORIZATION_ENGINE: 'casl' }).adapters.policyEngine).toEqual({ kind: 'casl' });
+    expect(loadConfig({ AUTHORIZATION_ENGINE: 'casl' }).adapters.policyEngine.kind).toBe('casl');
   });
 
   it('refuses opa without OPA_URL, an unknown engine and a malformed OPA_URL', () => {
@@ -203,8 +219,8 @@ describe('loadConfig: METRICS_TENANT_LABELS', () => {
 
 describe('loadConfig: AMQP_QUEUE_PREFIX', () => {
   it('is empty by default, taken as given, and refused with other characters or RabbitMQ reserved names', () => {
-    expect(loadConfig({}).messaging.amqpQueuePrefix).toBe('');
-    expect(loadConfig({ AMQP_QUEUE_PREFIX: 'staging.' }).messaging.amqpQueuePrefix).toBe('staging.');
+    expect(loadConfig({ AMQP_URL: 'amqp://x' }).adapters.taskQueue).toMatchObject({ queuePrefix: '' });
+    expect(loadConfig({ AMQP_URL: 'amqp://x', AMQP_QUEUE_PREFIX: 'staging.' }).adapters.taskQueue).toMatchObject({ queuePrefix: 'staging.' });
     expect(() => loadConfig({ AMQP_QUEUE_PREFIX: 'a b' })).toThrow(/AMQP_QUEUE_PREFIX may hold letters/);
     expect(() => loadConfig({ AMQP_QUEUE_PREFIX: 'amq.x.' })).toThrow(/reserves/);
   });

@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import type { AdapterConfig, PolicyEngineAdapter } from './adapter-config';
 import { ALL_MODULES, grpcUrlSetting, MODULE_DESCRIPTORS, REMOTE_MODULES, type ModuleName, type RemoteModuleName } from './module-descriptors';
 
 /**
@@ -15,18 +16,10 @@ export interface AppConfig {
   modules: ModuleName[];
   /** Where a module this process does not host answers over gRPC (`<MODULE>_GRPC_URL`). */
   grpcClients: Record<RemoteModuleName, string | null>;
-  database: { url: string | null; ownerUrl: string | null; engineUrl: string | null; poolSize: number };
-  /** Real brokers; null selects the embedded pg-boss adapters. */
-  /** `amqpQueuePrefix` (AMQP_QUEUE_PREFIX): put before every RabbitMQ queue name, as KAFKA_TOPIC_PREFIX is before topics. */
-  messaging: { kafkaBrokers: string[] | null; kafkaTopicPrefix: string; amqpUrl: string | null; amqpQueuePrefix: string };
-  /**
-   * Temporal; null selects DBOS Transact on the platform database. `metricsPort`
-   * (TEMPORAL_METRICS_PORT, default off): where the SDK's own metrics (its native core's:
-   * workflow and activity task latencies, pollers, sticky cache) are served for Prometheus, on HOST.
-   * `isolateTimeoutMs` (TEMPORAL_WORKFLOW_ISOLATE_TIMEOUT_MS, default off): the longest one call
-   * into the workflow sandbox may run; off spares Node a thread per call (ADR 0038).
-   */
-  temporal: { address: string; namespace: string; taskQueue: string; metricsPort: number | null; isolateTimeoutMs: number | null } | null;
+  /** DATABASE_POOL_SIZE: the application role's connections per process. */
+  database: { poolSize: number };
+  /** Which adapter serves each port (ADR 0043). */
+  adapters: AdapterConfig;
   auth: {
     issuer: string;
     audience: string;
@@ -45,17 +38,6 @@ export interface AppConfig {
      */
     keyEncryptionKey: Buffer | null;
   };
-  carrier: {
-    shippoApiKey: string | null;
-    shippoBaseUrl: string;
-    sandboxLatencyMs: number;
-    sandboxFailureRate: number;
-    sandboxJourneyStepMs: number;
-    /** Seeds the sandbox's failure draws, so a test run fails the same calls every time. */
-    sandboxSeed: number | null;
-  };
-  /** The policy engine: CASL in-process, or OPA over its REST API at opaUrl. */
-  authorization: { engine: 'casl' | 'opa'; opaUrl: string | null };
   graphql: {
     /**
      * GRAPHQL_INTROSPECTION: answer `__schema` / `__type`, and say "Did you mean ...?" in
@@ -188,7 +170,7 @@ function namePrefix(env: Env, key: 'KAFKA_TOPIC_PREFIX' | 'AMQP_QUEUE_PREFIX'): 
   return raw;
 }
 
-function authorization(env: Env): AppConfig['authorization'] {
+function policyEngine(env: Env): PolicyEngineAdapter {
   const opaUrl = optional(env, 'OPA_URL');
   if (opaUrl !== null) {
     let parsed: URL | null;
@@ -204,7 +186,49 @@ function authorization(env: Env): AppConfig['authorization'] {
   const engine = optional(env, 'AUTHORIZATION_ENGINE') ?? (opaUrl !== null ? 'opa' : 'casl');
   if (engine !== 'casl' && engine !== 'opa') throw new ConfigError(`AUTHORIZATION_ENGINE must be casl or opa, got "${engine}"`);
   if (engine === 'opa' && opaUrl === null) throw new ConfigError('AUTHORIZATION_ENGINE=opa needs OPA_URL');
-  return { engine, opaUrl };
+  return engine === 'opa' ? { kind: 'opa', url: opaUrl! } : { kind: 'casl' };
+}
+
+/** Each port's adapter, from the settings that select it (ADR 0043). */
+function adapters(env: Env): AdapterConfig {
+  const databaseUrl = optional(env, 'DATABASE_URL');
+  const kafkaBrokers = brokers(env);
+  const amqpUrl = optional(env, 'AMQP_URL');
+  const temporalAddress = optional(env, 'TEMPORAL_ADDRESS');
+  const shippoApiKey = optional(env, 'SHIPPO_API_KEY');
+  // Checked even when their broker is not chosen: a typo should not wait for the day it is.
+  const topicPrefix = namePrefix(env, 'KAFKA_TOPIC_PREFIX');
+  const queuePrefix = namePrefix(env, 'AMQP_QUEUE_PREFIX');
+  if (optional(env, 'SMTP_URL') !== null) throw new ConfigError('SMTP_URL is set but this build has no SMTP adapter yet; unset it to log emails');
+  return {
+    database: databaseUrl
+      ? { kind: 'postgres', url: databaseUrl, ownerUrl: optional(env, 'DATABASE_OWNER_URL'), engineUrl: optional(env, 'DATABASE_ENGINE_URL') }
+      : { kind: 'pglite' },
+    workflowEngine: temporalAddress
+      ? {
+          kind: 'temporal',
+          address: temporalAddress,
+          namespace: optional(env, 'TEMPORAL_NAMESPACE') ?? 'default',
+          taskQueue: optional(env, 'TEMPORAL_TASK_QUEUE') ?? 'logisynapse-shipments',
+          metricsPort: (optional(env, 'TEMPORAL_METRICS_PORT') ?? 'off').toLowerCase() === 'off' ? null : int(env, 'TEMPORAL_METRICS_PORT', 9465, 1, 65535),
+          isolateTimeoutMs:
+            (optional(env, 'TEMPORAL_WORKFLOW_ISOLATE_TIMEOUT_MS') ?? 'off').toLowerCase() === 'off' ? null : int(env, 'TEMPORAL_WORKFLOW_ISOLATE_TIMEOUT_MS', 5000, 1, 600_000),
+        }
+      : { kind: 'dbos' },
+    eventLog: kafkaBrokers ? { kind: 'kafka', brokers: kafkaBrokers, topicPrefix } : { kind: 'pg-boss' },
+    taskQueue: amqpUrl ? { kind: 'rabbitmq', url: amqpUrl, queuePrefix } : { kind: 'pg-boss' },
+    carrier: shippoApiKey
+      ? { kind: 'shippo', apiKey: shippoApiKey, baseUrl: optional(env, 'SHIPPO_BASE_URL') ?? 'https://api.goshippo.com' }
+      : {
+          kind: 'sandbox',
+          latencyMs: int(env, 'CARRIER_SANDBOX_LATENCY_MS', 150, 0, 600_000),
+          failureRate: fraction(env, 'CARRIER_SANDBOX_FAILURE_RATE', 0),
+          journeyStepMs: int(env, 'CARRIER_SANDBOX_JOURNEY_STEP_MS', 10_000, 0, 86_400_000),
+          seed: env.CARRIER_SANDBOX_SEED ? int(env, 'CARRIER_SANDBOX_SEED', 0, 0, 2 ** 31) : null,
+        },
+    emailSender: { kind: 'log' },
+    policyEngine: policyEngine(env),
+  };
 }
 
 export { ALL_MODULES, MODULE_DESCRIPTORS, REMOTE_MODULES, type ModuleName, type RemoteModuleName } from './module-descriptors';
@@ -292,28 +316,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
     dataDir: resolve(optional(env, 'LOGISYNAPSE_DATA_DIR') ?? '.data'),
     modules,
     grpcClients,
-    database: {
-      url: optional(env, 'DATABASE_URL'),
-      ownerUrl: optional(env, 'DATABASE_OWNER_URL'),
-      engineUrl: optional(env, 'DATABASE_ENGINE_URL'),
-      poolSize: int(env, 'DATABASE_POOL_SIZE', 10, 1, 500),
-    },
-    messaging: {
-      kafkaBrokers: brokers(env),
-      kafkaTopicPrefix: namePrefix(env, 'KAFKA_TOPIC_PREFIX'),
-      amqpUrl: optional(env, 'AMQP_URL'),
-      amqpQueuePrefix: namePrefix(env, 'AMQP_QUEUE_PREFIX'),
-    },
-    temporal: optional(env, 'TEMPORAL_ADDRESS')
-      ? {
-          address: optional(env, 'TEMPORAL_ADDRESS')!,
-          namespace: optional(env, 'TEMPORAL_NAMESPACE') ?? 'default',
-          taskQueue: optional(env, 'TEMPORAL_TASK_QUEUE') ?? 'logisynapse-shipments',
-          metricsPort: (optional(env, 'TEMPORAL_METRICS_PORT') ?? 'off').toLowerCase() === 'off' ? null : int(env, 'TEMPORAL_METRICS_PORT', 9465, 1, 65535),
-          isolateTimeoutMs:
-            (optional(env, 'TEMPORAL_WORKFLOW_ISOLATE_TIMEOUT_MS') ?? 'off').toLowerCase() === 'off' ? null : int(env, 'TEMPORAL_WORKFLOW_ISOLATE_TIMEOUT_MS', 5000, 1, 600_000),
-        }
-      : null,
+    database: { poolSize: int(env, 'DATABASE_POOL_SIZE', 10, 1, 500) },
+    adapters: adapters(env),
     auth: {
       issuer: optional(env, 'AUTH_ISSUER') ?? 'logisynapse',
       audience: optional(env, 'AUTH_AUDIENCE') ?? 'logisynapse-api',
@@ -323,15 +327,6 @@ export function loadConfig(env: Env = process.env): AppConfig {
       adminClientSecret,
       keyEncryptionKey: kek,
     },
-    carrier: {
-      shippoApiKey: optional(env, 'SHIPPO_API_KEY'),
-      shippoBaseUrl: optional(env, 'SHIPPO_BASE_URL') ?? 'https://api.goshippo.com',
-      sandboxLatencyMs: int(env, 'CARRIER_SANDBOX_LATENCY_MS', 150, 0, 600_000),
-      sandboxFailureRate: fraction(env, 'CARRIER_SANDBOX_FAILURE_RATE', 0),
-      sandboxJourneyStepMs: int(env, 'CARRIER_SANDBOX_JOURNEY_STEP_MS', 10_000, 0, 86_400_000),
-      sandboxSeed: env.CARRIER_SANDBOX_SEED ? int(env, 'CARRIER_SANDBOX_SEED', 0, 0, 2 ** 31) : null,
-    },
-    authorization: authorization(env),
     graphql: graphql(env, nodeEnv === 'production'),
     metrics: {
       port: optional(env, 'METRICS_PORT')?.toLowerCase() === 'off' ? null : int(env, 'METRICS_PORT', 9464, 0, 65535),

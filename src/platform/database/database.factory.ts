@@ -1,4 +1,5 @@
 import type { DataSource } from 'typeorm';
+import { unknownAdapter } from '../config/adapter-config';
 import type { AppConfig } from '../config/app-config';
 import { startEmbeddedDatabase } from './adapters/pglite/embedded-database';
 import { postgresEndpoints } from './adapters/postgres/postgres-database';
@@ -21,7 +22,7 @@ let early: { dataDir: string; endpoints: Promise<DatabaseEndpoints>; applied: Pr
  * error is reported there, where the start awaits it. Nothing to do on a real server.
  */
 export function startDatabaseEarly(config: AppConfig): void {
-  if (config.database.url || early) return;
+  if (config.adapters.database.kind !== 'pglite' || early) return;
   const endpoints = startEmbeddedDatabase(config.dataDir);
   const applied = endpoints.then(migrate);
   // Handled where the database module awaits them; not an unhandled rejection meanwhile.
@@ -30,8 +31,20 @@ export function startDatabaseEarly(config: AppConfig): void {
 }
 
 export async function createDatabaseEndpoints(config: AppConfig): Promise<DatabaseEndpoints> {
-  if (config.database.url) return postgresEndpoints(config.database.url, config.database.ownerUrl, config.database.engineUrl);
-  if (early?.dataDir === config.dataDir) {
+  const choice = config.adapters.database;
+  switch (choice.kind) {
+    case 'postgres':
+      return postgresEndpoints(choice.url, choice.ownerUrl, choice.engineUrl);
+    case 'pglite':
+      return embeddedEndpoints(config.dataDir);
+    default:
+      return unknownAdapter(choice);
+  }
+}
+
+/** The embedded database's endpoints: those `startDatabaseEarly` started, or a fresh start. */
+async function embeddedEndpoints(dataDir: string): Promise<DatabaseEndpoints> {
+  if (early?.dataDir === dataDir) {
     const started = early;
     const endpoints = await started.endpoints.catch((error: unknown) => {
       early = null;
@@ -41,7 +54,7 @@ export async function createDatabaseEndpoints(config: AppConfig): Promise<Databa
     early = null;
     return endpoints;
   }
-  return startEmbeddedDatabase(config.dataDir);
+  return startEmbeddedDatabase(dataDir);
 }
 
 /** The migrations `startDatabaseEarly` started on the endpoints `createDatabaseEndpoints` handed out. */

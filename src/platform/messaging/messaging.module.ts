@@ -1,6 +1,7 @@
 import { hostname } from 'node:os';
 import { Global, Inject, Logger, Module, type OnModuleDestroy } from '@nestjs/common';
 import type { PgBoss } from 'pg-boss';
+import { unknownAdapter } from '../config/adapter-config';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { APP_DATA_SOURCE, DATABASE_ENDPOINTS, type AppDataSource, type DatabaseEndpoints } from '../database';
 import { DeadLetterRecorder } from './dead-letter.recorder';
@@ -48,21 +49,28 @@ const adapterLogger = (name: string) => {
       provide: EVENT_LOG,
       inject: [PG_BOSS, APP_CONFIG, BacklogObservers],
       useFactory: async (boss: PgBoss, config: AppConfig, backlog: BacklogObservers): Promise<EventLogPort> => {
+        const choice = config.adapters.eventLog;
         let port: EventLogPort;
-        if (config.messaging.kafkaBrokers) {
-          // The real adapters' clients load only when selected (kafkajs alone is about 13 MB).
-          const { KafkaEventLog } = await import('./adapters/kafka/kafka-event-log.js');
-          const kafka = new KafkaEventLog({
-            brokers: config.messaging.kafkaBrokers,
-            clientId: `logisynapse-${hostname()}-${process.pid}`,
-            logger: adapterLogger('Kafka'),
-            topics: Object.values(TOPICS).map((topic) => config.messaging.kafkaTopicPrefix + topic),
-          });
-          await kafka.start();
-          backlog.add(observeBacklog({ consumerLag: () => kafka.consumerLag(), topicPrefix: config.messaging.kafkaTopicPrefix }));
-          port = config.messaging.kafkaTopicPrefix ? new PrefixedEventLog(kafka, config.messaging.kafkaTopicPrefix) : kafka;
-        } else {
-          port = new PgBossEventLog(boss);
+        switch (choice.kind) {
+          case 'kafka': {
+            // The real adapters' clients load only when selected (kafkajs alone is about 13 MB).
+            const { KafkaEventLog } = await import('./adapters/kafka/kafka-event-log.js');
+            const kafka = new KafkaEventLog({
+              brokers: choice.brokers,
+              clientId: `logisynapse-${hostname()}-${process.pid}`,
+              logger: adapterLogger('Kafka'),
+              topics: Object.values(TOPICS).map((topic) => choice.topicPrefix + topic),
+            });
+            await kafka.start();
+            backlog.add(observeBacklog({ consumerLag: () => kafka.consumerLag(), topicPrefix: choice.topicPrefix }));
+            port = choice.topicPrefix ? new PrefixedEventLog(kafka, choice.topicPrefix) : kafka;
+            break;
+          }
+          case 'pg-boss':
+            port = new PgBossEventLog(boss);
+            break;
+          default:
+            return unknownAdapter(choice);
         }
         logger.log(`event log: ${port.adapterName}`);
         return new MeasuredEventLog(port);
@@ -72,15 +80,22 @@ const adapterLogger = (name: string) => {
       provide: TASK_QUEUE,
       inject: [PG_BOSS, APP_CONFIG, BacklogObservers],
       useFactory: async (boss: PgBoss, config: AppConfig, backlog: BacklogObservers): Promise<TaskQueuePort> => {
+        const choice = config.adapters.taskQueue;
         let port: TaskQueuePort;
-        if (config.messaging.amqpUrl) {
-          const { RabbitMqTaskQueue } = await import('./adapters/rabbitmq/index.js');
-          const rabbit = new RabbitMqTaskQueue({ url: config.messaging.amqpUrl, logger: adapterLogger('RabbitMQ') });
-          await rabbit.start();
-          backlog.add(observeBacklog({ queueDepths: () => rabbit.queueDepths(), queuePrefix: config.messaging.amqpQueuePrefix }));
-          port = config.messaging.amqpQueuePrefix ? new PrefixedTaskQueue(rabbit, config.messaging.amqpQueuePrefix) : rabbit;
-        } else {
-          port = new PgBossTaskQueue(boss);
+        switch (choice.kind) {
+          case 'rabbitmq': {
+            const { RabbitMqTaskQueue } = await import('./adapters/rabbitmq/index.js');
+            const rabbit = new RabbitMqTaskQueue({ url: choice.url, logger: adapterLogger('RabbitMQ') });
+            await rabbit.start();
+            backlog.add(observeBacklog({ queueDepths: () => rabbit.queueDepths(), queuePrefix: choice.queuePrefix }));
+            port = choice.queuePrefix ? new PrefixedTaskQueue(rabbit, choice.queuePrefix) : rabbit;
+            break;
+          }
+          case 'pg-boss':
+            port = new PgBossTaskQueue(boss);
+            break;
+          default:
+            return unknownAdapter(choice);
         }
         logger.log(`task queue: ${port.adapterName}`);
         return new MeasuredTaskQueue(port);
@@ -90,7 +105,9 @@ const adapterLogger = (name: string) => {
     {
       provide: OutboxRepository,
       inject: [APP_DATA_SOURCE, APP_CONFIG],
-      useFactory: (dataSource: AppDataSource, config: AppConfig) => new OutboxRepository(dataSource, config.messaging.kafkaTopicPrefix),
+      // The outbox keeps each event's full topic name: Kafka's, under its prefix; pg-boss's as it is.
+      useFactory: (dataSource: AppDataSource, config: AppConfig) =>
+        new OutboxRepository(dataSource, config.adapters.eventLog.kind === 'kafka' ? config.adapters.eventLog.topicPrefix : ''),
     },
     // Constructed everywhere, started only by the module that writes to the outbox (carriers).
     {

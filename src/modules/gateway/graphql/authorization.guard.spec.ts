@@ -20,7 +20,7 @@ const reader = { clientId: 'r', tenantId: 't1', scopes: ['shipments:read'] };
 const writer = { clientId: 'w', tenantId: 't1', scopes: ['shipments:write'] };
 
 describe('AuthorizationGuard', () => {
-  const guard = new AuthorizationGuard(new Reflector(), new AuthorizationService(createPolicyEngine({ engine: 'casl', opaUrl: null })));
+  const guard = new AuthorizationGuard(new Reflector(), new AuthorizationService(createPolicyEngine({ kind: 'casl' })));
   const contextFor = (handler: keyof Handlers, req: Partial<AuthenticatedRequest>): ExecutionContext => {
     const context = { getHandler: () => Handlers.prototype[handler], getClass: () => Handlers } as unknown as ExecutionContext;
     jest.spyOn(GqlExecutionContext, 'create').mockReturnValue({ getContext: () => ({ req }) } as unknown as GqlExecutionContext);

@@ -150,7 +150,7 @@ describe('ShipmentsResolver executed by GraphQL', () => {
         ShipmentsResolver,
         { provide: SHIPMENTS_API, useValue: deps.api },
         { provide: NOTIFICATIONS_API, useValue: deps.notifications },
-        { provide: AUTHORIZATION_API, useValue: new AuthorizationService(createPolicyEngine({ engine: 'casl', opaUrl: null })) },
+        { provide: AUTHORIZATION_API, useValue: new AuthorizationService(createPolicyEngine({ kind: 'casl' })) },
         AuthorizationGuard,
       ],
     })

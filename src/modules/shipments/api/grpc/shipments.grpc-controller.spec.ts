@@ -52,7 +52,7 @@ function controllerWith(answer: TrackingEventsByShipment) {
     tokens,
     {} as ShipmentRequestsService,
     new ShipmentsService(tx, repository),
-    new AuthorizationService(createPolicyEngine({ engine: 'casl', opaUrl: null })),
+    new AuthorizationService(createPolicyEngine({ kind: 'casl' })),
     {} as ShipmentCancellationsService,
   );
   return { controller, lookups };
