@@ -10,6 +10,7 @@ import type { HostedGrpcService } from './platform/grpc/grpc-server';
 import type { AddressInfo } from 'node:net';
 import type { AppConfig } from './platform/config/app-config';
 import { serveMetrics } from './platform/telemetry/metrics';
+import { describeError } from './platform/errors/describe-error';
 
 /**
  * V8 lets the old generation grow to up to 4 times what survived the last full collection before
@@ -29,7 +30,7 @@ async function serveMetricsIfAsked(config: AppConfig, host: string, logger: { lo
   const exporter = telemetry?.metrics.prometheus;
   if (!exporter || config.metrics.port === null) return null;
   const server = await serveMetrics(exporter, config.host, config.metrics.port).catch((error: unknown) => {
-    throw new Error(`cannot serve /metrics on ${config.host}:${config.metrics.port} (METRICS_PORT): ${error instanceof Error ? error.message : String(error)}`);
+    throw new Error(`cannot serve /metrics on ${config.host}:${config.metrics.port} (METRICS_PORT): ${describeError(error)}`);
   });
   const url = `http://${host}:${(server.address() as AddressInfo).port}/metrics`;
   logger.log(`metrics: ${url}`, 'Bootstrap');

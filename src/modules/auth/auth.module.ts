@@ -3,6 +3,7 @@ import { APP_CONFIG, type AppConfig } from '../../platform/config/app-config';
 import { TenancyModule } from '../tenancy';
 import { ApiClientsRepository } from './adapters/typeorm/api-clients.repository';
 import { SigningKeysRepository } from './adapters/typeorm/signing-keys.repository';
+import { TokenRequestFailuresRepository } from './adapters/typeorm/token-request-failures.repository';
 import { BearerTokenStrategy } from './api/bearer-token.strategy';
 import { OAuthController } from './api/oauth.controller';
 import { ApiClientsService } from './application/api-clients.service';
@@ -20,6 +21,7 @@ import { TokensService } from './application/tokens.service';
     { provide: KEY_ENCRYPTION_KEY, inject: [APP_CONFIG], useFactory: (config: AppConfig) => resolveKeyEncryptionKey(config) },
     ApiClientsRepository,
     SigningKeysRepository,
+    TokenRequestFailuresRepository,
     BearerTokenStrategy,
     SigningKeysService,
     TokensService,

@@ -11,5 +11,4 @@ export * from './ports/shipment-workflows.port';
 export * from './ports/shipment-records.port';
 export * from './ports/shipments-api.port';
 export { workflowIdFor } from './domain/shipment-identity';
-export { encodeCursor } from './adapters/typeorm/shipments.repository';
 export { SHIPMENTS_GRPC_PACKAGE, SHIPMENTS_PROTO_PATH } from './api/grpc/shipments.grpc-controller';

@@ -1,9 +1,10 @@
 import { Module } from '@nestjs/common';
+import { TenantsRepository } from './adapters/typeorm/tenants.repository';
 import { TenantTransactions } from './application/tenant-transactions';
 import { TenantsService } from './application/tenants.service';
 
 @Module({
-  providers: [TenantTransactions, TenantsService],
+  providers: [TenantsRepository, TenantTransactions, TenantsService],
   exports: [TenantTransactions, TenantsService],
 })
 export class TenancyModule {}

@@ -2,6 +2,7 @@ import { hostname } from 'node:os';
 import { Global, Inject, Logger, Module, type OnModuleDestroy } from '@nestjs/common';
 import type { PgBoss } from 'pg-boss';
 import { unknownAdapter } from '../config/adapter-config';
+import { adapterLogger } from '../logging/adapter-logger';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { APP_DATA_SOURCE, DATABASE_ENDPOINTS, type AppDataSource, type DatabaseEndpoints } from '../database';
 import { DeadLetterRecorder } from './dead-letter.recorder';
@@ -25,10 +26,6 @@ class BacklogObservers {
   }
 }
 const logger = new Logger('Ports');
-const adapterLogger = (name: string) => {
-  const log = new Logger(name);
-  return { info: (m: string) => log.log(m), warn: (m: string) => log.warn(m), error: (m: string) => log.error(m) };
-};
 
 /**
  * The event log and the task queue. Each real adapter is chosen by its setting (KAFKA_BROKERS,

@@ -1,4 +1,5 @@
 import { context, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Context, type Link } from '@opentelemetry/api';
+import { describeError } from '../errors/describe-error';
 
 const tracer = trace.getTracer('logisynapse.messaging');
 
@@ -62,7 +63,7 @@ export async function inConsumerSpan<T>(messages: ConsumedMessages, handle: () =
     return await context.with(trace.setSpan(parent, span), handle);
   } catch (error) {
     span.recordException(error instanceof Error ? error : String(error));
-    span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.message : String(error) });
+    span.setStatus({ code: SpanStatusCode.ERROR, message: describeError(error) });
     throw error;
   } finally {
     span.end();

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Inject, Injectable, Logger, Optional, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { exportJWK, generateKeyPair, importJWK, type CryptoKey, type JWK } from 'jose';
+import { describeError } from '../../../platform/errors/describe-error';
 import { badInput, notFound } from '../../../platform/errors/domain-error';
 import { clientValue } from '../../../platform/validation/postgres-text';
 import { SigningKeysRepository, type StoredSigningKey } from '../adapters/typeorm/signing-keys.repository';
@@ -75,7 +76,7 @@ export class SigningKeysService implements OnModuleInit, OnModuleDestroy {
     try {
       await this.load();
     } catch (error) {
-      this.logger.warn(`could not read the signing keys again, keeping ${this.keys.length}: ${error instanceof Error ? error.message : String(error)}`);
+      this.logger.warn(`could not read the signing keys again, keeping ${this.keys.length}: ${describeError(error)}`);
     }
   }
 

@@ -1,5 +1,6 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { APP_DATA_SOURCE, type AppDataSource } from '../../../platform/database';
+import { TokenRequestFailuresRepository } from '../adapters/typeorm/token-request-failures.repository';
 
 export interface TokenRequestLimits {
   /** Failed requests for one client id from one address within the window before that pair must wait. */
@@ -32,6 +33,8 @@ export class TokenRequestLimiter {
   constructor(
     @Inject(APP_DATA_SOURCE) private readonly dataSource: AppDataSource,
     @Optional() @Inject(TOKEN_REQUEST_LIMITS) private readonly limits: TokenRequestLimits = DEFAULT_TOKEN_REQUEST_LIMITS,
+    // Stateless; the default serves callers outside Nest (the specs).
+    private readonly failures: TokenRequestFailuresRepository = new TokenRequestFailuresRepository(),
   ) {}
 
   /**
@@ -40,36 +43,21 @@ export class TokenRequestLimiter {
    * recent failures to forgive on a success.
    */
   async check(clientKey: string, addressKey: string): Promise<{ retryAfterMs: number; clientHasFailures: boolean }> {
-    // The n-th newest failure inside the window, for n = the limit, says when the oldest of those
-    // leaves it: that is when the key may try again.
-    const rows: { wait_ms: number; client_failures: number }[] = await this.dataSource.query(
-      `WITH recent AS (
-         SELECT key, failed_at, row_number() OVER (PARTITION BY key ORDER BY failed_at DESC) AS n
-           FROM token_request_failures
-          WHERE key IN ($1, $2) AND failed_at > clock_timestamp() - make_interval(secs => $5)
-       )
-       SELECT coalesce(max(CASE WHEN (key = $1 AND n = $3) OR (key = $2 AND n = $4)
-                THEN ceil(extract(epoch FROM failed_at + make_interval(secs => $5) - clock_timestamp()) * 1000) END), 0)::int AS wait_ms,
-              (count(*) FILTER (WHERE key = $1))::int AS client_failures
-         FROM recent`,
-      [clientKey, addressKey, this.limits.perClientAddress, this.limits.perAddress, this.limits.windowMs / 1000],
-    );
-    const row = rows[0];
-    return { retryAfterMs: Math.max(0, row?.wait_ms ?? 0), clientHasFailures: (row?.client_failures ?? 0) > 0 };
+    const { waitMs, clientFailures } = await this.failures.waitAndClientFailures(this.dataSource.manager, clientKey, addressKey, {
+      perClientAddress: this.limits.perClientAddress,
+      perAddress: this.limits.perAddress,
+      windowSeconds: this.limits.windowMs / 1000,
+    });
+    return { retryAfterMs: Math.max(0, waitMs), clientHasFailures: clientFailures > 0 };
   }
 
   /** Records one failure for each key, and drops failures that have left the window. */
   async recordFailure(clientKey: string, addressKey: string): Promise<void> {
-    // One round trip: the expired rows go in the same statement.
-    await this.dataSource.query(
-      `WITH expired AS (DELETE FROM token_request_failures WHERE failed_at < clock_timestamp() - make_interval(secs => $3))
-       INSERT INTO token_request_failures (key) VALUES ($1), ($2)`,
-      [clientKey, addressKey, this.limits.windowMs / 1000],
-    );
+    await this.failures.record(this.dataSource.manager, clientKey, addressKey, this.limits.windowMs / 1000);
   }
 
   /** A client id that authenticated from an address starts again from zero there (the address does not). */
   async forgive(clientKey: string): Promise<void> {
-    await this.dataSource.query(`DELETE FROM token_request_failures WHERE key = $1`, [clientKey]);
+    await this.failures.deleteFor(this.dataSource.manager, clientKey);
   }
 }

@@ -1,8 +1,9 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
-import type { EmailTask } from '../../workflow-orchestrator';
 import { TenantTransactions } from '../../tenancy';
 import { uuidsToLookUp } from '../../../platform/identifiers/uuid';
 import { DeadLetterRecorder, QUEUES, TASK_QUEUE, type Task, type TaskQueuePort } from '../../../platform/messaging';
+import { NotificationsRepository, type NotificationRow } from '../adapters/typeorm/notifications.repository';
+import type { EmailTask } from '../contracts/email-task.contracts';
 import { EMAIL_SENDER, type EmailSenderPort } from '../ports/email-sender.port';
 import { renderWelcome } from './templates';
 import { boundedAttributes, platformMetrics, withTenant } from '../../../platform/telemetry/instruments';
@@ -15,12 +16,6 @@ export interface NotificationView {
 
 /** The most shipment ids one `listForShipments` takes: a full page of the gateway's list. */
 export const MAX_SHIPMENTS_PER_NOTIFICATIONS_LOOKUP = 100;
-
-interface NotificationRow {
-  template: string;
-  recipient: string;
-  sent_at: Date;
-}
 
 const notificationView = (r: NotificationRow): NotificationView => ({ template: r.template, to: r.recipient, sentAt: r.sent_at.toISOString() });
 
@@ -38,6 +33,8 @@ export class NotificationsService implements OnApplicationBootstrap {
     @Inject(EMAIL_SENDER) private readonly sender: EmailSenderPort,
     private readonly tx: TenantTransactions,
     private readonly deadLetters: DeadLetterRecorder,
+    // Stateless; the default serves callers outside Nest (the integration specs).
+    private readonly notifications: NotificationsRepository = new NotificationsRepository(),
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -52,12 +49,13 @@ export class NotificationsService implements OnApplicationBootstrap {
     }
     const rendered = renderWelcome(email.variables ?? {});
     await this.tx.runFor(email.tenantId, async (tx) => {
-      const inserted: unknown[] = await tx.query(
-        `INSERT INTO notifications (tenant_id, shipment_id, template, recipient) VALUES ($1, $2, $3, $4)
-         ON CONFLICT (tenant_id, shipment_id, template) DO NOTHING RETURNING id`,
-        [email.tenantId, email.shipmentId, email.template, email.to],
-      );
-      if (inserted.length === 0) {
+      const inserted = await this.notifications.insertOnce(tx, {
+        tenantId: email.tenantId,
+        shipmentId: email.shipmentId,
+        template: email.template,
+        recipient: email.to,
+      });
+      if (!inserted) {
         this.logger.log({ shipmentId: email.shipmentId, template: email.template }, 'email already sent; duplicate task ignored');
         return;
       }
@@ -76,11 +74,7 @@ export class NotificationsService implements OnApplicationBootstrap {
     const ids = uuidsToLookUp(shipmentIds, MAX_SHIPMENTS_PER_NOTIFICATIONS_LOOKUP, 'shipment ids');
     if (ids.length === 0) return new Map();
     return this.tx.run(async (tx) => {
-      const rows: (NotificationRow & { shipment_id: string })[] = await tx.query(
-        `SELECT shipment_id, template, recipient, sent_at FROM notifications
-         WHERE shipment_id = ANY($1::uuid[]) ORDER BY shipment_id, sent_at, id`,
-        [ids],
-      );
+      const rows = await this.notifications.ofShipments(tx, ids);
       const byShipment = new Map<string, NotificationView[]>();
       for (const row of rows) {
         const list = byShipment.get(row.shipment_id);

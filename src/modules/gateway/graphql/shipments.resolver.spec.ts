@@ -177,9 +177,22 @@ describe('ShipmentsResolver executed by GraphQL', () => {
 
   const PAGE_QUERY = `{ shipments(first: 50) { edges { node { id trackingEvents { status description } notifications { template to } } } } }`;
 
+  it("gives each edge the cursor the shipments module gave its item (the format is that module's)", async () => {
+    deps.api.list.mockResolvedValue({ items: [nth(1), nth(2)], cursors: ['first-cursor', 'second-cursor'], hasNextPage: true, endCursor: 'second-cursor' });
+    const result = await execute(`{ shipments(first: 2) { edges { cursor node { id } } pageInfo { hasNextPage endCursor } } }`);
+    expect(result.errors).toBeUndefined();
+    expect(result.data!.shipments).toEqual({
+      edges: [
+        { cursor: 'first-cursor', node: { id: nth(1).id } },
+        { cursor: 'second-cursor', node: { id: nth(2).id } },
+      ],
+      pageInfo: { hasNextPage: true, endCursor: 'second-cursor' },
+    });
+  });
+
   it('answers a page of 50 shipments with one events look-up and one notifications look-up', async () => {
     const page = Array.from({ length: 50 }, (_, i) => nth(i + 1));
-    deps.api.list.mockResolvedValue({ items: page, hasNextPage: false, endCursor: null });
+    deps.api.list.mockResolvedValue({ items: page, cursors: page.map((v) => `cursor-${v.id}`), hasNextPage: false, endCursor: null });
     const result = await execute(PAGE_QUERY);
     expect(result.errors).toBeUndefined();
 
@@ -199,7 +212,7 @@ describe('ShipmentsResolver executed by GraphQL', () => {
   });
 
   it('makes a separate look-up for each request', async () => {
-    deps.api.list.mockResolvedValue({ items: [nth(1), nth(2)], hasNextPage: false, endCursor: null });
+    deps.api.list.mockResolvedValue({ items: [nth(1), nth(2)], cursors: ['c1', 'c2'], hasNextPage: false, endCursor: null });
     await execute(PAGE_QUERY);
     await execute(PAGE_QUERY);
     expect(deps.api.trackingEventsOf).toHaveBeenCalledTimes(2);
@@ -207,7 +220,7 @@ describe('ShipmentsResolver executed by GraphQL', () => {
   });
 
   it('answers the failure of a batched look-up with its domain error and code, never a 500', async () => {
-    deps.api.list.mockResolvedValue({ items: [nth(1), nth(2), nth(3)], hasNextPage: false, endCursor: null });
+    deps.api.list.mockResolvedValue({ items: [nth(1), nth(2), nth(3)], cursors: ['c1', 'c2', 'c3'], hasNextPage: false, endCursor: null });
     deps.api.trackingEventsOf.mockRejectedValueOnce(new DomainError('UNAVAILABLE', 'ShipmentService/BatchGetTrackingEvents is unavailable: no answer'));
     const result = await execute(`{ shipments(first: 3) { edges { node { id trackingEvents { status } } } } }`);
     // trackingEvents is non-null, so the first failed field nulls the whole answer (as it did

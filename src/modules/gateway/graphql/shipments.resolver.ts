@@ -2,7 +2,6 @@ import { Inject, UseGuards } from '@nestjs/common';
 import { Args, Context, ID, Int, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { MAX_SHIPMENTS_PER_NOTIFICATIONS_LOOKUP, NOTIFICATIONS_API, type NotificationsApi, type NotificationView } from '../../communications';
 import {
-  encodeCursor,
   MAX_SHIPMENT_IDS_PER_LOOKUP,
   MAX_SHIPMENTS_PAGE_SIZE,
   SHIPMENTS_API,
@@ -79,7 +78,7 @@ export class ShipmentsResolver {
     if (status !== undefined && status !== null && !SHIPMENT_STATUSES.includes(status as ShipmentStatus)) throw badInput('Unknown status');
     const page = await this.shipmentsApi.list({ first, after: after ?? undefined, status: (status as ShipmentStatus | null) ?? undefined });
     return {
-      edges: page.items.map((node) => ({ cursor: encodeCursor(node), node })),
+      edges: page.items.map((node, i) => ({ cursor: page.cursors[i]!, node })),
       pageInfo: { hasNextPage: page.hasNextPage, endCursor: page.endCursor },
     };
   }

@@ -1,5 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import type { CarrierStatusUpdate } from '../../carriers';
+import { CarrierStatusBatchRepository } from '../adapters/typeorm/carrier-status-batch.repository';
 import type { StatusUpdateOutcome } from '../contracts/shipment.contracts';
 import { shouldApply, statusFromCarrier, type ShipmentStatus } from '../domain/shipment-status';
 import { tagActiveSpan } from '../../../platform/telemetry/spans';
@@ -78,6 +79,9 @@ export function planCarrierUpdates(
   return plan;
 }
 
+/** Stateless: one instance serves every call (the consumer calls this as a plain function). */
+const batchStatements = new CarrierStatusBatchRepository();
+
 /**
  * Applies one tenant's batch of carrier updates inside the caller's tenant transaction, in four
  * statements whatever the batch size: lock the shipments (in id order, so two batches never
@@ -86,47 +90,23 @@ export function planCarrierUpdates(
  * the shipments' locks makes the "already recorded" read safe against a concurrent delivery of
  * the same events (every applier locks the shipment first).
  */
-export async function applyCarrierUpdatesIn(tx: EntityManager, tenantId: string, updates: CarrierStatusUpdate[]): Promise<StatusUpdateOutcome[]> {
+export async function applyCarrierUpdatesIn(
+  tx: EntityManager,
+  tenantId: string,
+  updates: CarrierStatusUpdate[],
+  repository: CarrierStatusBatchRepository = batchStatements,
+): Promise<StatusUpdateOutcome[]> {
   if (updates.length === 0) return [];
   const trackingNumbers = [...new Set(updates.map((u) => u.trackingNumber))];
-  const rows: { id: string; status: ShipmentStatus; tracking_number: string }[] = await tx.query(
-    `SELECT id, status, tracking_number FROM shipments WHERE tracking_number = ANY($1::text[]) ORDER BY id FOR UPDATE`,
-    [trackingNumbers],
-  );
+  const rows = await repository.lockByTrackingNumbers(tx, trackingNumbers);
   const shipments = new Map(rows.map((r) => [r.tracking_number, { id: r.id, status: r.status }]));
   // The consumer's span names the shipment it updates (a batch of several names none).
   if (rows.length === 1) tagActiveSpan({ shipmentId: rows[0]!.id, tenantId });
   const known = updates.filter((u) => shipments.has(u.trackingNumber)).map((u) => u.eventId);
-  const recorded: { event_id: string }[] = known.length
-    ? await tx.query(`SELECT event_id FROM tracking_events WHERE event_id = ANY($1::text[])`, [[...new Set(known)]])
-    : [];
-  const plan = planCarrierUpdates(updates, shipments, new Set(recorded.map((r) => r.event_id)));
-  if (plan.events.length > 0) {
-    const e = plan.events;
-    await tx.query(
-      `INSERT INTO tracking_events (tenant_id, shipment_id, event_id, status, carrier_status, occurred_at, location, description, applied)
-       SELECT $1::uuid, * FROM unnest($2::uuid[], $3::text[], $4::text[], $5::text[], $6::timestamptz[], $7::text[], $8::text[], $9::boolean[])
-       ON CONFLICT (tenant_id, event_id) DO NOTHING`,
-      [
-        tenantId,
-        e.map((x) => x.shipmentId),
-        e.map((x) => x.eventId),
-        e.map((x) => x.status),
-        e.map((x) => x.carrierStatus),
-        e.map((x) => x.occurredAt),
-        e.map((x) => x.location),
-        e.map((x) => x.description),
-        e.map((x) => x.applied),
-      ],
-    );
-  }
-  if (plan.statuses.size > 0) {
-    await tx.query(
-      `UPDATE shipments AS s SET status = v.status, updated_at = now()
-       FROM unnest($1::uuid[], $2::text[]) AS v(id, status) WHERE s.id = v.id`,
-      [[...plan.statuses.keys()], [...plan.statuses.values()]],
-    );
-  }
+  const recorded = known.length ? await repository.recordedEventIds(tx, [...new Set(known)]) : [];
+  const plan = planCarrierUpdates(updates, shipments, new Set(recorded));
+  if (plan.events.length > 0) await repository.insertTrackingEvents(tx, tenantId, plan.events);
+  if (plan.statuses.size > 0) await repository.updateStatuses(tx, plan.statuses);
   return plan.outcomes;
 }
 

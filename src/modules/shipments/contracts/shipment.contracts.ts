@@ -52,6 +52,8 @@ export interface CreateShipmentCommand {
 
 export interface ShipmentPage {
   items: ShipmentView[];
+  /** Each item's cursor, in the items' order: where a page `after` it starts. The format is this module's own. */
+  cursors: string[];
   hasNextPage: boolean;
   endCursor: string | null;
 }

@@ -17,6 +17,11 @@ type RunnerWithTransactionFlag = QueryRunner & { isTransactionActive: boolean };
  * query), so a tenant transaction costs no more round trips than the same work with an explicit
  * `WHERE tenant_id` (bench B5). A simple query takes no parameters, so the tenant id is inlined,
  * and only after it has been checked to be a UUID.
+ *
+ * The SQL here stays (no repository): `BEGIN`, the role and `app.current_tenant_id` are the
+ * transaction protocol that row-level security depends on, the plumbing every repository's SQL
+ * runs inside, not data access of a table; and it has to be one statement with `BEGIN` to cost no
+ * extra round trip.
  */
 @Injectable()
 export class TenantTransactions {

@@ -3,6 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { APP_DATA_SOURCE, type AppDataSource } from '../../../platform/database';
 import { badInput } from '../../../platform/errors/domain-error';
+import { TenantsRepository } from '../adapters/typeorm/tenants.repository';
 import { assertStorableText } from '../../../platform/validation/postgres-text';
 
 export interface CreatedTenant {
@@ -21,7 +22,11 @@ const hashToken = (token: string) => createHash('sha256').update(token).digest('
  */
 @Injectable()
 export class TenantsService {
-  constructor(@Inject(APP_DATA_SOURCE) private readonly dataSource: AppDataSource) {}
+  constructor(
+    @Inject(APP_DATA_SOURCE) private readonly dataSource: AppDataSource,
+    // Stateless; the default serves callers outside Nest (the integration and contract specs).
+    private readonly tenants: TenantsRepository = new TenantsRepository(),
+  ) {}
 
   /** `tx`: the platform transaction to join (tenant and first client are created together). */
   async create(name: string, tx?: EntityManager): Promise<CreatedTenant> {
@@ -30,23 +35,17 @@ export class TenantsService {
     if (trimmed.length < 1 || trimmed.length > 200) throw badInput('Tenant name must be 1 to 200 characters');
     const tenantId = randomUUID();
     const webhookToken = `whk_${randomBytes(24).toString('base64url')}`;
-    await (tx ?? this.dataSource).query(`SELECT auth.create_tenant($1, $2, $3)`, [
-      tenantId,
-      trimmed,
-      hashToken(webhookToken),
-    ]);
+    await this.tenants.create(tx ?? this.dataSource.manager, { id: tenantId, name: trimmed, webhookTokenHash: hashToken(webhookToken) });
     return { tenantId, name: trimmed, webhookToken };
   }
 
   /** The tenant a carrier webhook token belongs to, or null. */
   async findByWebhookToken(token: string): Promise<string | null> {
     if (!token) return null;
-    const rows: { id: string | null }[] = await this.dataSource.query(`SELECT auth.find_tenant_by_webhook_token($1) AS id`, [hashToken(token)]);
-    return rows[0]?.id ?? null;
+    return this.tenants.findByWebhookTokenHash(this.dataSource.manager, hashToken(token));
   }
 
   async count(): Promise<number> {
-    const rows: { n: string }[] = await this.dataSource.query(`SELECT auth.tenant_count()::text AS n`);
-    return Number(rows[0]?.n ?? 0);
+    return this.tenants.count(this.dataSource.manager);
   }
 }

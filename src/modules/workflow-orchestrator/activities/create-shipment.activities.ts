@@ -1,4 +1,6 @@
 import { CarrierValidationError, type CarrierPort, type PurchasedLabel } from '../../carriers';
+// Type only: the task's contract is its consumer's, and a type import adds no run-time dependency.
+import type { EmailTask } from '../../communications';
 import { workflowIdFor, type ShipmentRecordsPort } from '../../shipments';
 import { QUEUES, TOPICS, type EventLogPort, type TaskQueuePort } from '../../../platform/messaging';
 import { permanentSqlState } from '../../../platform/database';
@@ -6,7 +8,6 @@ import {
   PermanentActivityError,
   type CreateShipmentActivities,
   type CreateShipmentInput,
-  type EmailTask,
   type ShipmentCreatedEvent,
 } from '../contracts/create-shipment.contracts';
 

@@ -75,12 +75,3 @@ export interface ShipmentCreatedEvent {
   toCountry: string;
   createdAt: string;
 }
-
-/** `tasks.email.send` task. */
-export interface EmailTask {
-  tenantId: string;
-  shipmentId: string;
-  template: 'welcome';
-  to: string;
-  variables: Record<string, string>;
-}

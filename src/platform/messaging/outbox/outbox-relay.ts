@@ -1,5 +1,6 @@
 import type { EventLogPort } from '../messaging.ports';
 import { compareIds, type OutboxMessage, type OutboxRepository } from './outbox.repository';
+import { describeError } from '../../errors/describe-error';
 
 export interface OutboxRelayLogger {
   log(message: string): void;
@@ -117,7 +118,7 @@ export class OutboxRelay {
             sent.push(row.id);
           } catch (error) {
             // This row and the rest of its key wait; the key's order is kept.
-            failures.push({ ids: rows.slice(i).map((r) => r.id), delayMs: this.delayAfter(row.attempts), error: messageOf(error) });
+            failures.push({ ids: rows.slice(i).map((r) => r.id), delayMs: this.delayAfter(row.attempts), error: describeError(error) });
             return;
           }
         }
@@ -168,7 +169,7 @@ export class OutboxRelay {
       (error: unknown) => {
         // The database did not answer the claim or the marks: the rows stay pending (a mark lost
         // after a publish means one more publish, which the consumers de-duplicate).
-        if (!this.failing) this.logger.warn(`outbox relay: the outbox is unavailable (${messageOf(error)}); retrying`);
+        if (!this.failing) this.logger.warn(`outbox relay: the outbox is unavailable (${describeError(error)}); retrying`);
         this.failing = true;
       },
     );
@@ -176,8 +177,4 @@ export class OutboxRelay {
     this.running = undefined;
     this.schedule(this.wakeRequested ? 0 : this.pollIntervalMs);
   }
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -1,6 +1,7 @@
 import { unavailable } from '../../../../platform/errors/domain-error';
 import { isDecisionReason, type AuthorizationDecision, type AuthorizationObject, type AuthorizationSubject } from '../../contracts/authorization.contracts';
 import type { PolicyEngine } from '../../ports/policy-engine.port';
+import { describeError } from '../../../../platform/errors/describe-error';
 
 export const OPA_DECISION_PATH = '/v1/data/logisynapse/authz/decision';
 
@@ -51,7 +52,7 @@ export class OpaPolicyEngine implements PolicyEngine {
     try {
       return parseDecision(await this.post(input));
     } catch (error) {
-      const cause = error instanceof Error ? error.message : String(error);
+      const cause = describeError(error);
       throw Object.assign(unavailable('The policy engine could not decide; try again later'), { cause: new OpaUnavailableError(cause) });
     }
   }

@@ -104,12 +104,12 @@ export class GrpcShipmentsApi implements ShipmentsApi, OnModuleDestroy {
   }
 
   async list(query: ListShipmentsQuery): Promise<ShipmentPage> {
-    const page = await this.call<{ shipments: ShipmentMessage[]; hasNextPage: boolean; endCursor: string }>('listShipments', 'ListShipments', {
+    const page = await this.call<{ shipments: ShipmentMessage[]; cursors: string[]; hasNextPage: boolean; endCursor: string }>('listShipments', 'ListShipments', {
       first: query.first,
       after: query.after ?? '',
       status: query.status ?? '',
     });
-    return { items: page.shipments.map((m) => shipmentViewFromMessage(m)), hasNextPage: page.hasNextPage, endCursor: orNull(page.endCursor) };
+    return { items: page.shipments.map((m) => shipmentViewFromMessage(m)), cursors: page.cursors, hasNextPage: page.hasNextPage, endCursor: orNull(page.endCursor) };
   }
 
   async cancel(id: string): Promise<ShipmentView> {

@@ -199,7 +199,7 @@ export class ShipmentsRepository {
     );
     const items = rows.slice(0, query.first).map(toView);
     const last = items.at(-1);
-    return { items, hasNextPage: rows.length > query.first, endCursor: last ? encodeCursor(last) : null };
+    return { items, cursors: items.map(encodeCursor), hasNextPage: rows.length > query.first, endCursor: last ? encodeCursor(last) : null };
   }
 
   async lockByTrackingNumber(tx: EntityManager, trackingNumber: string): Promise<{ id: string; status: ShipmentStatus } | null> {

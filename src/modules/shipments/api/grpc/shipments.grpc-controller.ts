@@ -126,7 +126,7 @@ export class ShipmentsGrpcController {
       const status = blank(request.status);
       if (status && !SHIPMENT_STATUSES.includes(status as ShipmentStatus)) throw badInput(`Unknown status ${clientValue(status)}`, { field: 'status' });
       const page = await this.shipments.list({ first, after: blank(request.after), status: status as ShipmentStatus | undefined });
-      return { shipments: page.items.map((v) => toMessage(v)), hasNextPage: page.hasNextPage, endCursor: page.endCursor ?? '' };
+      return { shipments: page.items.map((v) => toMessage(v)), cursors: page.cursors, hasNextPage: page.hasNextPage, endCursor: page.endCursor ?? '' };
     });
   }
 

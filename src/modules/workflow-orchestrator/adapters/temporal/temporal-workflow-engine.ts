@@ -14,6 +14,7 @@ import {
 import type { CreateShipmentRun, WorkflowRunStatus } from '../../../shipments';
 import type { WorkflowEnginePort } from '../../ports/workflow-engine.port';
 import { activityFailureMessage, isPermanentActivityError, shipmentIdOf } from '../../activities/activity-failures';
+import { describeError } from '../../../../platform/errors/describe-error';
 import { sandboxWorker } from './sandbox-worker';
 import { tracingClientInterceptors, tracingWorkerOptions } from './temporal-tracing';
 
@@ -145,7 +146,7 @@ export class TemporalWorkflowEngine implements WorkflowEnginePort {
     this.running = worker.run().then(
       () => this.logger?.log(`Temporal worker on task queue ${this.taskQueue} stopped`),
       (error: unknown) => {
-        this.logger?.error(`Temporal worker on task queue ${this.taskQueue} crashed: ${describeError(error)}`);
+        this.logger?.error(`Temporal worker on task queue ${this.taskQueue} crashed: ${describeError(error, { stack: true })}`);
         throw error;
       },
     );
@@ -318,8 +319,4 @@ function formatMeta(meta: LogEntry['meta']): string {
     return [];
   });
   return parts.length ? ` (${parts.join(', ')})` : '';
-}
-
-function describeError(error: unknown): string {
-  return error instanceof Error ? (error.stack ?? error.message) : String(error);
 }

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { PgBoss, type Job, type JobResult } from 'pg-boss';
 import type { EventHandler, EventLogPort, EventMessage, SubscribeOptions, Task, TaskQueuePort } from '../../messaging.ports';
+import { describeError } from '../../../errors/describe-error';
 
 /** Queue names in pg-boss allow letters, digits, `-`, `_`, `.` and `/`. */
 const queueFor = (topic: string, group: string) => `${topic}/${group}`;
@@ -91,7 +92,7 @@ export class PgBossTaskQueue implements TaskQueuePort {
             await handler(job.data);
             results.push({ id: job.id, status: 'completed' });
           } catch (error) {
-            results.push({ id: job.id, status: 'failed', output: { message: error instanceof Error ? error.message : String(error) } });
+            results.push({ id: job.id, status: 'failed', output: { message: describeError(error) } });
           }
         }
         return results;
