@@ -75,7 +75,7 @@ async function main(): Promise<void> {
     const cpu = cpuBetween(before, cpuSnapshot(), { [process.pid]: 'worker and starter (node)' }, 3);
     process.stdout.write(`${JSON.stringify({ perSecond: TOTAL / seconds, seconds, cpu })}\n`);
   } finally {
-    await engine.shutdown();
+    await engine.stop();
   }
 }
 

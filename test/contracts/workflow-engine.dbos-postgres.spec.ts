@@ -11,7 +11,7 @@ withPostgres('DBOS on real PostgreSQL as the engine role', (env) => {
   describeWorkflowEngineContract('DBOS Transact on real PostgreSQL (engine role)', async (activities) => {
     const engine = new DbosWorkflowEngine({ systemDatabaseUrl: env.DATABASE_TEST_ENGINE_URL, useListenNotify: true }, activities);
     await engine.launch();
-    return { engine, dispose: () => engine.shutdown() };
+    return { engine, dispose: () => engine.stop() };
   });
 
   describe("the application role and DBOS's tables", () => {

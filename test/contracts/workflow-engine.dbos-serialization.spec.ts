@@ -69,7 +69,7 @@ describe('DBOS engine: the format of recorded runs', () => {
     await sql.connect();
   });
   afterEach(async () => {
-    await engine?.shutdown();
+    await engine?.stop();
     engine = null;
   });
   afterAll(async () => {
@@ -105,7 +105,7 @@ describe('DBOS engine: the format of recorded runs', () => {
     const id = `serialization-${randomUUID()}`;
     await first.startCreateShipment(id, input);
     await gate.reached;
-    await first.shutdown();
+    await first.stop();
     engine = null;
 
     // Rewrite its records as DBOS's default serializer wrote them before this version.

@@ -27,7 +27,7 @@ describeWorkflowEngineContract('DBOS Transact on embedded PGlite', async (activi
     engine,
     async dispose() {
       try {
-        await engine.shutdown();
+        await engine.stop();
       } finally {
         await db.dispose();
       }

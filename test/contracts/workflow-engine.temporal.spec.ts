@@ -50,7 +50,7 @@ withTemporal('Temporal', (env) => {
     startCreateShipment: (id, input) => (started.add(id), engine.startCreateShipment(id, input)),
     describeCreateShipment: (id) => engine.describeCreateShipment(id),
     launch: () => engine.launch(),
-    shutdown: () => engine.shutdown(),
+    stop: () => engine.stop(),
   });
 
   describeWorkflowEngineContract('Temporal', async (activities) => {
@@ -62,7 +62,7 @@ withTemporal('Temporal', (env) => {
     return {
       engine: tracked(engine),
       async dispose() {
-        await engine.shutdown();
+        await engine.stop();
         await expect(engine.whenStopped).resolves.toBeUndefined();
         // The retried activity's failures reached the logger through Temporal's runtime.
         expect(logger.lines.filter((line) => line.startsWith('warn: Activity failed')).length).toBeGreaterThanOrEqual(2);
@@ -91,7 +91,7 @@ withTemporal('Temporal', (env) => {
     });
 
     afterAll(async () => {
-      await engine?.shutdown();
+      await engine?.stop();
     });
 
     it('describes a run while no worker runs: RUNNING, with its input (read from the first history event)', async () => {

@@ -102,7 +102,7 @@ abstract class EngineLifecycle implements OnApplicationBootstrap, OnModuleDestro
   }
 
   async onModuleDestroy(): Promise<void> {
-    await this.engine.shutdown();
+    await this.engine.stop();
   }
 }
 

@@ -9,7 +9,7 @@ export interface WorkflowEnginePort extends ShipmentWorkflows {
   /** Starts executing workflows (and recovers unfinished ones); called once every module is ready. */
   launch(): Promise<void>;
   /** Stops taking work and waits for what runs; idempotent. */
-  shutdown(): Promise<void>;
+  stop(): Promise<void>;
   /** Rejects if the engine's worker dies while the process runs (the process must then be restarted). */
   readonly whenStopped?: Promise<void>;
 }

@@ -92,7 +92,7 @@ export class DbosWorkflowEngine implements WorkflowEnginePort {
     await DBOS.launch();
   }
 
-  async shutdown(): Promise<void> {
+  async stop(): Promise<void> {
     if (this.workflow) await DBOS.shutdown({ deregister: true });
     this.workflow = null;
   }

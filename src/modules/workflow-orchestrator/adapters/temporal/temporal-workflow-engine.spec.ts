@@ -80,7 +80,7 @@ describe('TemporalWorkflowEngine worker lifecycle', () => {
     expect(events).toEqual(['native.connect']);
     events.length = 0;
 
-    const stopping = engine.shutdown();
+    const stopping = engine.stop();
     expect(worker.shutdown).toHaveBeenCalledTimes(1);
     expect(events).toEqual(['worker.shutdown']);
     worker.finish();
@@ -104,7 +104,7 @@ describe('TemporalWorkflowEngine worker lifecycle', () => {
       await expect(engine.whenStopped).rejects.toThrow('lost the server');
 
       // Shutdown after a crash closes the connections and does not throw again.
-      await engine.shutdown();
+      await engine.stop();
       expect(worker.shutdown).not.toHaveBeenCalled();
       expect(events).toEqual(['native.close']);
     } finally {
@@ -117,7 +117,7 @@ describe('TemporalWorkflowEngine worker lifecycle', () => {
     await engine.launch();
     events.length = 0;
     worker.state = 'DRAINING';
-    const stopping = engine.shutdown();
+    const stopping = engine.stop();
     worker.finish();
     await stopping;
     expect(worker.shutdown).not.toHaveBeenCalled();
@@ -128,7 +128,7 @@ describe('TemporalWorkflowEngine worker lifecycle', () => {
     const engine = new TemporalWorkflowEngine({ address: 'a:7233', namespace: 'n', runWorker: false }, activities);
     await engine.launch();
     expect(worker.run).not.toHaveBeenCalled();
-    await engine.shutdown();
+    await engine.stop();
     expect(events).toEqual(['native.connect', 'native.close']);
   });
 
@@ -136,7 +136,7 @@ describe('TemporalWorkflowEngine worker lifecycle', () => {
     const client = new TemporalWorkflowEngine({ address: 'a:7233', namespace: 'n', runWorker: false }, null);
     await client.launch();
     expect(worker.run).not.toHaveBeenCalled();
-    await client.shutdown();
+    await client.stop();
     expect(() => new TemporalWorkflowEngine({ address: 'a:7233', namespace: 'n' }, null)).toThrow(/a Temporal worker needs its activities/);
   });
 });

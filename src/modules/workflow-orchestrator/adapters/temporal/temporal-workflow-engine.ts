@@ -101,7 +101,7 @@ export class TemporalWorkflowEngine implements WorkflowEnginePort {
   }
 
   /**
-   * Settles when the worker stops: resolves after a graceful `shutdown()`, rejects with the
+   * Settles when the worker stops: resolves after a graceful `stop()`, rejects with the
    * worker's error when it crashes (also logged). Resolved before `launch()` and without a worker.
    */
   get whenStopped(): Promise<void> {
@@ -156,7 +156,7 @@ export class TemporalWorkflowEngine implements WorkflowEnginePort {
   }
 
   /** Graceful stop: the worker finishes its in-flight tasks, then the connections close. */
-  async shutdown(): Promise<void> {
+  async stop(): Promise<void> {
     const worker = this.worker;
     try {
       if (worker?.getState() === 'RUNNING') worker.shutdown();
@@ -284,7 +284,7 @@ export function runStatus(status: WorkflowExecutionStatusName): WorkflowRunStatu
 
 /**
  * Installs Temporal's process-wide Runtime once, before the first connection: no shutdown signal
- * handlers (the application owns SIGTERM and calls `shutdown()`; Temporal's default handlers
+ * handlers (the application owns SIGTERM and calls `stop()`; Temporal's default handlers
  * would stop the worker behind Nest's back), and Temporal's logs (SDK and native core) forwarded
  * to our logger: ERROR and WARN as such, INFO to `debug` when the logger has it.
  * Left alone when something else installed or used the Runtime already.
