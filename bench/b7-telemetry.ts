@@ -6,6 +6,7 @@ import { CONNECTIONS, graphqlRound } from './lib/gateway';
 import { median, round } from './lib/stats';
 import { jaegerHasTraces, scrapeMetrics, telemetryBackends, telemetryOff, telemetryOn, type TelemetryBackends } from './lib/telemetry';
 import { IN_FLIGHT, ThroughputSession } from './lib/throughput';
+import { alternate, withBoth } from './lib/rounds';
 
 /** B7's goal: with telemetry exporting, at least this share of the throughput without it. */
 const GOAL = 0.9;
@@ -59,39 +60,6 @@ async function gatewayApp(name: string, env: Record<string, string>, scrape: boo
     await stopScrape?.();
     await app.close();
     throw error;
-  }
-}
-
-/**
- * `rounds` rounds of each of A and B, alternating which goes first (A B, B A, A B, ...), so what
- * else the shared machine runs meanwhile falls on both alike; before each round, `settle` (both
- * apps idle: a round's leftover work must not land on the other variant's round).
- */
-async function alternate(rounds: number, a: () => Promise<unknown>, b: () => Promise<unknown>, settle: () => Promise<unknown>): Promise<void> {
-  for (let r = 0; r < rounds; r += 1) {
-    for (const run of r % 2 === 0 ? [a, b] : [b, a]) {
-      await settle();
-      await run();
-    }
-  }
-}
-
-/** Starts A, then B; runs `body` with both up; closes both whatever happens. Answers `body`'s result and A's close note. */
-async function withBoth<S extends { close(): Promise<string> }, T>(startA: () => Promise<S>, startB: () => Promise<S>, body: (a: S, b: S) => Promise<T>): Promise<{ result: T; noteA: string }> {
-  const a = await startA();
-  let aClosed = false;
-  try {
-    const b = await startB();
-    let result: T;
-    try {
-      result = await body(a, b);
-    } finally {
-      await b.close();
-    }
-    aClosed = true;
-    return { result, noteA: await a.close() };
-  } finally {
-    if (!aClosed) await a.close();
   }
 }
 

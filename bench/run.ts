@@ -6,11 +6,12 @@ import { b4Gateway } from './b4-gateway';
 import { b5Rls } from './b5-rls';
 import { b6Startup } from './b6-startup';
 import { b7Telemetry } from './b7-telemetry';
+import { b8Modules } from './b8-modules';
 import type { Bench, BenchContext, BenchRow } from './lib/context';
 import { snapshotDist } from './lib/env';
 import { machine, writeResults } from './lib/report';
 
-const BENCHES: Bench[] = [b1GrpcLatency, b2Throughput, b3CarrierStatus, b4Gateway, b5Rls, b6Startup, b7Telemetry];
+const BENCHES: Bench[] = [b1GrpcLatency, b2Throughput, b3CarrierStatus, b4Gateway, b5Rls, b6Startup, b7Telemetry, b8Modules];
 
 function parseArgs(argv: string[]): { quick: boolean; only: Set<string> | null } {
   let quick = false;

@@ -76,6 +76,11 @@ export class BenchApp {
     return this.child?.pid ?? 0;
   }
 
+  /** Its one process, as CPU lines name it (a deployment of several lists each, bench/lib/modules.ts). */
+  get processes(): { label: string; pid: number }[] {
+    return [{ label: 'app (node)', pid: this.pid }];
+  }
+
   private async launch(options: StartOptions): Promise<void> {
     this.httpPort = await freePort();
     this.grpcPort = await freePort();

@@ -1,7 +1,7 @@
 // B7's two telemetry settings of the app under test, and what stands in for the backends' side.
-import type { BenchApp } from './app';
 import { infraSettings } from './env';
 import { freePort } from '../../test/support/ports';
+import type { ThroughputPlatform } from './throughput';
 
 /** Prometheus's scrape interval in infra:up (infra/observability/prometheus/prometheus.yml). */
 export const SCRAPE_INTERVAL_MS = 5_000;
@@ -64,7 +64,7 @@ export function telemetryOff(env: Record<string, string>): Record<string, string
  * GET /metrics of the app every SCRAPE_INTERVAL_MS while it runs, as Prometheus does (the bench
  * does not register the app with the real Prometheus). The stop, safe to call twice, answers a note.
  */
-export function scrapeMetrics(env: Record<string, string>): (app: BenchApp) => () => Promise<string> {
+export function scrapeMetrics(env: Record<string, string>): (platform: ThroughputPlatform) => () => Promise<string> {
   return () => {
     const port = Number(env.METRICS_PORT);
     let scrapes = 0;

@@ -1,10 +1,11 @@
-// B2's measuring, shared by B2 (real servers vs embedded) and B7 (telemetry on vs off): an app
-// kept at IN_FLIGHT shipments in flight, completions per second; and the Temporal floor.
+// B2's measuring, shared by B2 (real servers vs embedded), B7 (telemetry on vs off) and B8 (one
+// process per module vs one): an app, or a deployment of several processes, kept at IN_FLIGHT
+// shipments in flight, completions per second; and the Temporal floor.
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Pool } from 'pg';
-import { BenchApp } from './app';
+import { BenchApp, type TenantCredentials } from './app';
 import { accumulateCpu, cpuBetween, cpuSnapshot, threadCpuSnapshot } from './cpu';
 import { appDistDir } from './env';
 import { ShipmentsClient, uniqueKey } from './grpc';
@@ -23,7 +24,7 @@ type Probe = (ids: string[]) => Promise<Set<string>>;
  * notification of those still outstanding (20 per request). A shipment without its row is never
  * asked for one by one (that would read its workflow's state on every look).
  */
-function graphqlProbe(app: BenchApp, token: string): Probe {
+function graphqlProbe(app: ThroughputPlatform, token: string): Probe {
   return async (ids) => {
     const done = new Set<string>();
     const list = await app.graphql<{ shipments: { edges: { node: { id: string } }[] } }>(token, `{ shipments(first: 100, status: LABEL_CREATED) { edges { node { id } } } }`);
@@ -116,6 +117,7 @@ function appThreadCpu(
   after: ReturnType<typeof cpuSnapshot>,
   threadsBefore: ReturnType<typeof threadCpuSnapshot>,
   threadsAfter: ReturnType<typeof threadCpuSnapshot>,
+  count = 4,
 ): string[] {
   const seconds = (ticks: number) => `${(ticks / 100).toFixed(1)} s`;
   const used = [...threadsAfter]
@@ -124,46 +126,62 @@ function appThreadCpu(
     .sort((a, b) => b.ticks - a.ticks);
   const live = used.reduce((sum, t) => sum + t.ticks, 0);
   const total = (after.get(pid)?.ticks ?? 0) - (before.get(pid)?.ticks ?? 0);
-  const top = used.slice(0, 4);
-  const rest = used.slice(4).reduce((sum, t) => sum + t.ticks, 0);
+  const top = used.slice(0, count);
+  const rest = used.slice(count).reduce((sum, t) => sum + t.ticks, 0);
   return [
     ...top.map((t) => `${t.name} ${seconds(t.ticks)}`),
-    `${used.length - top.length} other threads ${seconds(rest)}`,
+    ...(used.length > top.length ? [`${used.length - top.length} other threads ${seconds(rest)}`] : []),
     `threads that ended ${seconds(Math.max(0, total - live))}`,
   ];
 }
 
 type Ticks = ReturnType<typeof cpuSnapshot>;
 
+/** What a session loads: one BenchApp, or several processes serving B2's path together (bench/lib/modules.ts). */
+export interface ThroughputPlatform {
+  /** Where ShipmentService answers. */
+  readonly grpcAddress: string;
+  /** Its processes, labelled as the CPU lines name them. */
+  readonly processes: readonly { label: string; pid: number }[];
+  tenantToken(name?: string): Promise<{ tenant: TenantCredentials; token: string }>;
+  graphql<T>(token: string | null, query: string): Promise<{ data?: T; errors?: unknown[] }>;
+  close(): Promise<void>;
+}
+
 export interface SessionOptions {
   /** Extra node flags for the app, e.g. `--cpu-prof`. */
   nodeArgs?: string[];
   /** Starts beside the app once it is up (e.g. a metrics scraper); its stop (safe to call twice) answers a note. */
-  alongside?: (app: BenchApp) => () => Promise<string>;
+  alongside?: (platform: ThroughputPlatform) => () => Promise<string>;
+  /** What to start with the session's env: one app by default. */
+  platform?: (env: Record<string, string>, nodeArgs: string[]) => Promise<ThroughputPlatform>;
 }
 
+const oneApp = (env: Record<string, string>, nodeArgs: string[]): Promise<ThroughputPlatform> => BenchApp.start({ env, nodeArgs });
+
 /**
- * One B2 app, `name` as the log lines say it ("B2 real"): started with `env` (plus the carrier
- * latency), ready for warm-ups and measured rounds, which can alternate with another session's.
- * The CPU the machine used is summed over the measured rounds only.
+ * One B2 app (or deployment), `name` as the log lines say it ("B2 real"): started with `env` (plus
+ * the carrier latency), ready for warm-ups and measured rounds, which can alternate with another
+ * session's. The CPU the machine used is summed over the measured rounds only.
  */
 export class ThroughputSession {
   readonly rates: number[] = [];
   private readonly cpu: Ticks = new Map();
-  private readonly threads: Ticks = new Map();
+  /** Per process of the platform, by pid: its threads' ticks. */
+  private readonly threads = new Map<number, Ticks>();
   private roundsMs = 0;
 
   private constructor(
     readonly name: string,
-    private readonly app: BenchApp,
+    private readonly app: ThroughputPlatform,
     private readonly pool: Pool | null,
     private readonly client: ShipmentsClient,
     private readonly probe: Probe,
     private readonly stopAlongside: (() => Promise<string>) | undefined,
   ) {}
 
-  static async start(name: string, env: Record<string, string>, { nodeArgs = [], alongside }: SessionOptions = {}): Promise<ThroughputSession> {
-    const app = await BenchApp.start({ env: { CARRIER_SANDBOX_LATENCY_MS: String(CARRIER_LATENCY_MS), ...env }, nodeArgs });
+  static async start(name: string, env: Record<string, string>, { nodeArgs = [], alongside, platform = oneApp }: SessionOptions = {}): Promise<ThroughputSession> {
+    const app = await platform({ CARRIER_SANDBOX_LATENCY_MS: String(CARRIER_LATENCY_MS), ...env }, nodeArgs);
     const pool = env.DATABASE_URL ? new Pool({ connectionString: env.DATABASE_URL, max: 1 }) : null;
     const stopAlongside = alongside?.(app);
     try {
@@ -187,31 +205,55 @@ export class ThroughputSession {
   /** One measured round of `total` shipments; its completions per second. */
   async round(total: number, log: (m: string) => void): Promise<number> {
     const before = cpuSnapshot();
-    const threadsBefore = threadCpuSnapshot(this.app.pid);
+    const threadsBefore = this.pids.map((pid) => threadCpuSnapshot(pid));
     const t0 = nowMs();
     const rate = await completedPerSecond(this.probe, this.client, total, 300_000);
     this.roundsMs += nowMs() - t0;
-    accumulateCpu(this.threads, threadsBefore, threadCpuSnapshot(this.app.pid));
+    for (const [i, pid] of this.pids.entries()) {
+      const sum = this.threads.get(pid) ?? new Map();
+      accumulateCpu(sum, threadsBefore[i]!, threadCpuSnapshot(pid));
+      this.threads.set(pid, sum);
+    }
     accumulateCpu(this.cpu, before, cpuSnapshot());
     this.rates.push(rate);
     log(`${this.name} round ${this.rates.length}: ${rate.toFixed(1)} shipments/s`);
     return rate;
   }
 
+  /** The (first) process under test. */
   get pid(): number {
-    return this.app.pid;
+    return this.pids[0]!;
+  }
+
+  /** Every process under test. */
+  get pids(): number[] {
+    return this.app.processes.map((p) => p.pid);
+  }
+
+  /** CPU seconds the platform's own processes used during the measured rounds. */
+  get platformCpuSeconds(): number {
+    return this.pids.reduce((sum, pid) => sum + (this.cpu.get(pid)?.ticks ?? 0), 0) / 100;
   }
 
   get rate(): number {
     return median(this.rates);
   }
 
-  /** Where the machine's CPU went during the measured rounds, by process, and the app's by thread. */
-  cpuLine(): string {
+  /**
+   * Where the machine's CPU went during the measured rounds, by process (`others` names processes
+   * that are not this session's, e.g. another session's), and each of the platform's by thread.
+   */
+  cpuLine(others: Record<number, string> = {}): string {
     const none: Ticks = new Map();
-    const cpu = cpuBetween(none, this.cpu, { [this.app.pid]: 'app (node)', [process.pid]: 'bench (node)' });
-    const threads = appThreadCpu(this.app.pid, none, this.cpu, none, this.threads);
-    return `CPU used during the ${Math.round(this.roundsMs / 1000)} s of rounds (2 cores = 2 s per s): ${cpu.join(', ')}; the app's by thread: ${threads.join(', ')}`;
+    const { processes } = this.app;
+    const labels = { ...others, ...Object.fromEntries(processes.map((p) => [p.pid, p.label])), [process.pid]: 'bench (node)' };
+    // B2's and B7's six entries for one app; room for each further process and each other label.
+    const cpu = cpuBetween(none, this.cpu, labels, 5 + processes.length + new Set(Object.values(others)).size);
+    const head = `CPU used during the ${Math.round(this.roundsMs / 1000)} s of rounds (2 cores = 2 s per s): ${cpu.join(', ')}`;
+    const byThread = (pid: number, top: number) => appThreadCpu(pid, none, this.cpu, none, this.threads.get(pid) ?? none, top).join(', ');
+    if (processes.length === 1) return `${head}; the app's by thread: ${byThread(this.pid, 4)}`;
+    const together = `${processes.length} processes together ${this.platformCpuSeconds.toFixed(1)} s`;
+    return `${head}; its ${together}; by thread: ${processes.map((p) => `${p.label.replace(/ \(node\)$/, '')}: ${byThread(p.pid, 2)}`).join('; ')}`;
   }
 
   /** Stops the app; answers the note of what ran alongside it ('' if nothing did). */
