@@ -1,12 +1,10 @@
-import { Logger, Module, type DynamicModule } from '@nestjs/common';
+import { Module, type DynamicModule } from '@nestjs/common';
 import type { AppConfig } from '../../platform/config/app-config';
-import { ReadinessChecks } from '../../platform/health/readiness';
+import { moduleApiProvider } from '../../platform/grpc/module-api.provider';
 import { GrpcAuthorizationApi } from './adapters/grpc/grpc-authorization-api';
 import { AuthorizationService } from './application/authorization.service';
 import { AuthorizationModule } from './authorization.module';
-import { AUTHORIZATION_API } from './ports/authorization-api.port';
-
-const logger = new Logger('Ports');
+import { AUTHORIZATION_API, type AuthorizationApi } from './ports/authorization-api.port';
 
 /**
  * `AUTHORIZATION_API` for modules that ask the policy (the gateway): in-process when this process
@@ -23,25 +21,13 @@ export class AuthorizationClientModule {
       module: AuthorizationClientModule,
       imports: hosted ? [AuthorizationModule] : [],
       providers: [
-        remote === null
-          ? {
-              provide: AUTHORIZATION_API,
-              inject: [AuthorizationService],
-              useFactory: (service: AuthorizationService) => {
-                logger.log('authorization api: in-process');
-                return service;
-              },
-            }
-          : {
-              provide: AUTHORIZATION_API,
-              inject: [ReadinessChecks],
-              useFactory: (readiness: ReadinessChecks) => {
-                logger.log(`authorization api: grpc (${remote}, the caller's token forwarded)`);
-                const api = new GrpcAuthorizationApi(remote);
-                readiness.register({ name: `authorization module (grpc ${remote})`, check: () => api.ping() });
-                return api;
-              },
-            },
+        moduleApiProvider<AuthorizationApi>({
+          provide: AUTHORIZATION_API,
+          module: 'authorization',
+          remote,
+          inProcess: { inject: [AuthorizationService], useFactory: (service: AuthorizationService) => service },
+          overGrpc: (address) => new GrpcAuthorizationApi(address),
+        }),
       ],
       exports: [AUTHORIZATION_API],
     };

@@ -1,13 +1,11 @@
-import { Logger, Module, type DynamicModule } from '@nestjs/common';
+import { Module, type DynamicModule } from '@nestjs/common';
 import type { AppConfig } from '../../platform/config/app-config';
-import { ReadinessChecks } from '../../platform/health/readiness';
+import { moduleApiProvider } from '../../platform/grpc/module-api.provider';
 import { GrpcNotificationsApi } from './adapters/grpc/grpc-notifications-api';
 import { InProcessNotificationsApi } from './api/in-process/in-process-notifications-api';
 import { NotificationsService } from './application/notifications.service';
 import { CommunicationsModule } from './communications.module';
-import { NOTIFICATIONS_API } from './ports/notifications-api.port';
-
-const logger = new Logger('Ports');
+import { NOTIFICATIONS_API, type NotificationsApi } from './ports/notifications-api.port';
 
 /**
  * `NOTIFICATIONS_API` for modules that ask the communications module (the gateway): in-process
@@ -24,25 +22,13 @@ export class CommunicationsClientModule {
       module: CommunicationsClientModule,
       imports: hosted ? [CommunicationsModule] : [],
       providers: [
-        remote === null
-          ? {
-              provide: NOTIFICATIONS_API,
-              inject: [NotificationsService],
-              useFactory: (notifications: NotificationsService) => {
-                logger.log('notifications api: in-process');
-                return new InProcessNotificationsApi(notifications);
-              },
-            }
-          : {
-              provide: NOTIFICATIONS_API,
-              inject: [ReadinessChecks],
-              useFactory: (readiness: ReadinessChecks) => {
-                logger.log(`notifications api: grpc (${remote}, the caller's token forwarded)`);
-                const api = new GrpcNotificationsApi(remote);
-                readiness.register({ name: `communications module (grpc ${remote})`, check: () => api.ping() });
-                return api;
-              },
-            },
+        moduleApiProvider<NotificationsApi>({
+          provide: NOTIFICATIONS_API,
+          module: 'notifications',
+          remote,
+          inProcess: { inject: [NotificationsService], useFactory: (notifications: NotificationsService) => new InProcessNotificationsApi(notifications) },
+          overGrpc: (address) => new GrpcNotificationsApi(address),
+        }),
       ],
       exports: [NOTIFICATIONS_API],
     };

@@ -1,14 +1,12 @@
-import { Logger, Module, type DynamicModule } from '@nestjs/common';
+import { Module, type DynamicModule } from '@nestjs/common';
 import type { AppConfig } from '../../platform/config/app-config';
-import { ReadinessChecks } from '../../platform/health/readiness';
+import { moduleApiProvider } from '../../platform/grpc/module-api.provider';
 import { GrpcShipmentsApi } from './adapters/grpc/grpc-shipments-api';
 import { InProcessShipmentsApi } from './api/in-process/in-process-shipments-api';
 import { ShipmentCancellationsService } from './application/shipment-cancellations.service';
 import { ShipmentRequestsService } from './application/shipment-requests.service';
 import { ShipmentsService } from './application/shipments.service';
-import { SHIPMENTS_API } from './ports/shipments-api.port';
-
-const logger = new Logger('Ports');
+import { SHIPMENTS_API, type ShipmentsApi } from './ports/shipments-api.port';
 
 /**
  * `SHIPMENTS_API` for modules that call the shipments module (the gateway): in-process when this
@@ -23,26 +21,17 @@ export class ShipmentsClientModule {
     return {
       module: ShipmentsClientModule,
       providers: [
-        remote === null
-          ? {
-              provide: SHIPMENTS_API,
-              inject: [ShipmentRequestsService, ShipmentsService, ShipmentCancellationsService],
-              useFactory: (requests: ShipmentRequestsService, shipments: ShipmentsService, cancellations: ShipmentCancellationsService) => {
-                logger.log('shipments api: in-process');
-                return new InProcessShipmentsApi(requests, shipments, cancellations);
-              },
-            }
-          : {
-              provide: SHIPMENTS_API,
-              inject: [ReadinessChecks],
-              useFactory: (readiness: ReadinessChecks) => {
-                logger.log(`shipments api: grpc (${remote}, the caller's token forwarded)`);
-                const api = new GrpcShipmentsApi(remote);
-                // Without the shipments process the gateway cannot serve shipments: not ready.
-                readiness.register({ name: `shipments module (grpc ${remote})`, check: () => api.ping() });
-                return api;
-              },
-            },
+        moduleApiProvider<ShipmentsApi>({
+          provide: SHIPMENTS_API,
+          module: 'shipments',
+          remote,
+          inProcess: {
+            inject: [ShipmentRequestsService, ShipmentsService, ShipmentCancellationsService],
+            useFactory: (requests: ShipmentRequestsService, shipments: ShipmentsService, cancellations: ShipmentCancellationsService) =>
+              new InProcessShipmentsApi(requests, shipments, cancellations),
+          },
+          overGrpc: (address) => new GrpcShipmentsApi(address),
+        }),
       ],
       exports: [SHIPMENTS_API],
     };

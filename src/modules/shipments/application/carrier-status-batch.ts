@@ -1,6 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import type { CarrierStatusUpdate } from '../../carriers';
-import { CarrierStatusBatchRepository } from '../adapters/typeorm/carrier-status-batch.repository';
+import { CarrierStatusBatchRepository, type TrackingEventRecord } from '../adapters/typeorm/carrier-status-batch.repository';
 import type { StatusUpdateOutcome } from '../contracts/shipment.contracts';
 import { shouldApply, statusFromCarrier, type ShipmentStatus } from '../domain/shipment-status';
 import { tagActiveSpan } from '../../../platform/telemetry/spans';
@@ -10,16 +10,8 @@ export interface LockedShipment {
   status: ShipmentStatus;
 }
 
-export interface PlannedTrackingEvent {
-  shipmentId: string;
-  eventId: string;
-  status: ShipmentStatus;
-  carrierStatus: string;
-  occurredAt: string;
-  location: string | null;
-  description: string | null;
-  applied: boolean;
-}
+/** A tracking event to insert, as the plan decided it (the repository's record). */
+export type PlannedTrackingEvent = TrackingEventRecord;
 
 export interface CarrierUpdatePlan {
   /** One per update, in order. */
