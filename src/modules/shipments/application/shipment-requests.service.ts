@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { TenantContext } from '../../tenancy';
 import { DomainError } from '../../../platform/errors/domain-error';
-import type { CreateShipmentCommand, ShipmentRequest, ShipmentView } from '../contracts/shipment.contracts';
+import type { CreateShipmentCommand, ShipmentRequest, ShipmentRequestInput, ShipmentView } from '../contracts/shipment.contracts';
 import { validateCreateShipment } from '../domain/shipment-request.validation';
 import { shipmentIdFor, workflowIdFor } from '../domain/shipment-identity';
 import { SHIPMENT_WORKFLOWS, type CreateShipmentRun, type ShipmentWorkflows } from '../ports/shipment-workflows.port';
@@ -39,7 +39,7 @@ export class ShipmentRequestsService {
     @Inject(SHIPMENT_WORKFLOWS) private readonly workflows: ShipmentWorkflows,
   ) {}
 
-  async create(command: CreateShipmentCommand): Promise<ShipmentView> {
+  async create(command: ShipmentRequestInput): Promise<ShipmentView> {
     validateCreateShipment(command);
     const tenantId = TenantContext.require();
     const shipmentId = shipmentIdFor(tenantId, command.idempotencyKey);

@@ -50,6 +50,12 @@ export interface CreateShipmentCommand {
   customerEmail: string;
 }
 
+/**
+ * A create request as an edge received it, before validation: any part may be missing (a gRPC
+ * message's fields are optional); `validateCreateShipment` makes it a CreateShipmentCommand.
+ */
+export type ShipmentRequestInput = { [K in keyof CreateShipmentCommand]?: CreateShipmentCommand[K] | null };
+
 export interface ShipmentPage {
   items: ShipmentView[];
   /** Each item's cursor, in the items' order: where a page `after` it starts. The format is this module's own. */

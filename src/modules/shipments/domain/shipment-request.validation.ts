@@ -1,7 +1,7 @@
 import { DISTANCE_UNITS, MASS_UNITS, type Address, type Parcel } from '../../carriers';
 import { badInput } from '../../../platform/errors/domain-error';
 import { postgresTextProblem } from '../../../platform/validation/postgres-text';
-import type { CreateShipmentCommand } from '../contracts/shipment.contracts';
+import type { CreateShipmentCommand, ShipmentRequestInput } from '../contracts/shipment.contracts';
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const COUNTRY = /^[A-Z]{2}$/;
@@ -20,7 +20,7 @@ function text(problems: Problems, path: string, value: unknown, required: boolea
   else if (value.length > max) problems.push(`${path} must be at most ${max} characters`);
 }
 
-function address(problems: Problems, path: string, value: Address | undefined): void {
+function address(problems: Problems, path: string, value: Address | null | undefined): void {
   if (!value || typeof value !== 'object') {
     problems.push(`${path} is required`);
     return;
@@ -33,7 +33,7 @@ function address(problems: Problems, path: string, value: Address | undefined): 
   if (typeof value.email === 'string' && value.email && !EMAIL.test(value.email)) problems.push(`${path}.email is not an email address`);
 }
 
-function parcel(problems: Problems, value: Parcel | undefined): void {
+function parcel(problems: Problems, value: Parcel | null | undefined): void {
   if (!value || typeof value !== 'object') {
     problems.push('parcel is required');
     return;
@@ -53,7 +53,7 @@ function parcel(problems: Problems, value: Parcel | undefined): void {
  * from, text PostgreSQL cannot hold is refused here too (ADR 0030): the workflow this request
  * starts stores it only after the label is bought, where it could only fail for good.
  */
-export function validateCreateShipment(command: CreateShipmentCommand): void {
+export function validateCreateShipment(command: ShipmentRequestInput): asserts command is CreateShipmentCommand {
   const problems: Problems = [];
   if (typeof command.idempotencyKey !== 'string' || !IDEMPOTENCY_KEY.test(command.idempotencyKey)) {
     problems.push('idempotencyKey must be 1 to 200 letters, digits, or . _ : -');

@@ -6,15 +6,10 @@ import { AUTHORIZATION_PROTO_PATH } from '../../api/grpc/authorization.grpc-cont
 import { denialMessage } from '../../application/authorization.service';
 import { isDecisionReason, type AuthorizationObject, type AuthorizationSubject } from '../../contracts/authorization.contracts';
 import type { AuthorizationApi } from '../../ports/authorization-api.port';
+import type { AuthorizeResponse__Output } from '../../api/grpc/generated/logisynapse/authorization/v1/AuthorizeResponse';
 
 const SERVICE_NAME = 'logisynapse.authorization.v1.AuthorizationService';
 
-interface AuthorizeResponse {
-  allowed: boolean;
-  reason: string;
-  engine: string;
-  subject: { clientId: string; tenantId: string; scopes: string[] } | null;
-}
 
 /**
  * The authorization module in another process, over gRPC `AuthorizationService/Authorize`. The
@@ -35,7 +30,7 @@ export class GrpcAuthorizationApi implements AuthorizationApi, OnModuleDestroy {
   }
 
   async assertAllowed(subject: AuthorizationSubject, action: string, object: AuthorizationObject): Promise<void> {
-    const decision = await this.remote.call<AuthorizeResponse>('authorize', 'Authorize', { action, object: { type: object.type, tenantId: object.tenantId ?? '' } });
+    const decision = await this.remote.call<AuthorizeResponse__Output>('authorize', 'Authorize', { action, object: { type: object.type, tenantId: object.tenantId ?? '' } });
     if (decision.subject?.clientId !== subject.clientId) {
       // The token the call carried is not the caller's this request verified: refuse, do not guess.
       throw new DomainError('FORBIDDEN', `${action} was decided for another caller`, { reason: 'subject-mismatch' });

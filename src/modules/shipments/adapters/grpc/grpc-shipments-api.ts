@@ -17,29 +17,17 @@ import type {
 } from '../../contracts/shipment.contracts';
 import type { ShipmentsApi } from '../../ports/shipments-api.port';
 
+import type { BatchGetTrackingEventsResponse__Output } from '../../api/grpc/generated/logisynapse/shipments/v1/BatchGetTrackingEventsResponse';
+import type { ListShipmentsResponse__Output } from '../../api/grpc/generated/logisynapse/shipments/v1/ListShipmentsResponse';
+import type { Shipment__Output } from '../../api/grpc/generated/logisynapse/shipments/v1/Shipment';
+
 const SERVICE_NAME = 'logisynapse.shipments.v1.ShipmentService';
 
-export interface ShipmentMessage {
-  id: string;
-  status: string;
-  carrier: string;
-  trackingNumber: string;
-  labelUrl: string;
-  workflowId: string;
-  createdAt: string;
-  updatedAt: string;
-  failureReason: string;
-  trackingEvents: { status: string; occurredAt: string; location: string; description: string }[];
-  tenantId: string;
-  customerEmail: string;
-  /** Null when unset (the loader's `defaults` fill message fields with null). */
-  labelRefund: { refundId: string; labelId: string; status: string } | null;
-}
+/** A `Shipment` as grpc-js decodes it (camelCase, defaults filled in; an unset message is null). Generated from shipments.proto. */
+export type ShipmentMessage = Shipment__Output;
 
-/** A `BatchGetTrackingEventsResponse` as grpc-js decodes it (camelCase, defaults filled in). */
-export interface BatchGetTrackingEventsMessage {
-  shipments: { shipmentId: string; trackingEvents: ShipmentMessage['trackingEvents'] }[];
-}
+/** A `BatchGetTrackingEventsResponse` as grpc-js decodes it. */
+export type BatchGetTrackingEventsMessage = BatchGetTrackingEventsResponse__Output;
 
 const orNull = (value: string) => (value === '' ? null : value);
 
@@ -104,7 +92,7 @@ export class GrpcShipmentsApi implements ShipmentsApi, OnModuleDestroy {
   }
 
   async list(query: ListShipmentsQuery): Promise<ShipmentPage> {
-    const page = await this.call<{ shipments: ShipmentMessage[]; cursors: string[]; hasNextPage: boolean; endCursor: string }>('listShipments', 'ListShipments', {
+    const page = await this.call<ListShipmentsResponse__Output>('listShipments', 'ListShipments', {
       first: query.first,
       after: query.after ?? '',
       status: query.status ?? '',

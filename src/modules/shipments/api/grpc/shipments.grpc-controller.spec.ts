@@ -73,7 +73,7 @@ describe('ShipmentsGrpcController.BatchGetTrackingEvents', () => {
 
   it('answers no shipments for no ids, or ids that are no UUIDs, without a look-up', async () => {
     const { controller, lookups } = controllerWith(answer);
-    await expect(controller.batchGetTrackingEvents({}, bearer('reader'))).resolves.toEqual({ shipments: [] });
+    await expect(controller.batchGetTrackingEvents({ shipmentIds: [] }, bearer('reader'))).resolves.toEqual({ shipments: [] });
     await expect(controller.batchGetTrackingEvents({ shipmentIds: ['not-a-uuid'] }, bearer('reader'))).resolves.toEqual({ shipments: [] });
     expect(lookups).toEqual([]);
   });

@@ -16,20 +16,26 @@ import { ShipmentRequestsService } from '../../application/shipment-requests.ser
 import { ShipmentsService } from '../../application/shipments.service';
 import { MAX_SHIPMENTS_PAGE_SIZE, SHIPMENT_STATUSES, type ShipmentStatus, type ShipmentView, type TrackingEventView } from '../../contracts/shipment.contracts';
 import { GrpcMetricsInterceptor } from '../../../../platform/grpc/grpc-metrics.interceptor';
+import type { Address } from '../../../carriers';
+// The messages' types, generated from shipments.proto (npm run generate:grpc).
+import type { Address__Output } from './generated/logisynapse/shipments/v1/Address';
+import type { BatchGetTrackingEventsRequest__Output } from './generated/logisynapse/shipments/v1/BatchGetTrackingEventsRequest';
+import type { BatchGetTrackingEventsResponse } from './generated/logisynapse/shipments/v1/BatchGetTrackingEventsResponse';
+import type { CancelShipmentRequest__Output } from './generated/logisynapse/shipments/v1/CancelShipmentRequest';
+import type { CreateShipmentRequest__Output } from './generated/logisynapse/shipments/v1/CreateShipmentRequest';
+import type { GetShipmentRequest__Output } from './generated/logisynapse/shipments/v1/GetShipmentRequest';
+import type { ListShipmentsRequest__Output } from './generated/logisynapse/shipments/v1/ListShipmentsRequest';
+import type { ListShipmentsResponse } from './generated/logisynapse/shipments/v1/ListShipmentsResponse';
+import type { Shipment } from './generated/logisynapse/shipments/v1/Shipment';
+import type { TrackingEvent } from './generated/logisynapse/shipments/v1/TrackingEvent';
+import type { UpdateShipmentStatusRequest__Output } from './generated/logisynapse/shipments/v1/UpdateShipmentStatusRequest';
+import type { UpdateShipmentStatusResponse } from './generated/logisynapse/shipments/v1/UpdateShipmentStatusResponse';
 
 export const SHIPMENTS_GRPC_PACKAGE = 'logisynapse.shipments.v1';
 export const SHIPMENTS_PROTO_PATH = `${__dirname}/shipments.proto`;
 
 type RpcMethod = 'createShipment' | 'getShipment' | 'listShipments' | 'updateShipmentStatus' | 'batchGetTrackingEvents' | 'cancelShipment';
 
-type Address = Record<'name' | 'company' | 'street1' | 'street2' | 'city' | 'state' | 'zip' | 'country' | 'phone' | 'email', string>;
-interface CreateShipmentRequest {
-  idempotencyKey: string;
-  fromAddress?: Address;
-  toAddress?: Address;
-  parcel?: { length: number; width: number; height: number; distanceUnit: string; weight: number; massUnit: string };
-  customerEmail: string;
-}
 
 const blank = (value: string | undefined) => (value === undefined || value === '' ? undefined : value);
 
@@ -48,15 +54,16 @@ function assertStatusUpdateLengths(request: Partial<Record<keyof typeof STATUS_U
   }
 }
 
-function address(a: Address | undefined) {
-  if (!a) return undefined as never;
+/** A request's address as the command's; a missing one stays missing, for validation to report. */
+function address(a: Address__Output | null): Address | null {
+  if (!a) return null;
   return {
     name: a.name, company: blank(a.company), street1: a.street1, street2: blank(a.street2), city: a.city,
     state: blank(a.state), zip: a.zip, country: a.country, phone: blank(a.phone), email: blank(a.email),
   };
 }
 
-function toMessage(view: ShipmentView, trackingEvents: unknown[] = []) {
+function toMessage(view: ShipmentView, trackingEvents: TrackingEvent[] = []): Shipment {
   return {
     id: view.id, status: view.status, carrier: view.carrier ?? '', trackingNumber: view.trackingNumber ?? '',
     labelUrl: view.labelUrl ?? '', workflowId: view.workflowId, createdAt: view.createdAt, updatedAt: view.updatedAt,
@@ -66,7 +73,7 @@ function toMessage(view: ShipmentView, trackingEvents: unknown[] = []) {
 }
 
 /** A `TrackingEvent` message: proto3 strings have no null, so a missing value is ''. */
-const eventMessage = (e: TrackingEventView) => ({ ...e, location: e.location ?? '', description: e.description ?? '' });
+const eventMessage = (e: TrackingEventView): TrackingEvent => ({ ...e, location: e.location ?? '', description: e.description ?? '' });
 
 /**
  * gRPC `logisynapse.shipments.v1.ShipmentService`. Each call verifies the caller's token from
@@ -88,17 +95,18 @@ export class ShipmentsGrpcController {
 
   @GrpcMethod('ShipmentService', 'CreateShipment')
   @RequireAction('shipment:create')
-  createShipment(request: CreateShipmentRequest, metadata: Metadata) {
+  createShipment(request: CreateShipmentRequest__Output, metadata: Metadata): Promise<Shipment> {
     return this.call(request, metadata, 'createShipment', async () => {
       const view = await this.requests.create({
         idempotencyKey: request.idempotencyKey,
         fromAddress: address(request.fromAddress),
         toAddress: address(request.toAddress),
-        parcel: (request.parcel && {
+        // The units are checked by the validation, which reports every problem at once.
+        parcel: request.parcel && {
           ...request.parcel,
           distanceUnit: request.parcel.distanceUnit as DistanceUnit,
           massUnit: request.parcel.massUnit as MassUnit,
-        }) as never,
+        },
         customerEmail: request.customerEmail,
       });
       return toMessage(view);
@@ -107,7 +115,7 @@ export class ShipmentsGrpcController {
 
   @GrpcMethod('ShipmentService', 'GetShipment')
   @RequireAction('shipment:read')
-  getShipment(request: { id: string }, metadata: Metadata) {
+  getShipment(request: GetShipmentRequest__Output, metadata: Metadata): Promise<Shipment> {
     return this.call(request, metadata, 'getShipment', async () => {
       const id = shipmentId(request.id);
       const view = await this.requests.get(id);
@@ -119,7 +127,7 @@ export class ShipmentsGrpcController {
 
   @GrpcMethod('ShipmentService', 'ListShipments')
   @RequireAction('shipment:list')
-  listShipments(request: { first: number; after: string; status: string }, metadata: Metadata) {
+  listShipments(request: ListShipmentsRequest__Output, metadata: Metadata): Promise<ListShipmentsResponse> {
     return this.call(request, metadata, 'listShipments', async () => {
       const first = request.first || 20;
       if (first < 1 || first > MAX_SHIPMENTS_PAGE_SIZE) throw badInput(`first must be between 1 and ${MAX_SHIPMENTS_PAGE_SIZE}`);
@@ -132,10 +140,7 @@ export class ShipmentsGrpcController {
 
   @GrpcMethod('ShipmentService', 'UpdateShipmentStatus')
   @RequireAction('shipment:update-status')
-  updateShipmentStatus(
-    request: { trackingNumber: string; status: string; substatus: string; occurredAt: string; location: string; statusDetails: string; eventId: string; carrier: string },
-    metadata: Metadata,
-  ) {
+  updateShipmentStatus(request: UpdateShipmentStatusRequest__Output, metadata: Metadata): Promise<UpdateShipmentStatusResponse> {
     return this.call(request, metadata, 'updateShipmentStatus', async (principal) => {
       assertStatusUpdateLengths(request);
       if (!request.trackingNumber) throw badInput('trackingNumber is required');
@@ -164,7 +169,7 @@ export class ShipmentsGrpcController {
 
   @GrpcMethod('ShipmentService', 'CancelShipment')
   @RequireAction('shipment:cancel')
-  cancelShipment(request: { id: string }, metadata: Metadata) {
+  cancelShipment(request: CancelShipmentRequest__Output, metadata: Metadata): Promise<Shipment> {
     return this.call(request, metadata, 'cancelShipment', async () => {
       const view = await this.cancellations.cancel(shipmentId(request.id));
       const events = await this.shipments.trackingEvents(view.id);
@@ -174,7 +179,7 @@ export class ShipmentsGrpcController {
 
   @GrpcMethod('ShipmentService', 'BatchGetTrackingEvents')
   @RequireAction('shipment:read')
-  batchGetTrackingEvents(request: { shipmentIds?: string[] }, metadata: Metadata) {
+  batchGetTrackingEvents(request: BatchGetTrackingEventsRequest__Output, metadata: Metadata): Promise<BatchGetTrackingEventsResponse> {
     return this.call(request, metadata, 'batchGetTrackingEvents', async () => {
       const events = await this.shipments.trackingEventsOf(request.shipmentIds ?? []);
       return { shipments: [...events].map(([shipmentId, list]) => ({ shipmentId, trackingEvents: list.map(eventMessage) })) };
