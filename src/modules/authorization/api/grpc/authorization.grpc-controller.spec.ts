@@ -39,7 +39,7 @@ describe('AuthorizationGrpcController.Authorize', () => {
       allowed: false,
       reason: 'tenant-mismatch',
     });
-    await expect(controller.authorize({ action: 'shipment:delete' }, bearer('good'))).resolves.toMatchObject({ allowed: false, reason: 'unknown-action' });
+    await expect(controller.authorize({ action: 'shipment:delete', object: null }, bearer('good'))).resolves.toMatchObject({ allowed: false, reason: 'unknown-action' });
   });
 
   it('ignores a subject smuggled into the request: the token decides', async () => {
@@ -49,7 +49,7 @@ describe('AuthorizationGrpcController.Authorize', () => {
 
   it('is UNAUTHENTICATED without a valid token', async () => {
     const codeOf = (promise: Promise<unknown>) => promise.then(() => null, (e: RpcException) => (e.getError() as { code: number }).code);
-    expect(await codeOf(controller.authorize({ action: 'shipment:read' }, bearer()))).toBe(status.UNAUTHENTICATED);
-    expect(await codeOf(controller.authorize({ action: 'shipment:read' }, bearer('forged')))).toBe(status.UNAUTHENTICATED);
+    expect(await codeOf(controller.authorize({ action: 'shipment:read', object: null }, bearer()))).toBe(status.UNAUTHENTICATED);
+    expect(await codeOf(controller.authorize({ action: 'shipment:read', object: null }, bearer('forged')))).toBe(status.UNAUTHENTICATED);
   });
 });

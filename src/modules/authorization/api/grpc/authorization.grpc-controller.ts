@@ -9,14 +9,13 @@ import { AuthorizationService } from '../../application/authorization.service';
 import type { AuthorizationObject } from '../../contracts/authorization.contracts';
 import { AuthenticatedOnly } from '../require-action.decorator';
 import { GrpcMetricsInterceptor } from '../../../../platform/grpc/grpc-metrics.interceptor';
+// The messages' types, generated from authorization.proto (npm run generate:grpc).
+import type { AuthorizeRequest__Output } from './generated/logisynapse/authorization/v1/AuthorizeRequest';
+import type { AuthorizeResponse } from './generated/logisynapse/authorization/v1/AuthorizeResponse';
 
 export const AUTHORIZATION_GRPC_PACKAGE = 'logisynapse.authorization.v1';
 export const AUTHORIZATION_PROTO_PATH = `${__dirname}/authorization.proto`;
 
-interface AuthorizeRequest {
-  action: string;
-  object?: { type: string; tenantId: string };
-}
 
 /**
  * gRPC `logisynapse.authorization.v1.AuthorizationService`. The subject is the caller's verified
@@ -35,7 +34,7 @@ export class AuthorizationGrpcController {
 
   @GrpcMethod('AuthorizationService', 'Authorize')
   @AuthenticatedOnly('decides for the verified caller itself; the answer is the decision')
-  async authorize(request: AuthorizeRequest, metadata: Metadata) {
+  async authorize(request: AuthorizeRequest__Output, metadata: Metadata): Promise<AuthorizeResponse> {
     try {
       assertGrpcRequestText(request);
       // Actions, types and tenant ids are short names; a longer one names nothing.

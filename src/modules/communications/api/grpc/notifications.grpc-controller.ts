@@ -8,6 +8,9 @@ import { toRpcException } from '../../../../platform/grpc/grpc-errors';
 import { assertGrpcRequestText } from '../../../../platform/grpc/request-text';
 import { NotificationsService } from '../../application/notifications.service';
 import { GrpcMetricsInterceptor } from '../../../../platform/grpc/grpc-metrics.interceptor';
+// The messages' types, generated from notifications.proto (npm run generate:grpc).
+import type { BatchGetNotificationsRequest__Output } from './generated/logisynapse/communications/v1/BatchGetNotificationsRequest';
+import type { BatchGetNotificationsResponse } from './generated/logisynapse/communications/v1/BatchGetNotificationsResponse';
 
 export const NOTIFICATIONS_GRPC_PACKAGE = 'logisynapse.communications.v1';
 export const NOTIFICATIONS_PROTO_PATH = `${__dirname}/notifications.proto`;
@@ -32,7 +35,7 @@ export class NotificationsGrpcController {
 
   @GrpcMethod('NotificationService', 'BatchGetNotifications')
   @RequireAction('shipment:read')
-  batchGetNotifications(request: { shipmentIds?: string[] }, metadata: Metadata) {
+  batchGetNotifications(request: BatchGetNotificationsRequest__Output, metadata: Metadata): Promise<BatchGetNotificationsResponse> {
     return this.call(request, metadata, 'batchGetNotifications', async () => {
       const byShipment = await this.notifications.listForShipments(request.shipmentIds ?? []);
       return { shipments: [...byShipment].map(([shipmentId, notifications]) => ({ shipmentId, notifications })) };
