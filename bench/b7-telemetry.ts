@@ -5,7 +5,7 @@ import { realServerEnv } from './lib/env';
 import { CONNECTIONS, graphqlRound } from './lib/gateway';
 import { median, round } from './lib/stats';
 import { jaegerHasTraces, scrapeMetrics, telemetryBackends, telemetryOff, telemetryOn, type TelemetryBackends } from './lib/telemetry';
-import { IN_FLIGHT, ThroughputSession } from './lib/throughput';
+import { IN_FLIGHT, sideBySideRounds, ThroughputSession } from './lib/throughput';
 import { alternate, withBoth } from './lib/rounds';
 
 /** B7's goal: with telemetry exporting, at least this share of the throughput without it. */
@@ -81,14 +81,7 @@ export const b7Telemetry: Bench = {
       () => ThroughputSession.start('B7-B2 telemetry on', b2EnvA, { alongside: scrapeMetrics(b2EnvA) }),
       () => ThroughputSession.start('B7-B2 telemetry off', telemetryOff(realServerEnv('b7b')!)),
       async (a, b) => {
-        await a.warmUp(warmUp);
-        await b.warmUp(warmUp);
-        await alternate(
-          ctx.rounds,
-          () => a.round(total, ctx.log),
-          () => b.round(total, ctx.log),
-          () => untilIdle([a.pid, b.pid]),
-        );
+        await sideBySideRounds(a, b, { warmUp, rounds: ctx.rounds, total, log: ctx.log });
         return { a: a.rate, b: b.rate, ratesA: rates(a.rates, 1), ratesB: rates(b.rates, 1), cpuA: a.cpuLine(), cpuB: b.cpuLine() };
       },
     );

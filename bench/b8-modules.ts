@@ -1,10 +1,9 @@
-import { untilIdle } from './lib/cpu';
 import { row, type Bench, type BenchRow } from './lib/context';
 import { realServerEnv } from './lib/env';
 import { B2_MODULE_PROCESSES, ModuleDeployment } from './lib/modules';
-import { alternate, withBoth } from './lib/rounds';
+import { withBoth } from './lib/rounds';
 import { median, round } from './lib/stats';
-import { CARRIER_LATENCY_MS, IN_FLIGHT, ThroughputSession } from './lib/throughput';
+import { CARRIER_LATENCY_MS, IN_FLIGHT, sideBySideRounds, ThroughputSession } from './lib/throughput';
 
 /** B8's goal: one process per module keeps at least this share of one process's throughput. */
 const GOAL = 0.8;
@@ -31,15 +30,7 @@ export const b8Modules: Bench = {
       () => ThroughputSession.start('B8 one process per module', envA, { platform: (env, nodeArgs) => ModuleDeployment.start(env, nodeArgs) }),
       () => ThroughputSession.start('B8 one process', envB),
       async (a, b) => {
-        await a.warmUp(warmUp);
-        await b.warmUp(warmUp);
-        // Both up at once, rounds alternating, each once every process of both is idle again.
-        await alternate(
-          ctx.rounds,
-          () => a.round(total, ctx.log),
-          () => b.round(total, ctx.log),
-          async () => waits.push(await untilIdle([...a.pids, ...b.pids])),
-        );
+        waits.push(...(await sideBySideRounds(a, b, { warmUp, rounds: ctx.rounds, total, log: ctx.log })));
         const named = (s: ThroughputSession, label: string) => Object.fromEntries(s.pids.map((pid) => [pid, label]));
         const shipments = ctx.rounds * total;
         const perShipment = (s: ThroughputSession) => (s.platformCpuSeconds * 1000) / shipments;

@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Pool } from 'pg';
 import { BenchApp, type TenantCredentials } from './app';
-import { accumulateCpu, cpuBetween, cpuSnapshot, threadCpuSnapshot } from './cpu';
+import { accumulateCpu, cpuBetween, cpuSnapshot, threadCpuSnapshot, untilIdle } from './cpu';
+import { alternate } from './rounds';
 import { appDistDir } from './env';
 import { ShipmentsClient, uniqueKey } from './grpc';
 import { median, nowMs, sleep } from './stats';
@@ -308,4 +309,26 @@ export async function temporalFloor(env: Record<string, string>, total: number):
   });
   const line = stdout.trim().split('\n').at(-1) ?? '';
   return JSON.parse(line) as { perSecond: number; seconds: number; cpu: string[] };
+}
+
+/**
+ * Two sessions measured side by side (B7-B2, B8): both warmed up, then `rounds` rounds each,
+ * alternating which goes first, each once every process of both is idle. Answers how long each
+ * wait for idle took (ms).
+ */
+export async function sideBySideRounds(
+  a: ThroughputSession,
+  b: ThroughputSession,
+  { warmUp, rounds, total, log }: { warmUp: number; rounds: number; total: number; log: (m: string) => void },
+): Promise<number[]> {
+  await a.warmUp(warmUp);
+  await b.warmUp(warmUp);
+  const waits: number[] = [];
+  await alternate(
+    rounds,
+    () => a.round(total, log),
+    () => b.round(total, log),
+    async () => waits.push(await untilIdle([...a.pids, ...b.pids])),
+  );
+  return waits;
 }

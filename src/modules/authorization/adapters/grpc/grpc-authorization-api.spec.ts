@@ -1,5 +1,5 @@
-import { loadPackageDefinition, Server, ServerCredentials, status, type MetadataValue, type sendUnaryData, type ServerUnaryCall } from '@grpc/grpc-js';
-import { loadSync } from '@grpc/proto-loader';
+import { status, type MetadataValue, type sendUnaryData, type ServerUnaryCall } from '@grpc/grpc-js';
+import { startGrpcTestServer, type GrpcTestServer } from '../../../../../test/support/grpc-test-server';
 import { CallerCredentials } from '../../../auth';
 import { DomainError } from '../../../../platform/errors/domain-error';
 import { AUTHORIZATION_PROTO_PATH } from '../../api/grpc/authorization.grpc-controller';
@@ -14,32 +14,24 @@ const answer = (allowed: boolean, reason: string, clientId = 'client-a') => ({ a
 
 /** GrpcAuthorizationApi against a real grpc-js server of the same proto, standing in for the authorization process. */
 describe('GrpcAuthorizationApi over the wire', () => {
-  let server: Server;
+  let server: GrpcTestServer;
   let api: GrpcAuthorizationApi;
   let handler: Handler;
   const received: { request: Request; authorization: MetadataValue[] }[] = [];
 
   beforeAll(async () => {
-    const definition = loadSync(AUTHORIZATION_PROTO_PATH, { keepCase: false, longs: String, enums: String, defaults: true, oneofs: true });
-    const pkg = loadPackageDefinition(definition) as unknown as {
-      logisynapse: { authorization: { v1: { AuthorizationService: { service: Parameters<Server['addService']>[0] } } } };
-    };
-    server = new Server();
-    server.addService(pkg.logisynapse.authorization.v1.AuthorizationService.service, {
+    server = await startGrpcTestServer(AUTHORIZATION_PROTO_PATH, 'logisynapse.authorization.v1.AuthorizationService', {
       Authorize: (call: ServerUnaryCall<Request, unknown>, callback: sendUnaryData<unknown>) => {
         received.push({ request: call.request, authorization: call.metadata.get('authorization') });
         handler(call, callback);
       },
     });
-    const port = await new Promise<number>((resolve, reject) =>
-      server.bindAsync('127.0.0.1:0', ServerCredentials.createInsecure(), (error, bound) => (error ? reject(error) : resolve(bound))),
-    );
-    api = new GrpcAuthorizationApi(`127.0.0.1:${port}`);
+    api = new GrpcAuthorizationApi(server.address);
   });
 
   afterAll(async () => {
     api?.onModuleDestroy();
-    await new Promise<void>((resolve) => (server ? server.tryShutdown(() => resolve()) : resolve()));
+    await server?.stop();
   });
 
   beforeEach(() => {

@@ -1,9 +1,9 @@
-import { loadPackageDefinition, Server, ServerCredentials, status, type MetadataValue, type ServerUnaryCall, type sendUnaryData } from '@grpc/grpc-js';
-import { loadSync } from '@grpc/proto-loader';
+import { status, type MetadataValue, type ServerUnaryCall, type sendUnaryData } from '@grpc/grpc-js';
 import { HealthImplementation } from 'grpc-health-check';
 import { CallerCredentials } from '../../../auth';
 import { DomainError } from '../../../../platform/errors/domain-error';
 import { NOTIFICATIONS_PROTO_PATH } from '../../api/grpc/notifications.grpc-controller';
+import { startGrpcTestServer, type GrpcTestServer } from '../../../../../test/support/grpc-test-server';
 import { GrpcNotificationsApi } from './grpc-notifications-api';
 
 const A = '5d0f3a6e-0000-5000-8000-00000000000a';
@@ -16,32 +16,30 @@ const SERVICE = 'logisynapse.communications.v1.NotificationService';
  */
 describe('GrpcNotificationsApi over the wire', () => {
   type Handler = (call: ServerUnaryCall<{ shipmentIds: string[] }, unknown>, callback: sendUnaryData<unknown>) => void;
-  let server: Server;
+  let server: GrpcTestServer;
   let api: GrpcNotificationsApi;
   let handler: Handler;
   const health = new HealthImplementation({ [SERVICE]: 'NOT_SERVING' });
   const received: { shipmentIds: string[]; authorization: MetadataValue[] }[] = [];
 
   beforeAll(async () => {
-    const definition = loadSync(NOTIFICATIONS_PROTO_PATH, { keepCase: false, longs: String, enums: String, defaults: true, oneofs: true });
-    const pkg = loadPackageDefinition(definition) as unknown as { logisynapse: { communications: { v1: { NotificationService: { service: Parameters<Server['addService']>[0] } } } } };
-    server = new Server();
-    server.addService(pkg.logisynapse.communications.v1.NotificationService.service, {
-      BatchGetNotifications: (call: ServerUnaryCall<{ shipmentIds: string[] }, unknown>, callback: sendUnaryData<unknown>) => {
-        received.push({ shipmentIds: call.request.shipmentIds, authorization: call.metadata.get('authorization') });
-        handler(call, callback);
+    server = await startGrpcTestServer(
+      NOTIFICATIONS_PROTO_PATH,
+      SERVICE,
+      {
+        BatchGetNotifications: (call: ServerUnaryCall<{ shipmentIds: string[] }, unknown>, callback: sendUnaryData<unknown>) => {
+          received.push({ shipmentIds: call.request.shipmentIds, authorization: call.metadata.get('authorization') });
+          handler(call, callback);
+        },
       },
-    });
-    health.addToServer(server);
-    const port = await new Promise<number>((resolve, reject) =>
-      server.bindAsync('127.0.0.1:0', ServerCredentials.createInsecure(), (error, bound) => (error ? reject(error) : resolve(bound))),
+      (grpcServer) => health.addToServer(grpcServer),
     );
-    api = new GrpcNotificationsApi(`127.0.0.1:${port}`);
+    api = new GrpcNotificationsApi(server.address);
   });
 
   afterAll(async () => {
     api?.onModuleDestroy();
-    await new Promise<void>((resolve) => (server ? server.tryShutdown(() => resolve()) : resolve()));
+    await server?.stop();
   });
 
   beforeEach(() => {

@@ -1,5 +1,5 @@
-import { loadPackageDefinition, Server, ServerCredentials, status, type MetadataValue, type ServerUnaryCall, type sendUnaryData } from '@grpc/grpc-js';
-import { loadSync } from '@grpc/proto-loader';
+import { status, type MetadataValue, type ServerUnaryCall, type sendUnaryData } from '@grpc/grpc-js';
+import { startGrpcTestServer, type GrpcTestServer } from '../../../../../test/support/grpc-test-server';
 import { CallerCredentials } from '../../../auth';
 import { DomainError } from '../../../../platform/errors/domain-error';
 import { SHIPMENTS_PROTO_PATH } from '../../api/grpc/shipments.grpc-controller';
@@ -78,30 +78,24 @@ describe('trackingEventsFromMessage (a BatchGetTrackingEvents answer as the port
  */
 describe('GrpcShipmentsApi.trackingEventsOf over the wire', () => {
   type Handler = (call: ServerUnaryCall<{ shipmentIds: string[] }, unknown>, callback: sendUnaryData<unknown>) => void;
-  let server: Server;
+  let server: GrpcTestServer;
   let api: GrpcShipmentsApi;
   let handler: Handler;
   const received: { shipmentIds: string[]; authorization: MetadataValue[] }[] = [];
 
   beforeAll(async () => {
-    const definition = loadSync(SHIPMENTS_PROTO_PATH, { keepCase: false, longs: String, enums: String, defaults: true, oneofs: true });
-    const pkg = loadPackageDefinition(definition) as unknown as { logisynapse: { shipments: { v1: { ShipmentService: { service: Parameters<Server['addService']>[0] } } } } };
-    server = new Server();
-    server.addService(pkg.logisynapse.shipments.v1.ShipmentService.service, {
+    server = await startGrpcTestServer(SHIPMENTS_PROTO_PATH, 'logisynapse.shipments.v1.ShipmentService', {
       BatchGetTrackingEvents: (call: ServerUnaryCall<{ shipmentIds: string[] }, unknown>, callback: sendUnaryData<unknown>) => {
         received.push({ shipmentIds: call.request.shipmentIds, authorization: call.metadata.get('authorization') });
         handler(call, callback);
       },
     });
-    const port = await new Promise<number>((resolve, reject) =>
-      server.bindAsync('127.0.0.1:0', ServerCredentials.createInsecure(), (error, bound) => (error ? reject(error) : resolve(bound))),
-    );
-    api = new GrpcShipmentsApi(`127.0.0.1:${port}`);
+    api = new GrpcShipmentsApi(server.address);
   });
 
   afterAll(async () => {
     api?.onModuleDestroy();
-    await new Promise<void>((resolve) => (server ? server.tryShutdown(() => resolve()) : resolve()));
+    await server?.stop();
   });
 
   beforeEach(() => {
