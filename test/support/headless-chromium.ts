@@ -151,7 +151,9 @@ export class HeadlessChromium {
       await exited;
       clearTimeout(timer);
     }
-    rmSync(this.profileDir, { recursive: true, force: true });
+    // Chromium's helper processes can still write into the profile for a moment after the browser
+    // exits (seen once in CI: ENOTEMPTY); rm retries those, with a growing delay, for about 5 s.
+    rmSync(this.profileDir, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
   }
 }
 
