@@ -11,7 +11,7 @@ const GOAL = 0.8;
 const A_WHAT = `one process per module: the processes of test/support/module-deployment.ts that B2's shipments go through, ${Object.entries(B2_MODULE_PROCESSES)
   .filter(([name]) => name !== 'gateway')
   .map(([name, modules]) => `${name} (LOGISYNAPSE_MODULES=${modules})`)
-  .join(', ')}: the shipments process serves ShipmentService and starts the workflows through a Temporal client, the worker process runs them, the communications process consumes the emails; plus a gateway (${B2_MODULE_PROCESSES.gateway}, reaching the other two over gRPC) that only makes the bench's tenant and token before the rounds; all four share one task queue, topic prefix and database; the deployment's other processes (the carriers' webhooks, the gateway's policy service) are not in B2's path and not started`;
+  .join(', ')}: the auth process issues the tokens and publishes the keys the others verify them with (its JWKS), the shipments process serves ShipmentService and starts the workflows through a Temporal client, the worker process runs them, the communications process consumes the emails; plus a gateway (${B2_MODULE_PROCESSES.gateway}, reaching the others over gRPC) that only makes the bench's tenant before the rounds; all five share one task queue, topic prefix and database; the deployment's other processes (the carriers' webhooks, the gateway's policy service) are not in B2's path and not started`;
 const B_WHAT = "one process with every module: B2's real-server variant";
 
 export const b8Modules: Bench = {

@@ -8,7 +8,7 @@ import { HealthModule } from './platform/health/health.module';
 import { loggerModule } from './platform/logging';
 import { MessagingModule } from './platform/messaging';
 import { labelTenantsInMetrics } from './platform/telemetry/instruments';
-import { AuthModule } from './modules/auth';
+import { AuthAdminGrpcModule, AuthModule, TokenVerificationModule } from './modules/auth';
 import { AuthorizationModule } from './modules/authorization';
 import { CarriersModule } from './modules/carriers';
 import { CommunicationsModule } from './modules/communications';
@@ -25,7 +25,8 @@ type NestImports = NonNullable<ModuleMetadata['imports']>;
  */
 const NEST_MODULES: Record<ModuleName, (config: AppConfig) => NestImports> = {
   tenancy: () => [TenancyModule],
-  auth: () => [AuthModule],
+  // Its gRPC API (AuthAdminService) for a gateway elsewhere.
+  auth: () => [AuthModule, AuthAdminGrpcModule],
   authorization: () => [AuthorizationModule],
   carriers: () => [CarriersModule],
   // Its workflows start in-process when the worker is beside it, else through a client (ADR 0042).
@@ -57,6 +58,8 @@ export class AppModule {
         DatabaseModule,
         MessagingModule,
         HealthModule,
+        // Who a token names, for every module here that takes tokens (ADR 0044).
+        TokenVerificationModule.forRoot(config),
         ...hostedModules(config),
       ],
       providers: [

@@ -76,6 +76,7 @@ async function bootstrap(): Promise<void> {
     ShipmentService: { pkg: shipments.SHIPMENTS_GRPC_PACKAGE, proto: shipments.SHIPMENTS_PROTO_PATH },
     NotificationService: { pkg: communications.NOTIFICATIONS_GRPC_PACKAGE, proto: communications.NOTIFICATIONS_PROTO_PATH },
     AuthorizationService: { pkg: authorization.AUTHORIZATION_GRPC_PACKAGE, proto: authorization.AUTHORIZATION_PROTO_PATH },
+    AuthAdminService: { pkg: auth.AUTH_ADMIN_GRPC_PACKAGE, proto: auth.AUTH_ADMIN_PROTO_PATH },
   };
   const services: HostedGrpcService[] = servedServices(config.modules).map((service) => ({ ...protos[service], service }));
   if (services.length > 0) {

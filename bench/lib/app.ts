@@ -135,11 +135,14 @@ export class BenchApp {
     this.readyMs = nowMs() - started;
   }
 
-  /** A tenant to work in: the demo tenant on an empty database, otherwise a new one. */
-  async tenant(name = 'Bench tenant'): Promise<TenantCredentials> {
-    const demo = join(this.dataDir, 'demo-credentials.json');
+  /**
+   * A tenant to work in: the demo tenant on an empty database, otherwise a new one, made through
+   * this process's GraphQL with a token from `issuer` (the process hosting the auth module).
+   */
+  async tenant(name = 'Bench tenant', issuer: BenchApp = this): Promise<TenantCredentials> {
+    const demo = join(issuer.dataDir, 'demo-credentials.json');
     if (existsSync(demo)) return JSON.parse(readFileSync(demo, 'utf8')) as TenantCredentials;
-    const adminToken = await this.token(BENCH_ADMIN.clientId, BENCH_ADMIN.clientSecret);
+    const adminToken = await issuer.token(BENCH_ADMIN.clientId, BENCH_ADMIN.clientSecret);
     const res = await this.graphql<{ createTenant: TenantCredentials }>(
       adminToken,
       `mutation($name: String!) { createTenant(name: $name) { tenantId clientId clientSecret } }`,
@@ -159,9 +162,9 @@ export class BenchApp {
     return ((await res.json()) as { access_token: string }).access_token;
   }
 
-  async tenantToken(name?: string): Promise<{ tenant: TenantCredentials; token: string }> {
-    const tenant = await this.tenant(name);
-    return { tenant, token: await this.token(tenant.clientId, tenant.clientSecret) };
+  async tenantToken(name?: string, issuer: BenchApp = this): Promise<{ tenant: TenantCredentials; token: string }> {
+    const tenant = await this.tenant(name, issuer);
+    return { tenant, token: await issuer.token(tenant.clientId, tenant.clientSecret) };
   }
 
   async graphql<T>(token: string | null, query: string, variables?: Record<string, unknown>): Promise<{ data?: T; errors?: unknown[] }> {

@@ -10,23 +10,26 @@ import type { MODULE_PROCESSES } from '../../test/support/module-deployment';
  * gateway's policy) processes are left out: no B2 shipment reaches them.
  */
 const MEASURED = {
-  shipments: 'shipments,tenancy,auth,authorization,carriers',
+  auth: 'auth,tenancy,authorization',
+  shipments: 'shipments,tenancy,authorization,carriers',
   'workflow-orchestrator': 'workflow-orchestrator,carriers,tenancy',
-  communications: 'communications,tenancy,auth,authorization',
-} as const satisfies Pick<typeof MODULE_PROCESSES, 'shipments' | 'workflow-orchestrator' | 'communications'>;
+  communications: 'communications,tenancy,authorization',
+} as const satisfies Pick<typeof MODULE_PROCESSES, 'auth' | 'shipments' | 'workflow-orchestrator' | 'communications'>;
 
 /**
- * Plus a gateway, which only makes the bench's tenant and token before the rounds (createTenant is
+ * Plus a gateway, which only makes the bench's tenant before the rounds (createTenant is
  * GraphQL): it hosts the policy itself instead of asking an authorization process, one process
- * fewer and none in the measured path.
+ * fewer and none in the measured path. The auth process issues the tokens and publishes the keys
+ * (its JWKS) that the shipments and communications processes verify them with.
  */
-export const B2_MODULE_PROCESSES = { ...MEASURED, gateway: 'gateway,auth,tenancy,authorization' } as const;
+export const B2_MODULE_PROCESSES = { ...MEASURED, gateway: 'gateway,tenancy,authorization' } as const;
 
 type ProcessName = keyof typeof B2_MODULE_PROCESSES;
 
 /**
- * Shipments first (it runs the migrations, the others then find none pending), then the worker
- * and communications together, then the gateway, which needs the other two's gRPC addresses. All
+ * Auth first (it runs the migrations, the others then find none pending, and its JWKS is where
+ * they find the keys), then shipments, the worker and communications together, then the gateway,
+ * which needs the others' gRPC addresses. All
  * get the same `env`, so they share one task queue, topic prefix and database.
  */
 export class ModuleDeployment {
@@ -40,10 +43,16 @@ export class ModuleDeployment {
       return app;
     };
     try {
-      const shipments = await launch('shipments');
-      const [worker, communications] = await Promise.all([launch('workflow-orchestrator'), launch('communications')]);
-      const gateway = await launch('gateway', { SHIPMENTS_GRPC_URL: shipments.grpcAddress, COMMUNICATIONS_GRPC_URL: communications.grpcAddress });
-      return new ModuleDeployment({ shipments, 'workflow-orchestrator': worker, communications, gateway });
+      const auth = await launch('auth');
+      const keys = { AUTH_JWKS_URL: `${auth.baseUrl}/.well-known/jwks.json` };
+      const [shipments, worker, communications] = await Promise.all([launch('shipments', keys), launch('workflow-orchestrator'), launch('communications', keys)]);
+      const gateway = await launch('gateway', {
+        ...keys,
+        AUTH_GRPC_URL: auth.grpcAddress,
+        SHIPMENTS_GRPC_URL: shipments.grpcAddress,
+        COMMUNICATIONS_GRPC_URL: communications.grpcAddress,
+      });
+      return new ModuleDeployment({ auth, shipments, 'workflow-orchestrator': worker, communications, gateway });
     } catch (error) {
       await Promise.all(started.map((app) => app.close()));
       throw error;
@@ -61,7 +70,7 @@ export class ModuleDeployment {
 
   /** A tenant made by the gateway (createTenant is GraphQL); the signing keys are in the shared database, so its tokens hold everywhere. */
   tenantToken(name?: string): Promise<{ tenant: TenantCredentials; token: string }> {
-    return this.apps.gateway.tenantToken(name);
+    return this.apps.gateway.tenantToken(name, this.apps.auth);
   }
 
   graphql<T>(token: string | null, query: string, variables?: Record<string, unknown>): Promise<{ data?: T; errors?: unknown[] }> {
@@ -70,12 +79,13 @@ export class ModuleDeployment {
 
   /** The gateway first (nothing reaches a stopped process through it), the worker last (the runs in flight finish or stay in Temporal). */
   async close(): Promise<void> {
-    const { gateway, 'workflow-orchestrator': worker, shipments, communications } = this.apps;
+    const { gateway, 'workflow-orchestrator': worker, shipments, communications, auth } = this.apps;
     try {
       await gateway.close();
       await Promise.all([shipments.close(), communications.close()]);
     } finally {
       await worker.close();
+      await auth.close();
     }
   }
 }

@@ -141,7 +141,7 @@ for (const target of deploymentTargets()) {
       expect(await grpcCode(grpc.call('CancelShipment', { id: '00000000-0000-4000-8000-000000000000' }, token))).toBe(status.NOT_FOUND);
       // gRPC checks the id's format (ADR 0030).
       expect(await grpcCode(grpc.call('CancelShipment', { id: 'not-a-shipment' }, token))).toBe(status.INVALID_ARGUMENT);
-      const res = await fetch(`${app.baseUrl}/oauth/token`, {
+      const res = await fetch(`${app.tokenBaseUrl}/oauth/token`, {
         method: 'POST',
         headers: { 'content-type': 'application/x-www-form-urlencoded' },
         body: new URLSearchParams({ grant_type: 'client_credentials', client_id: creds.clientId, client_secret: creds.clientSecret, scope: 'shipments:read' }),

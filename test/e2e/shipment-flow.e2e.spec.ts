@@ -278,13 +278,13 @@ for (const target of deploymentTargets()) {
       // From an address of its own: failures count per address in the database other test files share.
       const wrongSecret = await postFrom(
         ownLoopbackAddress(),
-        `${app.baseUrl}/oauth/token`,
+        `${app.tokenBaseUrl}/oauth/token`,
         { 'content-type': 'application/json' },
         JSON.stringify({ grant_type: 'client_credentials', client_id: creds.clientId, client_secret: 'wrong' }),
       );
       expect(wrongSecret.status).toBe(401);
       expect(await wrongSecret.json()).toMatchObject({ error: 'invalid_client', code: 'UNAUTHENTICATED' });
-      const wrongGrant = await fetch(`${app.baseUrl}/oauth/token`, {
+      const wrongGrant = await fetch(`${app.tokenBaseUrl}/oauth/token`, {
         method: 'POST',
         headers: { 'content-type': 'application/x-www-form-urlencoded' },
         body: 'grant_type=password&username=a&password=b',
@@ -321,7 +321,7 @@ for (const target of deploymentTargets()) {
       const attempt = (secret: string) =>
         postFrom(
           attacker,
-          `${app.baseUrl}/oauth/token`,
+          `${app.tokenBaseUrl}/oauth/token`,
           { 'content-type': 'application/x-www-form-urlencoded' },
           new URLSearchParams({ grant_type: 'client_credentials', client_id: victim.clientId, client_secret: secret }).toString(),
         );
@@ -340,7 +340,7 @@ for (const target of deploymentTargets()) {
       const query = `{ shipments(first: 1) { pageInfo { hasNextPage } } }`;
       const rotated = await app.graphql<{ rotateSigningKey: string }>(adminToken, `mutation { rotateSigningKey }`);
       const newKid = rotated.data!.rotateSigningKey;
-      const jwks = (await (await fetch(`${app.baseUrl}/.well-known/jwks.json`)).json()) as { keys: { kid: string }[] };
+      const jwks = (await (await fetch(`${app.tokenBaseUrl}/.well-known/jwks.json`)).json()) as { keys: { kid: string }[] };
       expect(jwks.keys.map((k) => k.kid)).toContain(newKid);
       expect(jwks.keys.length).toBeGreaterThanOrEqual(2);
       const after = await app.token(creds.clientId, creds.clientSecret);
@@ -497,6 +497,44 @@ for (const target of deploymentTargets()) {
       });
     }
 
+    if (target.name === 'real servers, one process per module') {
+      it("verifies tokens with the auth process's JWKS, administers through its gRPC API, and stays ready while it is away", async () => {
+        const { gateway, auth, shipments } = (app as ModulePerProcessDeployment).processes;
+        const jwksUrl = `${auth.baseUrl}/.well-known/jwks.json`;
+        for (const process of [gateway, shipments]) expect(process.logs.some((l) => l.includes(`token verifier: the auth module's JWKS (${jwksUrl})`))).toBe(true);
+        expect(gateway.logs.some((l) => l.includes(`auth api: grpc (127.0.0.1:${auth.grpcPort}`))).toBe(true);
+        // the gateway issues no tokens: /oauth/token is the auth process's
+        expect((await fetch(`${gateway.baseUrl}/oauth/token`, { method: 'POST' })).status).toBe(404);
+        // a key rotated through the gateway (AuthAdminService) signs the next tokens, which the
+        // gateway and the shipments process accept once they read the JWKS again (an unknown kid, at most once a second)
+        const adminToken = await app.token(creds.admin.clientId, creds.admin.clientSecret);
+        const rotated = await app.graphql<{ rotateSigningKey: string }>(adminToken, `mutation { rotateSigningKey }`);
+        expect(rotated.errors).toBeUndefined();
+        const fresh = await app.token(creds.clientId, creds.clientSecret);
+        expect((JSON.parse(Buffer.from(fresh.split('.')[0]!, 'base64url').toString()) as { kid: string }).kid).toBe(rotated.data!.rotateSigningKey);
+        await eventually('the new key to verify at the gateway and the shipments process', async () => {
+          const res = await app.graphql(fresh, `{ shipments(first: 1) { edges { node { id status } } } }`);
+          return res.errors === undefined ? true : undefined;
+        }, { timeoutMs: 15_000, intervalMs: 250 });
+        // a tenant's token may not rotate keys: the auth process decides so too
+        const denied = await app.graphql(fresh, `mutation { rotateSigningKey }`);
+        expect(denied.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+
+        // the auth process away: tokens already issued keep working, the gateway stays ready, and
+        // an administrator's mutation is UNAVAILABLE (never a 500)
+        await auth.stop();
+        expect((await fetch(`${gateway.baseUrl}/health/ready`)).status).toBe(200);
+        expect((await app.graphql(fresh, `{ shipments(first: 1) { edges { cursor } } }`)).errors).toBeUndefined();
+        const away = await app.graphql(adminToken, `mutation($name: String!) { createTenant(name: $name) { tenantId } }`, { name: 'While auth is away' });
+        expect(away.errors?.[0]?.extensions?.code).toBe('UNAVAILABLE');
+        await auth.launch({ samePorts: true });
+        const back = await app.graphql<{ createTenant: { tenantId: string } }>(adminToken, `mutation($name: String!) { createTenant(name: $name) { tenantId } }`, { name: 'Auth is back' });
+        expect(back.errors).toBeUndefined();
+        expect(back.data!.createTenant.tenantId).toMatch(/^[0-9a-f-]{36}$/);
+        token = fresh;
+      });
+    }
+
     it('serves a GraphiQL playground that needs no CDN, and the JWKS', async () => {
       const page = await fetch(`${app.baseUrl}/graphql`, { headers: { accept: 'text/html' } });
       expect(page.status).toBe(200);
@@ -504,7 +542,7 @@ for (const target of deploymentTargets()) {
       expect(html).toMatch(/graphiql/i);
       expect(html).not.toMatch(/<script[^>]+src=["']https?:/i);
       expect(html).not.toMatch(/<link[^>]+href=["']https?:/i);
-      const jwks = (await (await fetch(`${app.baseUrl}/.well-known/jwks.json`)).json()) as { keys: { kid: string; alg: string }[] };
+      const jwks = (await (await fetch(`${app.tokenBaseUrl}/.well-known/jwks.json`)).json()) as { keys: { kid: string; alg: string }[] };
       expect(jwks.keys[0]).toMatchObject({ alg: 'ES256', kid: expect.any(String) });
     });
 

@@ -194,7 +194,7 @@ describe('Dockerfile: one image per module from the same stages', () => {
       }
       const alone = await check('shipments');
       expect(alone.code).toBe(1);
-      expect(alone.stderr).toContain('shipments needs tenancy, auth, authorization, carriers in the same process');
+      expect(alone.stderr).toContain('shipments needs tenancy, authorization, carriers in the same process');
       const unknown = await check('warehouse,tenancy');
       expect(unknown.code).toBe(1);
       expect(unknown.stderr).toContain('warehouse is not a module');

@@ -210,7 +210,7 @@ realServerOrSkip(
     }
     const grpcServices = ofKind(objects(set), 'Service').filter((s) => JSON.stringify(s.spec!.ports).includes('"grpc"'));
     // authorization, shipments and communications: the entries other entries call
-    expect(grpcServices.length).toBe(set === 'one-process' ? 0 : 3);
+    expect(grpcServices.length).toBe(set === 'one-process' ? 0 : 4);
     // The OPA sidecar listens on loopback only: no port of its own.
     for (const { spec } of podSpecs(objects(set))) expect(spec.containers.slice(1).flatMap((c) => c.ports ?? [])).toEqual([]);
   });
@@ -250,13 +250,17 @@ realServerOrSkip(
     expect(JSON.stringify(shipments.spec)).toContain('"principals":["cluster.local/ns/shipping/sa/ls-gateway"]');
   });
 
-  it('a call that no policy allows fails the AuthorizationPolicy and NetworkPolicy checks (negative control)', async () => {
+  it('a call or a JWKS read that no policy allows fails the AuthorizationPolicy and NetworkPolicy checks (negative control)', async () => {
     const files = [fixture('values-url-by-hand.yaml')];
     const byHand = parseManifests(await render(helm, files));
-    expect(authorizationProblems(byHand, publicEntries(files), null)).toEqual([
+    expect(authorizationProblems(byHand, publicEntries(files), null).sort()).toEqual([
+      'gateway: GET of its JWKS allows [], expected [cluster.local/ns/shipping/sa/ls-communications]',
       'shipments: port 50051 (gRPC, its callers) allows [], expected [cluster.local/ns/shipping/sa/ls-gateway]',
     ]);
-    expect(networkPolicyProblems(byHand, publicEntries(files))).toEqual(['shipments: gRPC port reachable from [], expected [gateway]']);
+    expect(networkPolicyProblems(byHand, publicEntries(files)).sort()).toEqual([
+      'gateway: HTTP port reachable for its JWKS from [], expected [communications]',
+      'shipments: gRPC port reachable from [], expected [gateway]',
+    ]);
   });
 
   it('faults are injected where asked only: a delay and a gRPC abort on the shipments gRPC port', () => {

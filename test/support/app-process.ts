@@ -50,6 +50,11 @@ export class AppProcess {
     return `http://127.0.0.1:${this.httpPort}`;
   }
 
+  /** Where /oauth/token answers: this process hosts every module it was given. */
+  get tokenBaseUrl(): string {
+    return this.baseUrl;
+  }
+
   /** Where the carriers' webhooks answer: this process hosts every module it was given. */
   get webhookBaseUrl(): string {
     return this.baseUrl;

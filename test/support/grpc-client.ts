@@ -43,3 +43,8 @@ export function notificationServiceClient(address: string) {
 export function authorizationServiceClient(address: string) {
   return serviceClient(AUTHORIZATION_PROTO, 'logisynapse.authorization.v1.AuthorizationService', address);
 }
+
+/** A plain grpc-js client of the auth module's AuthAdminService. */
+export function authAdminServiceClient(address: string) {
+  return serviceClient(join(MODULES, 'auth', 'api', 'grpc', 'auth-admin.proto'), 'logisynapse.auth.v1.AuthAdminService', address);
+}

@@ -1,29 +1,34 @@
-import { AppProcess, type DemoCredentials, type GraphqlResult } from './app-process';
+import { AppProcess, TEST_ADMIN, type DemoCredentials, type GraphqlResult } from './app-process';
 import type { PlatformUnderTest } from './split-deployment';
 
 /**
  * The processes of the one-process-per-module deployment, each with the modules it needs in its
- * own process (src/platform/config/module-descriptors.ts): the gateway (GraphQL, tokens), the
- * shipments API (ShipmentService, the carrier status consumer), the workflow worker, the
- * communications module (NotificationService, the emails), the carriers' webhooks and the
- * authorization module (AuthorizationService, which the gateway asks over gRPC).
+ * own process (src/platform/config/module-descriptors.ts): the auth module (tokens, its JWKS,
+ * AuthAdminService), the gateway (GraphQL), the shipments API (ShipmentService, the carrier
+ * status consumer), the workflow worker, the communications module (NotificationService, the
+ * emails), the carriers' webhooks and the authorization module (AuthorizationService, which the
+ * gateway asks over gRPC). Every process that takes tokens but the auth process verifies them
+ * with the auth process's JWKS.
  */
 export const MODULE_PROCESSES = {
-  shipments: 'shipments,tenancy,auth,authorization,carriers',
+  auth: 'auth,tenancy,authorization',
+  shipments: 'shipments,tenancy,authorization,carriers',
   'workflow-orchestrator': 'workflow-orchestrator,carriers,tenancy',
-  communications: 'communications,tenancy,auth,authorization',
+  communications: 'communications,tenancy,authorization',
   carriers: 'carriers,tenancy',
-  authorization: 'authorization,auth,tenancy',
-  gateway: 'gateway,auth,tenancy',
+  authorization: 'authorization',
+  gateway: 'gateway,tenancy',
 } as const;
 
 export type ModuleProcessName = keyof typeof MODULE_PROCESSES;
 
 /**
- * The platform as one process per module on the shared real servers. The shipments process
- * starts first (its migrations run once, the others find none pending), then the others
- * together; the gateway reaches the policy, shipments and notifications over gRPC with the caller's token,
- * and the shipments process starts workflows that the worker process runs (Temporal).
+ * The platform as one process per module on the shared real servers. The auth process starts
+ * first (its migrations run once, the others find none pending; its JWKS is where the others
+ * find the keys), then the others together; the gateway reaches the auth module, the policy,
+ * shipments and notifications over gRPC with the caller's token, tokens come from the auth
+ * process's /oauth/token (an ingress routes it there), and the shipments process starts workflows
+ * that the worker process runs (Temporal).
  */
 export class ModulePerProcessDeployment implements PlatformUnderTest {
   private constructor(readonly processes: Record<ModuleProcessName, AppProcess>) {}
@@ -36,19 +41,23 @@ export class ModulePerProcessDeployment implements PlatformUnderTest {
       return app;
     };
     try {
-      const shipments = await launch('shipments');
-      const [worker, communications, carriers, authorization] = await Promise.all([
+      const auth = await launch('auth');
+      const keys = { AUTH_JWKS_URL: `${auth.baseUrl}/.well-known/jwks.json` };
+      const [shipments, worker, communications, carriers, authorization] = await Promise.all([
+        launch('shipments', keys),
         launch('workflow-orchestrator'),
-        launch('communications'),
+        launch('communications', keys),
         launch('carriers'),
-        launch('authorization'),
+        launch('authorization', keys),
       ]);
       const gateway = await launch('gateway', {
+        ...keys,
+        AUTH_GRPC_URL: `127.0.0.1:${auth.grpcPort}`,
         AUTHORIZATION_GRPC_URL: `127.0.0.1:${authorization.grpcPort}`,
         SHIPMENTS_GRPC_URL: `127.0.0.1:${shipments.grpcPort}`,
         COMMUNICATIONS_GRPC_URL: `127.0.0.1:${communications.grpcPort}`,
       });
-      return new ModulePerProcessDeployment({ shipments, 'workflow-orchestrator': worker, communications, carriers, authorization, gateway });
+      return new ModulePerProcessDeployment({ auth, shipments, 'workflow-orchestrator': worker, communications, carriers, authorization, gateway });
     } catch (error) {
       await Promise.all(started.map((app) => app.stop()));
       started.forEach((app) => app.dispose());
@@ -68,12 +77,25 @@ export class ModulePerProcessDeployment implements PlatformUnderTest {
     return this.processes.shipments.grpcPort;
   }
 
-  newTenant(name?: string): Promise<DemoCredentials> {
-    return this.processes.gateway.newTenant(name);
+  /** Where /oauth/token and the JWKS answer: the auth process. */
+  get tokenBaseUrl(): string {
+    return this.processes.auth.baseUrl;
+  }
+
+  /** A tenant made through the gateway's createTenant, which asks the auth process over gRPC. */
+  async newTenant(name = 'E2E tenant'): Promise<DemoCredentials> {
+    const adminToken = await this.token(TEST_ADMIN.clientId, TEST_ADMIN.clientSecret);
+    const res = await this.graphql<{ createTenant: Omit<DemoCredentials, 'admin'> }>(
+      adminToken,
+      `mutation($name: String!) { createTenant(name: $name) { tenantId clientId clientSecret webhookToken } }`,
+      { name },
+    );
+    if (!res.data) throw new Error(`createTenant failed: ${JSON.stringify(res.errors)}`);
+    return { ...res.data.createTenant, admin: { ...TEST_ADMIN } };
   }
 
   token(clientId: string, clientSecret: string): Promise<string> {
-    return this.processes.gateway.token(clientId, clientSecret);
+    return this.processes.auth.token(clientId, clientSecret);
   }
 
   graphql<T = Record<string, unknown>>(token: string | null, query: string, variables?: Record<string, unknown>): Promise<GraphqlResult<T>> {
@@ -81,7 +103,7 @@ export class ModulePerProcessDeployment implements PlatformUnderTest {
   }
 
   credentials(): DemoCredentials {
-    return this.processes.shipments.credentials();
+    return this.processes.auth.credentials();
   }
 
   jsonLogs(): Record<string, unknown>[] {
@@ -89,11 +111,12 @@ export class ModulePerProcessDeployment implements PlatformUnderTest {
   }
 
   async stop(): Promise<void> {
-    // The gateway first, so no request reaches a stopped process; the worker last.
-    const { gateway, 'workflow-orchestrator': worker, ...rest } = this.processes;
+    // The gateway first, so no request reaches a stopped process; the worker, then auth, last.
+    const { gateway, 'workflow-orchestrator': worker, auth, ...rest } = this.processes;
     await gateway.stop();
     await Promise.all(Object.values(rest).map((app) => app.stop()));
     await worker.stop();
+    await auth.stop();
   }
 
   dispose(): void {

@@ -4,8 +4,10 @@ import { ModulePerProcessDeployment } from './module-deployment';
 
 /** What the end-to-end scenarios need of a deployment, whether one process or several. */
 export interface PlatformUnderTest {
-  /** Where the public HTTP API answers (GraphQL, /oauth/token). */
+  /** Where the public HTTP API answers (GraphQL). */
   readonly baseUrl: string;
+  /** Where /oauth/token and /.well-known/jwks.json answer: the process hosting the auth module. */
+  readonly tokenBaseUrl: string;
   /** Where the carriers' webhooks answer (the same process, unless carriers run apart). */
   readonly webhookBaseUrl: string;
   /** Where ShipmentService answers over gRPC. */
@@ -51,6 +53,10 @@ export class SplitDeployment implements PlatformUnderTest {
   }
 
   get baseUrl(): string {
+    return this.edge.baseUrl;
+  }
+
+  get tokenBaseUrl(): string {
     return this.edge.baseUrl;
   }
 

@@ -29,9 +29,18 @@ name it), checked once here so every template sees the same list. As JSON: a tem
     {{- range $entries }}{{ if and (eq .name $callee) .grpc }}{{ $found = true }}{{ end }}{{ end }}
     {{- if not $found }}{{ fail (printf "modules: %q calls %s at entry %q, which is not an entry that serves gRPC" $e.name $module $callee) }}{{ end }}
   {{- end }}
+  {{- with $e.keysFrom }}
+    {{- $found := false }}
+    {{- range $entries }}{{ if and (eq .name $e.keysFrom) (has "auth" (splitList "," (.modules | replace " " ""))) }}{{ $found = true }}{{ end }}{{ end }}
+    {{- if not $found }}{{ fail (printf "modules: %q reads its keys from %q, which is not an entry hosting the auth module" $e.name $e.keysFrom) }}{{ end }}
+    {{- if hasKey ($e.env | default dict) "AUTH_JWKS_URL" }}{{ fail (printf "modules: %q sets AUTH_JWKS_URL in env and keysFrom: one of the two" $e.name) }}{{ end }}
+  {{- end }}
   {{- $callers := list }}
   {{- range $entries }}{{ if has $e.name (values .calls) }}{{ $callers = append $callers .name }}{{ end }}{{ end }}
   {{- $_ := set $e "callers" $callers }}
+  {{- $keyReaders := list }}
+  {{- range $entries }}{{ if eq (.keysFrom | default "") $e.name }}{{ $keyReaders = append $keyReaders .name }}{{ end }}{{ end }}
+  {{- $_ := set $e "keyReaders" $keyReaders }}
 {{- end }}
 {{- range $name, $_ := .Values.mesh.faults }}
   {{- if not (has $name $names) }}{{ fail (printf "mesh.faults: %q is not an entry of modules" $name) }}{{ end }}

@@ -4,7 +4,6 @@ import { TenancyModule } from '../tenancy';
 import { ApiClientsRepository } from './adapters/typeorm/api-clients.repository';
 import { SigningKeysRepository } from './adapters/typeorm/signing-keys.repository';
 import { TokenRequestFailuresRepository } from './adapters/typeorm/token-request-failures.repository';
-import { BearerTokenStrategy } from './api/bearer-token.strategy';
 import { OAuthController } from './api/oauth.controller';
 import { ApiClientsService } from './application/api-clients.service';
 import { CredentialsBootstrap } from './application/credentials-bootstrap';
@@ -22,7 +21,6 @@ import { TokensService } from './application/tokens.service';
     ApiClientsRepository,
     SigningKeysRepository,
     TokenRequestFailuresRepository,
-    BearerTokenStrategy,
     SigningKeysService,
     TokensService,
     TokenRequestLimiter,

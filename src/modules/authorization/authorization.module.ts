@@ -1,7 +1,6 @@
 import { Global, Inject, Module, type OnModuleInit } from '@nestjs/common';
 import { ReadinessChecks } from '../../platform/health/readiness';
 import { APP_CONFIG } from '../../platform/config/app-config';
-import { AuthModule } from '../auth';
 import { AuthorizationGrpcController } from './api/grpc/authorization.grpc-controller';
 import { AuthorizationService } from './application/authorization.service';
 import { createLoggedPolicyEngine } from './policy-engine.factory';
@@ -10,11 +9,12 @@ import { POLICY_ENGINE, type PolicyEngine } from './ports/policy-engine.port';
 /**
  * Authorization as policy: `AuthorizationService` in-process, and
  * `logisynapse.authorization.v1.AuthorizationService/Authorize` over gRPC. Global, so every
- * module's API (GraphQL gateway, gRPC controllers) asks the same service.
+ * module's API (GraphQL gateway, gRPC controllers) asks the same service. Its gRPC API verifies
+ * tokens with the process's ACCESS_TOKEN_VERIFIER (the auth module's keys, in-process or from its
+ * JWKS), so it does not need the auth module beside it (ADR 0044).
  */
 @Global()
 @Module({
-  imports: [AuthModule],
   controllers: [AuthorizationGrpcController],
   providers: [{ provide: POLICY_ENGINE, inject: [APP_CONFIG], useFactory: createLoggedPolicyEngine }, AuthorizationService],
   exports: [AuthorizationService, POLICY_ENGINE],

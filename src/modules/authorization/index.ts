@@ -2,6 +2,7 @@
 export { AuthorizationModule } from './authorization.module';
 export { AuthorizationClientModule } from './authorization-client.module';
 export { AUTHORIZATION_API, type AuthorizationApi } from './ports/authorization-api.port';
+export { CALLER_VERIFIER, type CallerVerifier } from './ports/caller-verifier.port';
 export { AuthorizationService, callerObject } from './application/authorization.service';
 export * from './contracts/authorization.contracts';
 export { POLICY_ENGINE, type PolicyEngine, type PolicyEngineName } from './ports/policy-engine.port';

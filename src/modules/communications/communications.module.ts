@@ -1,7 +1,6 @@
 import { Logger, Module } from '@nestjs/common';
 import { unknownAdapter } from '../../platform/config/adapter-config';
 import { APP_CONFIG, type AppConfig } from '../../platform/config/app-config';
-import { AuthModule } from '../auth';
 import { AuthorizationModule } from '../authorization';
 import { TenancyModule } from '../tenancy';
 import { LogEmailSender } from './adapters/log/log-email-sender';
@@ -11,7 +10,7 @@ import { NotificationsService } from './application/notifications.service';
 import { EMAIL_SENDER } from './ports/email-sender.port';
 
 @Module({
-  imports: [TenancyModule, AuthModule, AuthorizationModule],
+  imports: [TenancyModule, AuthorizationModule],
   // Served only when this process hosts the module (main.ts adds NotificationService to its gRPC server).
   controllers: [NotificationsGrpcController],
   providers: [

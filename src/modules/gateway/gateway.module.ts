@@ -1,7 +1,7 @@
 import type { ApolloDriverConfig } from '@nestjs/apollo';
 import { Inject, Module, RequestMethod, type DynamicModule, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
 import { GraphQLModule } from '@nestjs/graphql';
-import { AuthModule } from '../auth';
+import { AuthAdminClientModule } from '../auth';
 import { AuthorizationClientModule } from '../authorization';
 import { CommunicationsClientModule } from '../communications';
 import { ShipmentsClientModule } from '../shipments';
@@ -20,10 +20,13 @@ export { GRAPHQL_PATH };
  * The public GraphQL API. Shipment operations go to the shipments module through its
  * `SHIPMENTS_API` port and a shipment's notifications to the communications module through
  * `NOTIFICATIONS_API`: in-process when this process hosts the module, over gRPC otherwise
- * (ShipmentsClientModule and CommunicationsClientModule decide from the config).
+ * (ShipmentsClientModule and CommunicationsClientModule decide from the config), and so do the
+ * policy (AUTHORIZATION_API) and the auth module's administration (AUTH_ADMIN_API). Tokens are
+ * verified by the process's ACCESS_TOKEN_VERIFIER: the auth module's keys, in-process or from its
+ * JWKS (ADR 0044).
  */
 @Module({
-  imports: [AuthModule, TenancyModule],
+  imports: [TenancyModule],
   providers: [ShipmentsResolver, TenantsResolver, SigningKeysResolver],
 })
 export class GatewayModule implements NestModule {
@@ -34,6 +37,7 @@ export class GatewayModule implements NestModule {
       module: GatewayModule,
       imports: [
         GraphQLModule.forRoot<ApolloDriverConfig>(graphqlOptions(config)),
+        AuthAdminClientModule.forRoot(config),
         AuthorizationClientModule.forRoot(config),
         ShipmentsClientModule.forRoot(config),
         CommunicationsClientModule.forRoot(config),

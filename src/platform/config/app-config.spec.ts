@@ -23,14 +23,19 @@ describe('loadConfig', () => {
     [{ CARRIER_SANDBOX_FAILURE_RATE: '1.5' }, /CARRIER_SANDBOX_FAILURE_RATE must be a number between 0 and 1/],
     [{ NODE_ENV: 'staging' }, /NODE_ENV/],
     [{ LOGISYNAPSE_MODULES: 'shipments,warehouse' }, /unknown module "warehouse"/],
-    [{ LOGISYNAPSE_MODULES: 'shipments', DATABASE_URL: 'postgres://app@db/x' }, /module "shipments" needs "tenancy", "auth", "authorization", "carriers" in the same process/],
+    [{ LOGISYNAPSE_MODULES: 'shipments', DATABASE_URL: 'postgres://app@db/x' }, /module "shipments" needs "tenancy", "authorization", "carriers" in the same process/],
     [{ LOGISYNAPSE_MODULES: 'gateway,auth,tenancy,authorization,communications', DATABASE_URL: 'postgres://app@db/x' }, /needs SHIPMENTS_GRPC_URL/],
     [{ LOGISYNAPSE_MODULES: 'gateway,auth,tenancy,authorization,communications', SHIPMENTS_GRPC_URL: '127.0.0.1:50052' }, /needs the shared real servers/],
     [{ SHIPMENTS_GRPC_URL: '127.0.0.1:50052' }, /hosts the shipments module itself/],
     [{ LOGISYNAPSE_MODULES: 'gateway,auth,tenancy,authorization,communications', SHIPMENTS_GRPC_URL: 'http://core', DATABASE_URL: 'postgres://app@db/x' }, /SHIPMENTS_GRPC_URL must be host:port/],
     [{ LOGISYNAPSE_MODULES: 'gateway,auth,tenancy,authorization,shipments,workflow-orchestrator,carriers', DATABASE_URL: 'postgres://app@db/x' }, /needs COMMUNICATIONS_GRPC_URL/],
     [{ COMMUNICATIONS_GRPC_URL: '127.0.0.1:50053' }, /hosts the communications module itself/],
-    [{ LOGISYNAPSE_MODULES: 'communications,tenancy', DATABASE_URL: 'postgres://app@db/x' }, /module "communications" needs "auth", "authorization" in the same process/],
+    [{ LOGISYNAPSE_MODULES: 'communications,tenancy', DATABASE_URL: 'postgres://app@db/x' }, /module "communications" needs "authorization" in the same process/],
+    [{ LOGISYNAPSE_MODULES: 'auth,tenancy', DATABASE_URL: 'postgres://app@db/x' }, /module "auth" needs "authorization" in the same process/],
+    [{ LOGISYNAPSE_MODULES: 'communications,tenancy,authorization', DATABASE_URL: 'postgres://app@db/x' }, /the communications, authorization without the auth module need AUTH_JWKS_URL/],
+    [{ LOGISYNAPSE_MODULES: 'authorization', DATABASE_URL: 'postgres://app@db/x', AUTH_JWKS_URL: 'file:///etc/jwks.json' }, /AUTH_JWKS_URL must be an http\(s\) URL/],
+    [{ LOGISYNAPSE_MODULES: 'authorization', DATABASE_URL: 'postgres://app@db/x', AUTH_JWKS_URL: 'not a url' }, /AUTH_JWKS_URL must be an http\(s\) URL/],
+    [{ AUTH_JWKS_URL: 'http://auth:3000/.well-known/jwks.json' }, /AUTH_JWKS_URL is set, but this process hosts the auth module itself/],
     [{ LOGISYNAPSE_MODULES: 'shipments,tenancy,auth,authorization,carriers', DATABASE_URL: 'postgres://app@db/x' }, /the shipments and workflow-orchestrator modules in different processes need Temporal \(TEMPORAL_ADDRESS\)/],
     [{ LOGISYNAPSE_MODULES: 'workflow-orchestrator,carriers,tenancy', DATABASE_URL: 'postgres://app@db/x' }, /need Temporal \(TEMPORAL_ADDRESS\)/],
     [{ PLATFORM_ADMIN_CLIENT_ID: 'admin' }, /must be set together/],
@@ -70,10 +75,11 @@ describe('loadConfig: split deployment', () => {
       DATABASE_URL: 'postgres://app@db/x', LOGISYNAPSE_KEY_ENCRYPTION_KEY: KEK,
     });
     expect(edge.modules).toEqual(['gateway', 'auth', 'tenancy', 'authorization', 'communications', 'carriers']);
-    expect(edge.grpcClients).toEqual({ authorization: null, shipments: 'shipments-core:50051', communications: null });
+    expect(edge.grpcClients).toEqual({ auth: null, authorization: null, shipments: 'shipments-core:50051', communications: null });
+    expect(edge.auth.jwksUrl).toBeNull();
     const core = loadConfig({ LOGISYNAPSE_MODULES: 'shipments,workflow-orchestrator,carriers,auth,tenancy,authorization', DATABASE_URL: 'postgres://app@db/x', LOGISYNAPSE_KEY_ENCRYPTION_KEY: KEK });
     expect(core.modules).not.toContain('gateway');
-    expect(core.grpcClients).toEqual({ authorization: null, shipments: null, communications: null });
+    expect(core.grpcClients).toEqual({ auth: null, authorization: null, shipments: null, communications: null });
   });
 
   it('reaches communications over gRPC too: the gateway alone, one module per process', () => {
@@ -83,26 +89,32 @@ describe('loadConfig: split deployment', () => {
       COMMUNICATIONS_GRPC_URL: 'dns:///communications:50051',
       DATABASE_URL: 'postgres://app@db/x', LOGISYNAPSE_KEY_ENCRYPTION_KEY: KEK,
     });
-    expect(gateway.grpcClients).toEqual({ authorization: null, shipments: 'core:50051', communications: 'dns:///communications:50051' });
-    // and the policy: the gateway without the authorization module asks it over gRPC
-    const alone = loadConfig({
-      LOGISYNAPSE_MODULES: 'gateway,auth,tenancy',
+    expect(gateway.grpcClients).toEqual({ auth: null, authorization: null, shipments: 'core:50051', communications: 'dns:///communications:50051' });
+    // and the policy and the auth module: the gateway alone asks them over gRPC, and verifies tokens with auth's JWKS
+    const aloneEnv = {
+      LOGISYNAPSE_MODULES: 'gateway,tenancy',
+      AUTH_GRPC_URL: 'auth:50051',
+      AUTH_JWKS_URL: 'http://auth:3000/.well-known/jwks.json',
       AUTHORIZATION_GRPC_URL: 'authorization:50051',
       SHIPMENTS_GRPC_URL: 'core:50051',
       COMMUNICATIONS_GRPC_URL: 'communications:50051',
       DATABASE_URL: 'postgres://app@db/x', LOGISYNAPSE_KEY_ENCRYPTION_KEY: KEK,
-    });
-    expect(alone.grpcClients.authorization).toBe('authorization:50051');
-    expect(() => loadConfig({ ...{ LOGISYNAPSE_MODULES: 'gateway,auth,tenancy', SHIPMENTS_GRPC_URL: 'core:50051', COMMUNICATIONS_GRPC_URL: 'c:50051' }, DATABASE_URL: 'postgres://app@db/x', LOGISYNAPSE_KEY_ENCRYPTION_KEY: KEK })).toThrow(
-      /the gateway without the authorization module needs AUTHORIZATION_GRPC_URL/,
-    );
+    };
+    const alone = loadConfig(aloneEnv);
+    expect(alone.grpcClients).toEqual({ auth: 'auth:50051', authorization: 'authorization:50051', shipments: 'core:50051', communications: 'communications:50051' });
+    expect(alone.auth.jwksUrl).toBe('http://auth:3000/.well-known/jwks.json');
+    const without = (name: string) => Object.fromEntries(Object.entries(aloneEnv).filter(([key]) => key !== name));
+    expect(() => loadConfig(without('AUTHORIZATION_GRPC_URL'))).toThrow(/the gateway without the authorization module needs AUTHORIZATION_GRPC_URL/);
+    expect(() => loadConfig(without('AUTH_GRPC_URL'))).toThrow(/the gateway without the auth module needs AUTH_GRPC_URL/);
+    expect(() => loadConfig(without('AUTH_JWKS_URL'))).toThrow(/the gateway without the auth module need AUTH_JWKS_URL/);
     expect(() => loadConfig({ AUTHORIZATION_GRPC_URL: 'authorization:50051' })).toThrow(/AUTHORIZATION_GRPC_URL is set, but this process hosts the authorization module itself/);
     const communications = loadConfig({ LOGISYNAPSE_MODULES: 'communications,tenancy,auth,authorization', DATABASE_URL: 'postgres://app@db/x', LOGISYNAPSE_KEY_ENCRYPTION_KEY: KEK });
     expect(communications.modules).toEqual(['communications', 'tenancy', 'auth', 'authorization']);
   });
 
   it('hosts everything in-process by default', () => {
-    expect(loadConfig({}).grpcClients).toEqual({ authorization: null, shipments: null, communications: null });
+    expect(loadConfig({}).grpcClients).toEqual({ auth: null, authorization: null, shipments: null, communications: null });
+    expect(loadConfig({}).auth.jwksUrl).toBeNull();
   });
 });
 

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import type { AdapterConfig, PolicyEngineAdapter } from './adapter-config';
-import { ALL_MODULES, grpcUrlSetting, MODULE_DESCRIPTORS, REMOTE_MODULES, type ModuleName, type RemoteModuleName } from './module-descriptors';
+import { ALL_MODULES, grpcUrlSetting, MODULE_DESCRIPTORS, REMOTE_MODULES, verifiesTokensFromJwks, type ModuleName, type RemoteModuleName } from './module-descriptors';
 
 /**
  * Typed configuration, read and validated once at start. A bad value stops the start with a
@@ -37,6 +37,12 @@ export interface AppConfig {
      * (`key-encryption.key`, 0600) on the embedded database; required with DATABASE_URL (ADR 0028).
      */
     keyEncryptionKey: Buffer | null;
+    /**
+     * AUTH_JWKS_URL: where the auth module publishes its public keys (the auth process's
+     * `/.well-known/jwks.json`), for a process that takes access tokens without hosting it; null
+     * when it hosts auth (it verifies with its own keys) or takes no tokens (ADR 0044).
+     */
+    jwksUrl: string | null;
   };
   graphql: {
     /**
@@ -235,7 +241,7 @@ export { ALL_MODULES, MODULE_DESCRIPTORS, REMOTE_MODULES, type ModuleName, type 
 
 const GRPC_TARGET = /^(dns:(\/\/\/)?)?[\w.-]+:\d{1,5}$/;
 
-function hostedModules(env: Env): { modules: ModuleName[]; grpcClients: AppConfig['grpcClients'] } {
+function hostedModules(env: Env): { modules: ModuleName[]; grpcClients: AppConfig['grpcClients']; jwksUrl: string | null } {
   const raw = optional(env, 'LOGISYNAPSE_MODULES') ?? 'all';
   const names = raw === 'all' ? [...ALL_MODULES] : [...new Set(raw.split(',').map((m) => m.trim()))];
   for (const name of names) {
@@ -278,7 +284,31 @@ function hostedModules(env: Env): { modules: ModuleName[]; grpcClients: AppConfi
     // The embedded database, event log and workflow engine live inside one process.
     throw new ConfigError('LOGISYNAPSE_MODULES: hosting a subset of the modules needs the shared real servers (DATABASE_URL at least); the embedded defaults serve one process');
   }
-  return { modules, grpcClients };
+  return { modules, grpcClients, jwksUrl: jwksUrl(env, modules) };
+}
+
+/** AUTH_JWKS_URL: where the auth module publishes its keys, for a process that takes tokens without it. */
+function jwksUrl(env: Env, modules: readonly ModuleName[]): string | null {
+  const url = optional(env, 'AUTH_JWKS_URL');
+  if (url !== null) {
+    let parsed: URL | null;
+    try {
+      parsed = new URL(url);
+    } catch {
+      parsed = null;
+    }
+    if (parsed === null || (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')) {
+      throw new ConfigError(`AUTH_JWKS_URL must be an http(s) URL (the auth process's /.well-known/jwks.json), got "${url}"`);
+    }
+    if (modules.includes('auth')) throw new ConfigError('AUTH_JWKS_URL is set, but this process hosts the auth module itself (it verifies with its own keys)');
+  }
+  if (url === null && verifiesTokensFromJwks(modules)) {
+    const takers = modules.filter((name) => MODULE_DESCRIPTORS[name].takesTokens);
+    throw new ConfigError(
+      `LOGISYNAPSE_MODULES: the ${takers.join(', ')} without the auth module need AUTH_JWKS_URL (the auth process's /.well-known/jwks.json) to verify access tokens`,
+    );
+  }
+  return url;
 }
 
 export function loadConfig(env: Env = process.env): AppConfig {
@@ -286,7 +316,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
   if (nodeEnv !== 'development' && nodeEnv !== 'test' && nodeEnv !== 'production') {
     throw new ConfigError(`NODE_ENV must be development, test or production, got "${nodeEnv}"`);
   }
-  const { modules, grpcClients } = hostedModules(env);
+  const { modules, grpcClients, jwksUrl: authJwksUrl } = hostedModules(env);
   const adminClientId = optional(env, 'PLATFORM_ADMIN_CLIENT_ID');
   const adminClientSecret = optional(env, 'PLATFORM_ADMIN_CLIENT_SECRET');
   if ((adminClientId === null) !== (adminClientSecret === null)) {
@@ -326,6 +356,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       adminClientId,
       adminClientSecret,
       keyEncryptionKey: kek,
+      jwksUrl: authJwksUrl,
     },
     graphql: graphql(env, nodeEnv === 'production'),
     metrics: {

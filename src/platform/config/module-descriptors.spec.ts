@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadConfig } from './app-config';
-import { ALL_MODULES, grpcUrlSetting, MODULE_DESCRIPTORS, REMOTE_MODULES, servedServices, type ModuleName } from './module-descriptors';
+import { ALL_MODULES, grpcUrlSetting, MODULE_DESCRIPTORS, REMOTE_MODULES, servedServices, verifiesTokensFromJwks, type ModuleName } from './module-descriptors';
 
 const MODULES_DIR = join(__dirname, '..', '..', 'modules');
 const REAL_SERVERS = { DATABASE_URL: 'postgres://app@db/x', LOGISYNAPSE_KEY_ENCRYPTION_KEY: 'ab'.repeat(32), TEMPORAL_ADDRESS: '127.0.0.1:7233' };
@@ -41,14 +41,14 @@ describe('module descriptors', () => {
 
   it('say which gRPC services each module serves: those of its own .proto files', () => {
     for (const name of ALL_MODULES) expect([...MODULE_DESCRIPTORS[name].serves].sort()).toEqual(protoServices(name).sort());
-    expect(servedServices(ALL_MODULES)).toEqual(['ShipmentService', 'NotificationService', 'AuthorizationService']);
-    expect(servedServices(['gateway', 'auth', 'tenancy', 'authorization'])).toEqual(['AuthorizationService']);
-    expect(servedServices(['gateway', 'auth', 'tenancy'])).toEqual([]);
+    expect(servedServices(ALL_MODULES)).toEqual(['AuthAdminService', 'ShipmentService', 'NotificationService', 'AuthorizationService']);
+    expect(servedServices(['gateway', 'auth', 'tenancy', 'authorization'])).toEqual(['AuthAdminService', 'AuthorizationService']);
+    expect(servedServices(['gateway', 'tenancy'])).toEqual([]);
   });
 
   it('let only modules that serve gRPC be called across processes, each through its own setting', () => {
     for (const remote of REMOTE_MODULES) expect(MODULE_DESCRIPTORS[remote].serves.length).toBeGreaterThan(0);
-    expect(REMOTE_MODULES.map(grpcUrlSetting)).toEqual(['AUTHORIZATION_GRPC_URL', 'SHIPMENTS_GRPC_URL', 'COMMUNICATIONS_GRPC_URL']);
+    expect(REMOTE_MODULES.map(grpcUrlSetting)).toEqual(['AUTH_GRPC_URL', 'AUTHORIZATION_GRPC_URL', 'SHIPMENTS_GRPC_URL', 'COMMUNICATIONS_GRPC_URL']);
   });
 
   it('run each module in a process of its own with what it needs in-process, the modules it calls reached over gRPC', () => {
@@ -57,13 +57,20 @@ describe('module descriptors', () => {
       const remoteUrls = Object.fromEntries(
         REMOTE_MODULES.filter((remote) => !hosted.includes(remote) && hosted.some((m) => (MODULE_DESCRIPTORS[m].calls as readonly string[]).includes(remote))).map((remote) => [grpcUrlSetting(remote), `${remote}:50051`]),
       );
-      const config = loadConfig({ ...REAL_SERVERS, ...remoteUrls, LOGISYNAPSE_MODULES: hosted.join(',') });
+      // A process that takes tokens without the auth module verifies them with its JWKS.
+      const jwks = verifiesTokensFromJwks(hosted) ? { AUTH_JWKS_URL: 'http://auth:3000/.well-known/jwks.json' } : {};
+      const config = loadConfig({ ...REAL_SERVERS, ...remoteUrls, ...jwks, LOGISYNAPSE_MODULES: hosted.join(',') });
       expect(config.modules).toEqual(hosted);
+      expect(config.auth.jwksUrl !== null).toBe(verifiesTokensFromJwks(hosted));
     }
-    // what that smallest process is today, per module (issue 15 shrinks these)
-    expect(closure('gateway').sort()).toEqual(['auth', 'gateway', 'tenancy']);
-    expect(closure('communications').sort()).toEqual(['auth', 'authorization', 'communications', 'tenancy']);
-    expect(closure('shipments').sort()).toEqual(['auth', 'authorization', 'carriers', 'shipments', 'tenancy']);
+    // what that smallest process is, per module
+    expect(closure('gateway').sort()).toEqual(['gateway', 'tenancy']);
+    expect(closure('auth').sort()).toEqual(['auth', 'authorization', 'tenancy']);
+    expect(closure('authorization').sort()).toEqual(['authorization']);
+    expect(closure('communications').sort()).toEqual(['authorization', 'communications', 'tenancy']);
+    expect(closure('shipments').sort()).toEqual(['authorization', 'carriers', 'shipments', 'tenancy']);
     expect(closure('workflow-orchestrator').sort()).toEqual(['carriers', 'tenancy', 'workflow-orchestrator']);
+    // only those that take tokens need the keys: the worker and the carriers' webhooks do not
+    expect(ALL_MODULES.filter((name) => verifiesTokensFromJwks(closure(name)))).toEqual(['gateway', 'shipments', 'communications', 'authorization']);
   });
 });

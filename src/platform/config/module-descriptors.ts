@@ -16,23 +16,30 @@ export interface ModuleDescriptor {
   readonly serves: readonly string[];
   /** Modules it calls through their `*_API` port: in-process, or over gRPC when not hosted. */
   readonly calls: readonly string[];
+  /**
+   * Whether it verifies access tokens: with the auth module's keys in-process, or from the JWKS
+   * the auth module publishes (AUTH_JWKS_URL) when the process does not host it (ADR 0044).
+   */
+  readonly takesTokens: boolean;
 }
 
 export const MODULE_DESCRIPTORS = {
-  // Tokens are verified in-process (auth); the policy, shipments and notifications may be remote.
-  gateway: { needsInProcess: ['auth', 'tenancy'], serves: [], calls: ['authorization', 'shipments', 'communications'] },
-  auth: { needsInProcess: ['tenancy'], serves: [], calls: [] },
-  tenancy: { needsInProcess: [], serves: [], calls: [] },
+  // The policy, shipments, notifications and the auth module's administration may be remote.
+  gateway: { needsInProcess: ['tenancy'], serves: [], calls: ['auth', 'authorization', 'shipments', 'communications'], takesTokens: true },
+  // Its gRPC API asks the policy in-process, as the shipments module's does.
+  auth: { needsInProcess: ['tenancy', 'authorization'], serves: ['AuthAdminService'], calls: [], takesTokens: true },
+  tenancy: { needsInProcess: [], serves: [], calls: [], takesTokens: false },
   // Cancelling voids the label through the carrier (a library: no state of its own but its config).
   // Its workflows start through a client of the worker's engine when the worker runs elsewhere.
-  shipments: { needsInProcess: ['tenancy', 'auth', 'authorization', 'carriers'], serves: ['ShipmentService'], calls: [] },
+  shipments: { needsInProcess: ['tenancy', 'authorization', 'carriers'], serves: ['ShipmentService'], calls: [], takesTokens: true },
   // The workflow worker: its activities buy labels (carriers) and write the shipment records
   // through the shipments module's SHIPMENT_RECORDS port, in that module's tables (ADR 0042).
-  'workflow-orchestrator': { needsInProcess: ['carriers', 'tenancy'], serves: [], calls: [] },
-  carriers: { needsInProcess: ['tenancy'], serves: [], calls: [] },
+  'workflow-orchestrator': { needsInProcess: ['carriers', 'tenancy'], serves: [], calls: [], takesTokens: false },
+  // Its webhooks carry each tenant's webhook token, not access tokens.
+  carriers: { needsInProcess: ['tenancy'], serves: [], calls: [], takesTokens: false },
   // Its gRPC API checks the caller's token and asks the policy, as the shipments module's does.
-  communications: { needsInProcess: ['tenancy', 'auth', 'authorization'], serves: ['NotificationService'], calls: [] },
-  authorization: { needsInProcess: ['auth'], serves: ['AuthorizationService'], calls: [] },
+  communications: { needsInProcess: ['tenancy', 'authorization'], serves: ['NotificationService'], calls: [], takesTokens: true },
+  authorization: { needsInProcess: [], serves: ['AuthorizationService'], calls: [], takesTokens: true },
 } as const satisfies Record<string, ModuleDescriptor>;
 
 export type ModuleName = keyof typeof MODULE_DESCRIPTORS;
@@ -50,6 +57,11 @@ export type GrpcServiceName = (typeof MODULE_DESCRIPTORS)[ModuleName]['serves'][
 /** The setting that says where a module answers over gRPC: `SHIPMENTS_GRPC_URL`. */
 export function grpcUrlSetting(module: RemoteModuleName): string {
   return `${module.toUpperCase().replace(/-/g, '_')}_GRPC_URL`;
+}
+
+/** Whether a process hosting `modules` verifies tokens without the auth module: it needs AUTH_JWKS_URL. */
+export function verifiesTokensFromJwks(modules: readonly ModuleName[]): boolean {
+  return !modules.includes('auth') && modules.some((name) => MODULE_DESCRIPTORS[name].takesTokens);
 }
 
 /** The gRPC services a process hosting `modules` serves, in the descriptors' order. */

@@ -21,8 +21,13 @@ export function moduleApiProvider<Api>(options: {
   remote: string | null;
   inProcess: { inject: InjectionToken[]; useFactory: (...deps: never[]) => Api };
   overGrpc: (address: string) => Api & RemoteModuleApi;
+  /**
+   * Whether the caller is ready only while the other process answers (default): false for a
+   * module only rare operations need, which answer UNAVAILABLE while it is away.
+   */
+  readinessDependsOnIt?: boolean;
 }): FactoryProvider<Api> {
-  const { provide, module, remote, inProcess, overGrpc } = options;
+  const { provide, module, remote, inProcess, overGrpc, readinessDependsOnIt = true } = options;
   if (remote === null) {
     return {
       provide,
@@ -40,7 +45,7 @@ export function moduleApiProvider<Api>(options: {
     useFactory: (readiness: ReadinessChecks) => {
       logger.log(`${module} api: grpc (${remote}, the caller's token forwarded)`);
       const api = overGrpc(remote);
-      readiness.register({ name: `${module} module (grpc ${remote})`, check: () => api.ping() });
+      if (readinessDependsOnIt) readiness.register({ name: `${module} module (grpc ${remote})`, check: () => api.ping() });
       return api;
     },
   };

@@ -170,6 +170,29 @@ export function grpcCallers(objects: K8sObject[]): { callers: Map<string, Set<st
   return { callers, problems };
 }
 
+/**
+ * Who reads whose keys, from what the processes are told (AUTH_JWKS_URL): entry hosting auth ->
+ * the entries that verify tokens with its JWKS. A URL must name the HTTP port of a Service of the release.
+ */
+export function jwksReaders(objects: K8sObject[]): { readers: Map<string, Set<string>>; problems: string[] } {
+  const readers = new Map<string, Set<string>>();
+  const problems: string[] = [];
+  const services = new Map(ofKind(objects, 'Service').map((s) => [s.metadata.name, s]));
+  for (const deployment of ofKind(objects, 'Deployment')) {
+    const url = envOf(appContainer(podSpecs([deployment])[0]!.spec)).AUTH_JWKS_URL;
+    if (url === undefined) continue;
+    const parsed = /^http:\/\/([^/:]+):(\d+)\/\.well-known\/jwks\.json$/.exec(url);
+    const service = parsed ? services.get(parsed[1]!.split('.')[0]!) : undefined;
+    if (!parsed || !service || !(dig<Port[]>(service, 'spec', 'ports') ?? []).some((p) => p.port === Number(parsed[2]) && p.port === PORTS.http)) {
+      problems.push(`Deployment ${deployment.metadata.name}: AUTH_JWKS_URL=${url} is not the JWKS on the HTTP port of a Service of the release`);
+      continue;
+    }
+    const owner = entryOf(service);
+    readers.set(owner, (readers.get(owner) ?? new Set()).add(entryOf(deployment)));
+  }
+  return { readers, problems };
+}
+
 const sorted = (values: Iterable<string>) => [...values].sort();
 const same = (a: Iterable<string>, b: Iterable<string>) => JSON.stringify(sorted(a)) === JSON.stringify(sorted(b));
 const principal = (entry: string) => `cluster.local/ns/${NAMESPACE}/sa/${RELEASE}-${entry}`;
@@ -181,10 +204,13 @@ interface AuthzRule {
 
 /**
  * Each entry's AuthorizationPolicy: its gRPC port exactly from its callers' principals, its HTTP
- * port (public entries only) from the ingress gateway's, its metrics port GET /metrics only.
+ * port from the principals of the entries that read its JWKS (GET of the JWKS only) and, for
+ * public entries, from the ingress gateway's; its metrics port GET /metrics only.
  */
 export function authorizationProblems(objects: K8sObject[], publicEntries: readonly string[], ingress: string | null): string[] {
   const { callers, problems } = grpcCallers(objects);
+  const keys = jwksReaders(objects);
+  problems.push(...keys.problems);
   const policies = new Map(ofKind(objects, 'AuthorizationPolicy').map((p) => [entryOf(p), p]));
   for (const deployment of ofKind(objects, 'Deployment')) {
     const entry = entryOf(deployment);
@@ -212,6 +238,14 @@ export function authorizationProblems(objects: K8sObject[], publicEntries: reado
     };
     const calledBy = [...(callers.get(entry) ?? [])].map(principal);
     expectPort(PORTS.grpc, calledBy.length > 0 ? calledBy : null, 'gRPC, its callers');
+    const readers = [...(keys.readers.get(entry) ?? [])].map(principal);
+    const httpRules = byPort.get(String(PORTS.http)) ?? [];
+    const jwksRules = httpRules.filter((r) => same(r.rule.to?.[0]?.operation?.paths ?? [], ['/.well-known/jwks.json']) && same(r.rule.to?.[0]?.operation?.methods ?? [], ['GET']));
+    const jwksGot = jwksRules.map((r) => sorted(r.principals ?? ['(any source)']).join(','));
+    if (JSON.stringify(jwksGot) !== JSON.stringify(readers.length > 0 ? [sorted(readers).join(',')] : [])) {
+      problems.push(`${entry}: GET of its JWKS allows [${jwksGot.join(' | ')}], expected [${sorted(readers).join(',')}]`);
+    }
+    byPort.set(String(PORTS.http), httpRules.filter((r) => !jwksRules.includes(r)));
     expectPort(PORTS.http, publicEntries.includes(entry) ? (ingress ? [ingress] : []) : null, 'HTTP, public entries only');
     const metrics = byPort.get(String(PORTS.metrics)) ?? [];
     byPort.delete(String(PORTS.metrics));
@@ -230,6 +264,8 @@ interface NetRule {
 /** Default deny ingress for the release; each gRPC port from its callers' pods only; public HTTP only. */
 export function networkPolicyProblems(objects: K8sObject[], publicEntries: readonly string[]): string[] {
   const { callers, problems } = grpcCallers(objects);
+  const keys = jwksReaders(objects);
+  problems.push(...keys.problems);
   const policies = ofKind(objects, 'NetworkPolicy');
   const deny = policies.find((p) => dig(p, 'spec', 'ingress') === undefined);
   if (!deny || !same(Object.keys(dig<Json>(deny, 'spec', 'podSelector', 'matchLabels') ?? {}), ['app.kubernetes.io/instance', 'app.kubernetes.io/name'])) {
@@ -244,7 +280,13 @@ export function networkPolicyProblems(objects: K8sObject[], publicEntries: reado
     const grpcCallers = grpcFrom.flatMap((f) => f.podSelector?.matchExpressions?.find((e) => e.key === 'app.kubernetes.io/component')?.values ?? ['(any pod)']);
     if (!same(grpcCallers, callers.get(entry) ?? [])) problems.push(`${entry}: gRPC port reachable from [${sorted(grpcCallers).join(',')}], expected [${sorted(callers.get(entry) ?? []).join(',')}]`);
     if (grpcFrom.some((f) => f.namespaceSelector !== undefined)) problems.push(`${entry}: gRPC port open to another namespace`);
-    if ((on(PORTS.http).length > 0) !== publicEntries.includes(entry)) problems.push(`${entry}: HTTP port ${on(PORTS.http).length > 0 ? 'open' : 'closed'}, public: ${publicEntries.includes(entry)}`);
+    // The HTTP port: from the JWKS readers' pods (by component), and from outside for a public entry.
+    const httpRules = on(PORTS.http);
+    const fromReaders = httpRules.filter((r) => r.from?.every((f) => f.podSelector?.matchExpressions !== undefined && f.namespaceSelector === undefined));
+    const readerPods = fromReaders.flatMap((r) => r.from ?? []).flatMap((f) => f.podSelector?.matchExpressions?.find((e) => e.key === 'app.kubernetes.io/component')?.values ?? []);
+    if (!same(readerPods, keys.readers.get(entry) ?? [])) problems.push(`${entry}: HTTP port reachable for its JWKS from [${sorted(readerPods).join(',')}], expected [${sorted(keys.readers.get(entry) ?? []).join(',')}]`);
+    const outside = httpRules.filter((r) => !fromReaders.includes(r));
+    if ((outside.length > 0) !== publicEntries.includes(entry)) problems.push(`${entry}: HTTP port ${outside.length > 0 ? 'open' : 'closed'}, public: ${publicEntries.includes(entry)}`);
     const metricsFrom = on(PORTS.metrics).flatMap((r) => r.from ?? [{}]);
     if (metricsFrom.length !== 1 || !metricsFrom[0]!.namespaceSelector || !metricsFrom[0]!.podSelector) problems.push(`${entry}: metrics port not from Prometheus's namespace and pods only`);
   }

@@ -1,18 +1,19 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
 import { Strategy } from 'passport-http-bearer';
-import { TokensService } from '../application/tokens.service';
 import type { Principal } from '../domain/scopes';
+import { ACCESS_TOKEN_VERIFIER, type AccessTokenVerifier } from '../ports/access-token-verifier.port';
 
 export const BEARER_STRATEGY = 'logisynapse-bearer';
 
 /**
- * Passport's bearer strategy over our own verifier (ES256 pinned, our JWKS only, iss/aud/exp/
- * nbf/typ checked). A rejected token surfaces as the verifier's UNAUTHENTICATED error.
+ * Passport's bearer strategy over this process's token verifier (ES256 pinned, the auth module's
+ * keys only, iss/aud/exp/nbf/typ checked). A rejected token surfaces as the verifier's
+ * UNAUTHENTICATED error.
  */
 @Injectable()
 export class BearerTokenStrategy extends PassportStrategy(Strategy, BEARER_STRATEGY) {
-  constructor(private readonly tokens: TokensService) {
+  constructor(@Inject(ACCESS_TOKEN_VERIFIER) private readonly tokens: AccessTokenVerifier) {
     super();
   }
 

@@ -5,9 +5,11 @@ import { describeError } from '../../../platform/errors/describe-error';
 import { badInput, notFound } from '../../../platform/errors/domain-error';
 import { clientValue } from '../../../platform/validation/postgres-text';
 import { SigningKeysRepository, type StoredSigningKey } from '../adapters/typeorm/signing-keys.repository';
+import { SIGNING_ALGORITHM } from './access-token-verification';
 import { KEY_ENCRYPTION_KEY, openPrivateKey, sealPrivateKey, type KeyEncryptionKey } from './key-encryption';
 
-export const SIGNING_ALGORITHM = 'ES256';
+// The one algorithm our tokens are signed with (and verified with: access-token-verification.ts).
+export { SIGNING_ALGORITHM };
 
 /**
  * How often a process reads the keys again (milliseconds). Another process (a replica, the other

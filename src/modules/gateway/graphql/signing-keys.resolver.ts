@@ -1,6 +1,6 @@
-import { UseGuards } from '@nestjs/common';
+import { Inject, UseGuards } from '@nestjs/common';
 import { Args, Mutation, Resolver } from '@nestjs/graphql';
-import { SigningKeysService } from '../../auth';
+import { AUTH_ADMIN_API, type AuthAdminApi } from '../../auth';
 import { RequireAction } from '../../authorization';
 import { AuthorizationGuard } from './authorization.guard';
 
@@ -11,17 +11,18 @@ import { AuthorizationGuard } from './authorization.guard';
 @Resolver()
 @UseGuards(AuthorizationGuard)
 export class SigningKeysResolver {
-  constructor(private readonly keys: SigningKeysService) {}
+  // The auth module, in-process or over gRPC (AUTH_GRPC_URL) with the operator's token.
+  constructor(@Inject(AUTH_ADMIN_API) private readonly auth: AuthAdminApi) {}
 
   @Mutation(() => String, { description: 'Adds a signing key that signs from now on; answers its kid.' })
   @RequireAction('signing-key:rotate')
   rotateSigningKey(): Promise<string> {
-    return this.keys.addKey();
+    return this.auth.rotateSigningKey();
   }
 
   @Mutation(() => Boolean, { description: 'Retires a key: tokens it signed are rejected from now on.' })
   @RequireAction('signing-key:retire')
   retireSigningKey(@Args('kid') kid: string): Promise<boolean> {
-    return this.keys.retireKey(kid);
+    return this.auth.retireSigningKey(kid);
   }
 }

@@ -1,5 +1,4 @@
 import { Module, type DynamicModule, type ModuleMetadata } from '@nestjs/common';
-import { AuthModule } from '../../auth';
 import { AuthorizationModule } from '../../authorization';
 import { CarriersModule } from '../../carriers';
 import { ShipmentCancellationsService } from '../application/shipment-cancellations.service';
@@ -18,7 +17,7 @@ export class ShipmentsApiModule {
     return {
       module: ShipmentsApiModule,
       global: true,
-      imports: [ShipmentsModule, AuthModule, AuthorizationModule, CarriersModule, workflows],
+      imports: [ShipmentsModule, AuthorizationModule, CarriersModule, workflows],
       controllers: [ShipmentsGrpcController],
       providers: [ShipmentRequestsService, ShipmentCancellationsService],
       exports: [ShipmentRequestsService, ShipmentCancellationsService, ShipmentsModule],

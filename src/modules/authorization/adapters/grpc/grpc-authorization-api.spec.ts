@@ -1,6 +1,6 @@
 import { status, type MetadataValue, type sendUnaryData, type ServerUnaryCall } from '@grpc/grpc-js';
 import { startGrpcTestServer, type GrpcTestServer } from '../../../../../test/support/grpc-test-server';
-import { CallerCredentials } from '../../../auth';
+import { CallerCredentials } from '../../../../platform/grpc/caller-credentials';
 import { DomainError } from '../../../../platform/errors/domain-error';
 import { AUTHORIZATION_PROTO_PATH } from '../../api/grpc/authorization.grpc-controller';
 import { GrpcAuthorizationApi } from './grpc-authorization-api';

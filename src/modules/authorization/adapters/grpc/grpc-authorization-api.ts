@@ -1,5 +1,5 @@
 import type { OnModuleDestroy } from '@nestjs/common';
-import { CallerCredentials } from '../../../auth';
+import { CallerCredentials } from '../../../../platform/grpc/caller-credentials';
 import { DomainError } from '../../../../platform/errors/domain-error';
 import { GrpcServiceClient } from '../../../../platform/grpc/grpc-service-client';
 import { AUTHORIZATION_PROTO_PATH } from '../../api/grpc/authorization.grpc-controller';

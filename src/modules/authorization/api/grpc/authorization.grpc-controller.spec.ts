@@ -1,16 +1,19 @@
 import { Metadata, status } from '@grpc/grpc-js';
 import type { RpcException } from '@nestjs/microservices';
-import { TokensService } from '../../../auth';
 import { unauthenticated } from '../../../../platform/errors/domain-error';
 import { CaslPolicyEngine } from '../../adapters/casl/casl-policy-engine';
 import { AuthorizationService } from '../../application/authorization.service';
+import type { CallerVerifier } from '../../ports/caller-verifier.port';
 import { AuthorizationGrpcController } from './authorization.grpc-controller';
 
 const principal = { clientId: 'client-a', tenantId: 'tenant-a', scopes: ['shipments:read'] };
-// The real metadata parsing (TokensService.verifyMetadata) over a fake verification.
-const tokens: TokensService = Object.assign(Object.create(TokensService.prototype) as TokensService, {
-  verify: (token: string) => (token === 'good' ? Promise.resolve(principal) : Promise.reject(unauthenticated('bad token'))),
-});
+// A verifier that knows one token ("good"); the auth module's own verifiers are tested with it.
+const tokens: CallerVerifier = {
+  verifyMetadata: (metadata) => {
+    const header = metadata.get('authorization')[0];
+    return header === 'Bearer good' ? Promise.resolve(principal) : Promise.reject(unauthenticated('bad token'));
+  },
+};
 
 const bearer = (token?: string) => {
   const metadata = new Metadata();

@@ -1,12 +1,12 @@
 import type { Metadata } from '@grpc/grpc-js';
-import { Controller, UseInterceptors } from '@nestjs/common';
+import { Controller, Inject, UseInterceptors } from '@nestjs/common';
 import { GrpcMethod } from '@nestjs/microservices';
-import { TokensService } from '../../../auth';
 import { toRpcException } from '../../../../platform/grpc/grpc-errors';
 import { assertGrpcRequestText } from '../../../../platform/grpc/request-text';
 import { badInput } from '../../../../platform/errors/domain-error';
 import { AuthorizationService } from '../../application/authorization.service';
 import type { AuthorizationObject } from '../../contracts/authorization.contracts';
+import { CALLER_VERIFIER, type CallerVerifier } from '../../ports/caller-verifier.port';
 import { AuthenticatedOnly } from '../require-action.decorator';
 import { GrpcMetricsInterceptor } from '../../../../platform/grpc/grpc-metrics.interceptor';
 // The messages' types, generated from authorization.proto (npm run generate:grpc).
@@ -28,7 +28,7 @@ export const AUTHORIZATION_PROTO_PATH = `${__dirname}/authorization.proto`;
 @UseInterceptors(GrpcMetricsInterceptor)
 export class AuthorizationGrpcController {
   constructor(
-    private readonly tokens: TokensService,
+    @Inject(CALLER_VERIFIER) private readonly tokens: CallerVerifier,
     private readonly authorization: AuthorizationService,
   ) {}
 

@@ -1,4 +1,5 @@
-import type { Principal, TokensService } from '../../../auth';
+import type { Principal } from '../../../auth';
+import type { CallerVerifier } from '../../ports/caller-verifier.port';
 import { DomainError } from '../../../../platform/errors/domain-error';
 import { callerObject, type AuthorizationService } from '../../application/authorization.service';
 import { requiredActionOf } from '../require-action.decorator';
@@ -11,7 +12,7 @@ import { requiredActionOf } from '../require-action.decorator';
  * as `x-tenant-id`, is never read). Throws the domain error to answer otherwise.
  */
 export async function tenantRpcCaller(
-  tokens: TokensService,
+  tokens: CallerVerifier,
   authorization: AuthorizationService,
   metadata: { get(key: string): unknown[] },
   handler: unknown,

@@ -1,7 +1,7 @@
 import type { Metadata } from '@grpc/grpc-js';
-import { Controller, UseInterceptors } from '@nestjs/common';
+import { Controller, Inject, UseInterceptors } from '@nestjs/common';
 import { GrpcMethod } from '@nestjs/microservices';
-import { TokensService } from '../../../auth';
+import { ACCESS_TOKEN_VERIFIER, type AccessTokenVerifier } from '../../../auth';
 import { AuthorizationService, RequireAction, tenantRpcCaller } from '../../../authorization';
 import { TenantContext } from '../../../tenancy';
 import { toRpcException } from '../../../../platform/grpc/grpc-errors';
@@ -28,7 +28,7 @@ type RpcMethod = 'batchGetNotifications';
 @UseInterceptors(GrpcMetricsInterceptor)
 export class NotificationsGrpcController {
   constructor(
-    private readonly tokens: TokensService,
+    @Inject(ACCESS_TOKEN_VERIFIER) private readonly tokens: AccessTokenVerifier,
     private readonly notifications: NotificationsService,
     private readonly authorization: AuthorizationService,
   ) {}

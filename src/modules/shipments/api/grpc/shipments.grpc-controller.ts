@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { Metadata } from '@grpc/grpc-js';
-import { Controller, UseInterceptors } from '@nestjs/common';
+import { Controller, Inject, UseInterceptors } from '@nestjs/common';
 import { GrpcMethod } from '@nestjs/microservices';
-import { TokensService, type Principal } from '../../../auth';
+import { ACCESS_TOKEN_VERIFIER, type AccessTokenVerifier, type Principal } from '../../../auth';
 import { AuthorizationService, RequireAction, tenantRpcCaller } from '../../../authorization';
 import { CARRIER_TRACKING_STATUSES, type CarrierTrackingStatus, type DistanceUnit, type MassUnit } from '../../../carriers';
 import { TenantContext } from '../../../tenancy';
@@ -86,7 +86,7 @@ const eventMessage = (e: TrackingEventView): TrackingEvent => ({ ...e, location:
 @UseInterceptors(GrpcMetricsInterceptor)
 export class ShipmentsGrpcController {
   constructor(
-    private readonly tokens: TokensService,
+    @Inject(ACCESS_TOKEN_VERIFIER) private readonly tokens: AccessTokenVerifier,
     private readonly requests: ShipmentRequestsService,
     private readonly shipments: ShipmentsService,
     private readonly authorization: AuthorizationService,

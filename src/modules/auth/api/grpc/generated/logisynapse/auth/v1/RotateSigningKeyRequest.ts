@@ -1,0 +1,8 @@
+// Original file: src/modules/auth/api/grpc/auth-admin.proto
+
+
+export interface RotateSigningKeyRequest {
+}
+
+export interface RotateSigningKeyRequest__Output {
+}
