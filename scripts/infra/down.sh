@@ -3,9 +3,13 @@
 # and remove .env.infra, whose settings no longer point at running servers.
 # shellcheck source=scripts/infra/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+# shellcheck source=scripts/infra/chaos-tools.sh
+source "$(dirname "${BASH_SOURCE[0]}")/chaos-tools.sh"
 infra_init down
 
 T0=$(now_us)
+step "toxiproxy: stop" toxiproxy_stop
+step "alertmanager: stop" alertmanager_stop
 step "jaeger: stop" jaeger_stop
 step "victoria-logs: stop" victoria_logs_stop
 step "prometheus: stop" prometheus_stop

@@ -2,6 +2,8 @@
 # npm run infra:status — one line per server, up or down; exits 0 only when all are up.
 # shellcheck source=scripts/infra/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+# shellcheck source=scripts/infra/chaos-tools.sh
+source "$(dirname "${BASH_SOURCE[0]}")/chaos-tools.sh"
 
 down=0
 report() {  # report NAME ADDRESS CHECK...
@@ -22,6 +24,8 @@ report opa      "$BIND_IP:$OPA_PORT"                   opa_answers
 report prometheus "$BIND_IP:$PROMETHEUS_PORT"          prometheus_answers
 report victoria-logs "$BIND_IP:$VICTORIA_LOGS_PORT"     victoria_logs_answers
 report jaeger "$BIND_IP:$JAEGER_QUERY_PORT"              jaeger_answers
+report alertmanager "$BIND_IP:$ALERTMANAGER_PORT"       alertmanager_answers
+report toxiproxy "$BIND_IP:$TOXIPROXY_PORT"             toxiproxy_answers
 
 if [ -f "$ENV_FILE" ]; then echo "settings: $ENV_FILE"; else echo "settings: none ($ENV_FILE is missing: run npm run infra:up)"; fi
 if [ "$down" -gt 0 ]; then echo "$down server(s) down"; exit 1; fi

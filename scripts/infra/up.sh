@@ -4,6 +4,8 @@
 # Idempotent: a server that already answers is left alone. Logs: $LOGISYNAPSE_DATA_DIR/infra/.
 # shellcheck source=scripts/infra/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+# shellcheck source=scripts/infra/chaos-tools.sh
+source "$(dirname "${BASH_SOURCE[0]}")/chaos-tools.sh"
 infra_init up
 
 T0=$(now_us)
@@ -36,6 +38,11 @@ step "victoria-logs: install $VICTORIA_LOGS_VERSION (go install)" victoria_logs_
 step "victoria-logs: start"                             victoria_logs_start
 step "jaeger: build $JAEGER_VERSION (go build)"          jaeger_ensure_installed
 step "jaeger: start"                                    jaeger_start
+step "alertmanager: install (Debian)"                   alertmanager_ensure_installed
+step "alertmanager: check config"                       alertmanager_write_config
+step "alertmanager: start"                              alertmanager_start
+step "toxiproxy: install $TOXIPROXY_VERSION (go install)" toxiproxy_ensure_installed
+step "toxiproxy: start"                                 toxiproxy_start
 
 step "tools: headless Chromium (Debian)"                chromium_ensure_installed
 step "tools: grpcurl $GRPCURL_VERSION (go install)"      grpcurl_ensure_installed
@@ -43,4 +50,5 @@ step "tools: Helm chart checks"                         chart_tools_ensure_insta
 step "tools: Dockerfile and workflow checks"            ci_tools_ensure_installed
 
 step "write .env.infra"                                  write_env_file
+step "write .env.infra: chaos settings"                  chaos_tools_write_env
 say "all servers up in $(elapsed_since "$T0"); settings in $ENV_FILE"

@@ -1,8 +1,11 @@
 import { execFileSync } from 'node:child_process';
 import { realServerOrSkip } from '../support/embedded-postgres';
 
-/** The processes `npm run infra:up` starts (servers and their helpers: RabbitMQ's epmd, Kafka's JVM). */
-const INFRA_PROCESSES = ['postgres', 'beam.smp', 'epmd', 'java', 'temporal', 'opa', 'prometheus', 'victoria-logs', 'jaeger'];
+/**
+ * The processes `npm run infra:up` starts (servers and their helpers: RabbitMQ's epmd, Kafka's JVM),
+ * by the name `ss` shows: the kernel's, cut at 15 characters (toxiproxy-server, prometheus-alertmanager).
+ */
+const INFRA_PROCESSES = ['postgres', 'beam.smp', 'epmd', 'java', 'temporal', 'opa', 'prometheus', 'victoria-logs', 'jaeger', 'toxiproxy-serve', 'prometheus-aler'];
 
 interface Listener {
   address: string;
@@ -33,12 +36,12 @@ const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|::ffff:127\.\d+\.\d+\.\d+)$/;
  * epmd, Temporal's internal services) listens on an address another machine can reach.
  */
 realServerOrSkip(
-  ['DATABASE_TEST_URL', 'AMQP_URL', 'KAFKA_BROKERS', 'TEMPORAL_ADDRESS', 'OPA_URL', 'PROMETHEUS_URL', 'VICTORIA_LOGS_URL', 'JAEGER_URL', 'OTEL_EXPORTER_OTLP_ENDPOINT'],
+  ['DATABASE_TEST_URL', 'AMQP_URL', 'KAFKA_BROKERS', 'TEMPORAL_ADDRESS', 'OPA_URL', 'PROMETHEUS_URL', 'VICTORIA_LOGS_URL', 'JAEGER_URL', 'OTEL_EXPORTER_OTLP_ENDPOINT', 'TOXIPROXY_URL', 'ALERTMANAGER_URL'],
   'the real servers (`npm run infra:up`)',
 )('security: the servers of infra:up listen on loopback only', (env) => {
   it('every listening socket of an infra process is bound to a loopback address', () => {
     const ours = listeners().filter((l) => INFRA_PROCESSES.includes(l.process));
-    expect(ours.length).toBeGreaterThanOrEqual(7);
+    expect(ours.length).toBeGreaterThanOrEqual(9);
     expect(ours.filter((l) => !LOOPBACK.test(l.address))).toEqual([]);
   });
 
@@ -53,6 +56,8 @@ realServerOrSkip(
       Number(new URL(env.VICTORIA_LOGS_URL).port),
       Number(new URL(env.JAEGER_URL).port),
       Number(new URL(env.OTEL_EXPORTER_OTLP_ENDPOINT).port),
+      Number(new URL(env.TOXIPROXY_URL).port),
+      Number(new URL(env.ALERTMANAGER_URL).port),
     ];
     const all = listeners();
     for (const port of ports) {
