@@ -195,7 +195,7 @@ describe('npm start on a terminal', () => {
     for (const line of before) expect(line).toMatch(/^\[\d\d:\d\d:\d\d\.\d{3}\] (INFO|WARN): /);
     const banner = lines.slice(bannerAt).join('\n');
     expect(banner).toContain(`GraphQL      http://localhost:${port}/graphql`);
-    expect(banner).toContain(`gRPC         localhost:${grpcPort} (ShipmentService, NotificationService, AuthorizationService; reflection, grpc.health.v1.Health)`);
+    expect(banner).toContain(`gRPC         localhost:${grpcPort} (AuthAdminService, ShipmentService, NotificationService, AuthorizationService; reflection, grpc.health.v1.Health)`);
     expect(banner).toContain(`health       http://localhost:${port}/health/ready`);
     expect(banner).toMatch(/adapters {5}\S/);
     expect(banner).toContain('workflow engine: DBOS Transact');

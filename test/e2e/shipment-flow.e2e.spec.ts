@@ -528,7 +528,13 @@ for (const target of deploymentTargets()) {
         const away = await app.graphql(adminToken, `mutation($name: String!) { createTenant(name: $name) { tenantId } }`, { name: 'While auth is away' });
         expect(away.errors?.[0]?.extensions?.code).toBe('UNAVAILABLE');
         await auth.launch({ samePorts: true });
-        const back = await app.graphql<{ createTenant: { tenantId: string } }>(adminToken, `mutation($name: String!) { createTenant(name: $name) { tenantId } }`, { name: 'Auth is back' });
+        // the gateway's channel reconnects with gRPC's backoff (a second or so): until then the
+        // call is refused UNAVAILABLE before it is sent, so nothing is made twice
+        const back = await eventually('the gateway to reach the auth process again', async () => {
+          const res = await app.graphql<{ createTenant: { tenantId: string } }>(adminToken, `mutation($name: String!) { createTenant(name: $name) { tenantId } }`, { name: 'Auth is back' });
+          if (res.errors?.[0]?.extensions?.code === 'UNAVAILABLE') return undefined;
+          return res;
+        }, { timeoutMs: 20_000, intervalMs: 250 });
         expect(back.errors).toBeUndefined();
         expect(back.data!.createTenant.tenantId).toMatch(/^[0-9a-f-]{36}$/);
         token = fresh;

@@ -24,6 +24,24 @@ export interface GraphqlResult<T = Record<string, unknown>> {
 }
 
 /**
+ * A new tenant with its credentials, made by the platform administrator through `platform`'s
+ * GraphQL `createTenant`, with a token from its token endpoint (wherever that answers).
+ */
+export async function createTenant(
+  platform: Pick<AppProcess, 'token' | 'graphql'>,
+  name: string,
+): Promise<DemoCredentials> {
+  const adminToken = await platform.token(TEST_ADMIN.clientId, TEST_ADMIN.clientSecret);
+  const res = await platform.graphql<{ createTenant: Omit<DemoCredentials, 'admin'> }>(
+    adminToken,
+    `mutation($name: String!) { createTenant(name: $name) { tenantId clientId clientSecret webhookToken } }`,
+    { name },
+  );
+  if (!res.data) throw new Error(`createTenant failed: ${JSON.stringify(res.errors)}`);
+  return { ...res.data.createTenant, admin: { ...TEST_ADMIN } };
+}
+
+/**
  * The built app as a real process on random loopback ports, with its own data directory.
  * Every test that starts one stops it (`stop`, or `kill` for a crash), and the directory is
  * removed by `dispose`.
@@ -42,7 +60,13 @@ export class AppProcess {
 
   static async start(env: Record<string, string> = {}, dataDir?: string): Promise<AppProcess> {
     const app = new AppProcess(dataDir ?? mkdtempSync(join(tmpdir(), 'logisynapse-e2e-')), env);
-    await app.launch();
+    try {
+      await app.launch();
+    } catch (error) {
+      // A start that failed leaves nothing behind: its process is killed by launch, its own directory removed here.
+      if (dataDir === undefined) app.dispose();
+      throw error;
+    }
     return app;
   }
 
@@ -124,15 +148,8 @@ export class AppProcess {
    * A new tenant with its credentials, made by the platform administrator: each suite works in
    * its own tenant, so it runs the same on an empty embedded database and on a shared real one.
    */
-  async newTenant(name = 'E2E tenant'): Promise<DemoCredentials> {
-    const adminToken = await this.token(TEST_ADMIN.clientId, TEST_ADMIN.clientSecret);
-    const res = await this.graphql<{ createTenant: Omit<DemoCredentials, 'admin'> }>(
-      adminToken,
-      `mutation($name: String!) { createTenant(name: $name) { tenantId clientId clientSecret webhookToken } }`,
-      { name },
-    );
-    if (!res.data) throw new Error(`createTenant failed: ${JSON.stringify(res.errors)}`);
-    return { ...res.data.createTenant, admin: { ...TEST_ADMIN } };
+  newTenant(name = 'E2E tenant'): Promise<DemoCredentials> {
+    return createTenant(this, name);
   }
 
   async token(clientId: string, clientSecret: string): Promise<string> {

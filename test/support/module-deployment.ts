@@ -1,4 +1,4 @@
-import { AppProcess, TEST_ADMIN, type DemoCredentials, type GraphqlResult } from './app-process';
+import { AppProcess, createTenant, type DemoCredentials, type GraphqlResult } from './app-process';
 import type { PlatformUnderTest } from './split-deployment';
 
 /**
@@ -83,15 +83,8 @@ export class ModulePerProcessDeployment implements PlatformUnderTest {
   }
 
   /** A tenant made through the gateway's createTenant, which asks the auth process over gRPC. */
-  async newTenant(name = 'E2E tenant'): Promise<DemoCredentials> {
-    const adminToken = await this.token(TEST_ADMIN.clientId, TEST_ADMIN.clientSecret);
-    const res = await this.graphql<{ createTenant: Omit<DemoCredentials, 'admin'> }>(
-      adminToken,
-      `mutation($name: String!) { createTenant(name: $name) { tenantId clientId clientSecret webhookToken } }`,
-      { name },
-    );
-    if (!res.data) throw new Error(`createTenant failed: ${JSON.stringify(res.errors)}`);
-    return { ...res.data.createTenant, admin: { ...TEST_ADMIN } };
+  newTenant(name = 'E2E tenant'): Promise<DemoCredentials> {
+    return createTenant(this, name);
   }
 
   token(clientId: string, clientSecret: string): Promise<string> {

@@ -23,12 +23,23 @@ const logger = adapterLogger('Ports');
 export class TokenVerificationModule {
   static forRoot(config: AppConfig): DynamicModule {
     if (config.modules.includes('auth')) {
-      logger.info('token verifier: in-process (the auth module\'s keys)');
       return {
         module: TokenVerificationModule,
         global: true,
         imports: [AuthModule],
-        providers: [{ provide: ACCESS_TOKEN_VERIFIER, useExisting: TokensService }, { provide: CALLER_VERIFIER, useExisting: TokensService }, BearerTokenStrategy],
+        providers: [
+          {
+            provide: ACCESS_TOKEN_VERIFIER,
+            inject: [TokensService],
+            // Logged when the provider is made (the app's logger is in place by then), not at forRoot.
+            useFactory: (tokens: TokensService) => {
+              logger.info("token verifier: in-process (the auth module's keys)");
+              return tokens;
+            },
+          },
+          { provide: CALLER_VERIFIER, useExisting: TokensService },
+          BearerTokenStrategy,
+        ],
         exports: [ACCESS_TOKEN_VERIFIER, CALLER_VERIFIER],
       };
     }
