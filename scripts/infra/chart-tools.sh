@@ -17,8 +17,9 @@ ISTIO_API_VERSION="${LOGISYNAPSE_ISTIO_API_VERSION:-v1.32.0}"
 # The kinds the chart renders (apiVersion/kind); a kind not listed has no schema, and kubeconform
 # then fails the chart's test instead of skipping the object.
 KUBE_SCHEMA_KINDS="apps/v1/Deployment v1/Service v1/ServiceAccount batch/v1/Job
-autoscaling/v2/HorizontalPodAutoscaler policy/v1/PodDisruptionBudget networking.k8s.io/v1/NetworkPolicy"
-ISTIO_SCHEMA_KINDS="PeerAuthentication AuthorizationPolicy DestinationRule VirtualService"
+autoscaling/v2/HorizontalPodAutoscaler policy/v1/PodDisruptionBudget networking.k8s.io/v1/NetworkPolicy
+networking.k8s.io/v1/Ingress"
+ISTIO_SCHEMA_KINDS="PeerAuthentication AuthorizationPolicy DestinationRule VirtualService Gateway"
 KUBE_SCHEMAS_DIR="$CACHE_DIR/kube-schemas/k8s-$KUBE_SCHEMA_K8S_VERSION-istio-$ISTIO_API_VERSION"
 
 # What each install did ("helm v3.22.0 cached", ...), for the step's note. Not returned through

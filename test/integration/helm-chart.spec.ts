@@ -22,6 +22,7 @@ import {
   podSpecs,
   portProblems,
   PORTS,
+  routeProblems,
   RELEASE,
   render,
   strictMtlsProblems,
@@ -37,6 +38,7 @@ const VALUE_SETS = [
   { name: 'one-process', files: ['values-one-process.yaml'] },
   { name: 'mesh-faults', files: ['values-mesh-faults.yaml'] },
   { name: 'opa-sidecar', files: [join(FIXTURES, 'values-opa.yaml')] },
+  { name: 'ingress', files: [join(FIXTURES, 'values-ingress.yaml')] },
 ] as const;
 type ValueSet = (typeof VALUE_SETS)[number]['name'];
 const fixture = (name: string) => join(FIXTURES, name);
@@ -265,7 +267,8 @@ realServerOrSkip(
 
   it('faults are injected where asked only: a delay and a gRPC abort on the shipments gRPC port', () => {
     expect(ofKind(objects('default'), 'VirtualService')).toEqual([]);
-    const services = ofKind(objects('mesh-faults'), 'VirtualService');
+    // (the public host's VirtualService, bound to the ingress gateway, routes; it injects nothing)
+    const services = ofKind(objects('mesh-faults'), 'VirtualService').filter((s) => !s.spec?.gateways);
     expect(services.map((s) => entryOf(s))).toEqual(['shipments']);
     const [faulty, rest] = services[0]!.spec!.http as { match?: unknown; fault?: unknown; route: unknown }[];
     expect(faulty).toMatchObject({
@@ -284,6 +287,24 @@ realServerOrSkip(
       ofKind(objects('opa-sidecar'), 'Deployment').map(() => ({ kind: 'opa', url: 'http://127.0.0.1:8181' })),
     );
     expect(ofKind(objects('default'), 'Deployment').flatMap((d) => podSpecs([d])[0]!.spec.containers.map((c) => c.name))).not.toContain('opa');
+  });
+
+  it('routes the public paths to their entries: /graphql to the gateway, tokens and the JWKS to auth, webhooks to carriers', () => {
+    const expected = { '/graphql': 'gateway', '/oauth/token': 'auth', '/.well-known/jwks.json': 'auth', '/webhooks': 'carriers' };
+    expect(routeProblems(objects('ingress'), 'Ingress', expected)).toEqual([]);
+    const ingress = ofKind(objects('ingress'), 'Ingress')[0]!;
+    expect(ingress.spec).toMatchObject({ ingressClassName: 'nginx', tls: [{ hosts: ['api.shipping.example'], secretName: 'api-shipping-tls' }] });
+    expect(routeProblems(objects('mesh-faults'), 'VirtualService', expected)).toEqual([]);
+    expect(ofKind(objects('mesh-faults'), 'Gateway')[0]!.spec).toMatchObject({ selector: { istio: 'ingressgateway' }, servers: [{ port: { number: 80 } }] });
+    // nothing routed without an ingress, and the one process answers every path
+    expect(ofKind(objects('default'), 'Ingress')).toEqual([]);
+    expect(routeProblems(objects('default'), 'Ingress', {})).toEqual([]);
+    // negative control: the check sees a route that goes elsewhere
+    expect(routeProblems(objects('ingress'), 'Ingress', { ...expected, '/webhooks': 'gateway' })).toHaveLength(1);
+  });
+
+  it('the chart refuses a public path on an entry that is not public', async () => {
+    await expect(render(helm, [fixture('values-path-not-public.yaml')])).rejects.toThrow(/"shipments" has paths but is not public/);
   });
 
   it('the chart refuses a call to an entry that does not exist', async () => {

@@ -5,6 +5,7 @@ name it), checked once here so every template sees the same list. As JSON: a tem
 {{- define "logisynapse.entries" -}}
 {{- $entries := list }}
 {{- $names := list }}
+{{- $paths := list }}
 {{- if not .Values.modules }}{{ fail "modules: at least one entry" }}{{ end }}
 {{- range .Values.modules }}
   {{- $e := mergeOverwrite (deepCopy $.Values.moduleDefaults) (deepCopy .) }}
@@ -29,6 +30,12 @@ name it), checked once here so every template sees the same list. As JSON: a tem
     {{- range $entries }}{{ if and (eq .name $callee) .grpc }}{{ $found = true }}{{ end }}{{ end }}
     {{- if not $found }}{{ fail (printf "modules: %q calls %s at entry %q, which is not an entry that serves gRPC" $e.name $module $callee) }}{{ end }}
   {{- end }}
+  {{- range $e.paths }}
+    {{- if not (regexMatch "^/[-._~a-zA-Z0-9/]*$" (toString .)) }}{{ fail (printf "modules: %q has path %q, not an absolute URL path" $e.name (toString .)) }}{{ end }}
+    {{- if has . $paths }}{{ fail (printf "modules: the path %s is routed to two entries" .) }}{{ end }}
+    {{- $paths = append $paths . }}
+  {{- end }}
+  {{- if and $e.paths (not $e.public) }}{{ fail (printf "modules: %q has paths but is not public" $e.name) }}{{ end }}
   {{- with $e.keysFrom }}
     {{- $found := false }}
     {{- range $entries }}{{ if and (eq .name $e.keysFrom) (has "auth" (splitList "," (.modules | replace " " ""))) }}{{ $found = true }}{{ end }}{{ end }}

@@ -293,6 +293,38 @@ export function networkPolicyProblems(objects: K8sObject[], publicEntries: reado
   return problems;
 }
 
+/**
+ * The public host's routes, from what the Ingress or the mesh's VirtualService say: every path of
+ * `expected` (path -> entry) routed to that entry's Service on its HTTP port, and nothing else.
+ */
+export function routeProblems(objects: K8sObject[], kind: 'Ingress' | 'VirtualService', expected: Record<string, string>): string[] {
+  const routed = new Map<string, string>();
+  const problems: string[] = [];
+  const add = (path: string, service: string | undefined, port: string | number | undefined) => {
+    if (routed.has(path)) problems.push(`${kind}: ${path} routed twice`);
+    const entry = service?.split('.')[0]?.slice(RELEASE.length + 1) ?? '(none)';
+    if (port !== 'http' && port !== PORTS.http) problems.push(`${kind}: ${path} to port ${String(port)}, not the HTTP port`);
+    routed.set(path, entry);
+  };
+  if (kind === 'Ingress') {
+    for (const ingress of ofKind(objects, 'Ingress')) {
+      for (const rule of dig<{ http?: { paths?: { path: string; backend?: { service?: { name?: string; port?: { name?: string; number?: number } } } }[] } }[]>(ingress, 'spec', 'rules') ?? []) {
+        for (const p of rule.http?.paths ?? []) add(p.path, p.backend?.service?.name, p.backend?.service?.port?.name ?? p.backend?.service?.port?.number);
+      }
+    }
+  } else {
+    for (const vs of ofKind(objects, 'VirtualService').filter((v) => (dig<string[]>(v, 'spec', 'gateways') ?? []).length > 0)) {
+      for (const route of dig<{ match?: { uri?: { prefix?: string } }[]; route?: { destination?: { host?: string; port?: { number?: number } } }[] }[]>(vs, 'spec', 'http') ?? []) {
+        add(route.match?.[0]?.uri?.prefix ?? '(no prefix)', route.route?.[0]?.destination?.host, route.route?.[0]?.destination?.port?.number);
+      }
+    }
+  }
+  const want = Object.entries(expected).sort();
+  const got = [...routed.entries()].sort();
+  if (JSON.stringify(got) !== JSON.stringify(want)) problems.push(`${kind}: routes ${JSON.stringify(got)}, expected ${JSON.stringify(want)}`);
+  return problems;
+}
+
 /** mTLS STRICT for the namespace and the release, but for the metrics port (PERMISSIVE, ADR 0039). */
 export function strictMtlsProblems(objects: K8sObject[]): string[] {
   const problems: string[] = [];
