@@ -1,3 +1,4 @@
+import { context, type Context } from '@opentelemetry/api';
 import { getNodeAutoInstrumentations } from '@opentelemetry/auto-instrumentations-node';
 import { ExpressLayerType } from '@opentelemetry/instrumentation-express';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
@@ -34,7 +35,7 @@ export function activeTelemetry(): Telemetry | null {
  * runtime's metrics), minus those that only add noise: a span per DNS look-up, socket or file.
  */
 function instrumentations(env: NodeJS.ProcessEnv) {
-  return getNodeAutoInstrumentations({
+  const all = getNodeAutoInstrumentations({
     '@opentelemetry/instrumentation-http': {
       ignoreIncomingRequestHook: (req) => req.url?.startsWith('/health') ?? false,
     },
@@ -53,6 +54,38 @@ function instrumentations(env: NodeJS.ProcessEnv) {
     '@opentelemetry/instrumentation-net': { enabled: false },
     '@opentelemetry/instrumentation-fs': { enabled: false },
   });
+  for (const instrumentation of all) if (instrumentation.instrumentationName === ROUTER_INSTRUMENTATION) routeHandlerSpansOnly(instrumentation);
+  return all;
+}
+
+export const ROUTER_INSTRUMENTATION = '@opentelemetry/instrumentation-router';
+
+/** What the router instrumentation's span set-up answers for one layer (its `_setupSpan`). */
+interface LayerSpanSetup {
+  context: Context;
+  wrappedNext: (error?: unknown) => unknown;
+  ensureFallbackListener: () => void;
+}
+type SetupSpan = (layer: { method?: string }, req: unknown, res: unknown, next: (error?: unknown) => unknown) => LayerSpanSetup;
+
+/**
+ * Express 5 routes through the `router` package, whose instrumentation makes a span for every
+ * middleware layer a request passes (body parsers, Nest's adapters, Apollo's: five of the nine
+ * layer spans of a GraphQL request) and has no option to leave them out; the Express instrumentation's
+ * `ignoreLayersType` above does not reach them. This keeps the route handlers' spans
+ * (`request handler - /webhooks/carrier-tracking`) and makes none for a middleware layer, which
+ * then runs in its caller's context: what a middleware span would have held hangs from the
+ * request's span instead (ADR 0045). An instrumentation of another shape is left as it is.
+ */
+export function routeHandlerSpansOnly(instrumentation: object): boolean {
+  const target = instrumentation as { _setupSpan?: SetupSpan };
+  const setupSpan = target._setupSpan;
+  if (typeof setupSpan !== 'function') return false;
+  target._setupSpan = function (this: unknown, layer, req, res, next) {
+    if (layer.method) return setupSpan.call(this, layer, req, res, next);
+    return { context: context.active(), wrappedNext: next, ensureFallbackListener: () => undefined };
+  };
+  return true;
 }
 
 /**

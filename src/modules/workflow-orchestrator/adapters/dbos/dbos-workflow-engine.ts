@@ -1,4 +1,5 @@
 import { DBOS, Error as DBOSErrors, type DBOSSerializer } from '@dbos-inc/dbos-sdk';
+import type { Pool } from 'pg';
 import {
   ACTIVITY_RETRY_POLICY,
   CREATE_SHIPMENT_WORKFLOW,
@@ -10,6 +11,23 @@ import type { CreateShipmentRun, WorkflowRunStatus } from '../../../shipments';
 import type { WorkflowEnginePort } from '../../ports/workflow-engine.port';
 import { createShipmentWorkflow } from '../../workflows/create-shipment.workflow';
 import { isPermanentActivityError, shipmentIdOf, type ActivityFailure } from '../../activities/activity-failures';
+import { memoizeRequires } from '../../../../platform/telemetry/memoized-requires';
+import { untracedPool } from '../../../../platform/telemetry/untraced-pool';
+
+/**
+ * DBOS's span module, which requires the OpenTelemetry API and core again in every span start and
+ * end (and every step's context switch): memoized once tracing is on (ADR 0045). A DBOS without
+ * that module is left as it is (its spec fails then, so the upgrade is noticed).
+ */
+export function memoizeDbosTracingRequires(): boolean {
+  let traces: string;
+  try {
+    traces = require.resolve('@dbos-inc/dbos-sdk/internal/telemetry/traces');
+  } catch {
+    return false;
+  }
+  return memoizeRequires(traces, ['@opentelemetry/api', '@opentelemetry/core']);
+}
 
 export interface DbosEngineOptions {
   systemDatabaseUrl: string;
@@ -25,6 +43,9 @@ export function retryDelayMs(attempt: number, policy = ACTIVITY_RETRY_POLICY): n
   const delay = policy.initialIntervalMs * policy.backoffCoefficient ** (attempt - 1);
   return Math.min(delay, policy.maximumIntervalMs);
 }
+
+/** Connections to the system database (DBOS's default is 10). */
+export const SYSTEM_DATABASE_POOL_SIZE = 4;
 
 /** DBOS's own default for its system database connections (a transaction left open is ended). */
 export const IDLE_IN_TRANSACTION_TIMEOUT_MS = 60_000;
@@ -65,6 +86,8 @@ export const WORKFLOW_VALUES_AS_JSON: DBOSSerializer = {
 export class DbosWorkflowEngine implements WorkflowEnginePort {
   readonly adapterName = 'DBOS Transact (on the platform database)';
   private workflow: ((input: CreateShipmentInput) => Promise<CreateShipmentResult>) | null = null;
+  /** The system database's pool when tracing is on (ours: DBOS ends only the pools it made). */
+  private systemPool: Pool | null = null;
 
   constructor(
     private readonly options: DbosEngineOptions,
@@ -72,11 +95,21 @@ export class DbosWorkflowEngine implements WorkflowEnginePort {
   ) {}
 
   async launch(): Promise<void> {
+    const systemDatabaseUrl = withIdleTransactionTimeout(this.options.systemDatabaseUrl);
+    if (this.options.tracing) {
+      memoizeDbosTracingRequires();
+      // DBOS's bookkeeping statements (about 36 per shipment) are no spans of any use (ADR 0035's
+      // sampler drops them): on this pool the pg instrumentation leaves them alone (ADR 0045).
+      // DBOS's own pool options: the URL (with its login options) and a 10 s connect timeout.
+      this.systemPool = untracedPool({ connectionString: systemDatabaseUrl, connectionTimeoutMillis: 10_000, max: SYSTEM_DATABASE_POOL_SIZE, application_name: 'dbos_transact' });
+      this.systemPool.on('error', (error) => DBOS.logger.warn(`Unexpected error in the system database pool: ${String(error)}`));
+    }
     DBOS.setConfig({
       name: 'logisynapse',
-      systemDatabaseUrl: withIdleTransactionTimeout(this.options.systemDatabaseUrl),
+      systemDatabaseUrl,
+      ...(this.systemPool ? { systemDatabasePool: this.systemPool } : {}),
       systemDatabaseSchemaName: 'dbos',
-      systemDatabasePoolSize: 4,
+      systemDatabasePoolSize: SYSTEM_DATABASE_POOL_SIZE,
       logLevel: 'warn',
       // DBOS's own exporter stays off; with tracing on, its workflow and step spans go through
       // the process's tracer provider (ours, when telemetry records spans) to our exporter.
@@ -95,6 +128,8 @@ export class DbosWorkflowEngine implements WorkflowEnginePort {
   async stop(): Promise<void> {
     if (this.workflow) await DBOS.shutdown({ deregister: true });
     this.workflow = null;
+    await this.systemPool?.end();
+    this.systemPool = null;
   }
 
   async startCreateShipment(workflowId: string, input: CreateShipmentInput): Promise<boolean> {
