@@ -7,7 +7,7 @@ import { loadEnvInfra, REPO_ROOT } from './lib/env';
 import { formatReport } from './lib/scenario';
 import { SCENARIOS } from './scenarios';
 
-const usage = () => `npm run chaos -- <scenario>\n${SCENARIOS.map((s) => `  ${s.name.padEnd(16)} ${s.summary}`).join('\n')}\n`;
+const usage = () => `npm run chaos -- <scenario>\n${SCENARIOS.map((s) => `  ${s.name.padEnd(24)} ${s.summary}`).join('\n')}\n`;
 
 /**
  * Compiled into dist/ (package.json `chaos`), the runner copies the built app and itself to a

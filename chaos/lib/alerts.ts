@@ -17,6 +17,8 @@ export interface AlertTimeline {
   firstPendingAt?: number;
   firstFiringAt?: number;
   resolvedAt?: number;
+  /** Times it fired again after the watcher had seen it resolved (0: it fired once, steadily). */
+  refirings: number;
   /** Prometheus's own `activeAt` (when the condition started to hold), ms since epoch. */
   activeAt?: number;
 }
@@ -98,13 +100,14 @@ export class AlertWatcher {
       present.add(key);
       let t = this.timelines.get(key);
       if (!t) {
-        t = { alertname: alert.labels.alertname ?? '?', labels: alert.labels };
+        t = { alertname: alert.labels.alertname ?? '?', labels: alert.labels, refirings: 0 };
         this.timelines.set(key, t);
       }
       t.activeAt ??= Date.parse(alert.activeAt);
       if (alert.state === 'pending') t.firstPendingAt ??= now;
       if (alert.state === 'firing') {
         t.firstFiringAt ??= now;
+        if (t.resolvedAt !== undefined) t.refirings += 1;
         t.resolvedAt = undefined;
       }
     }

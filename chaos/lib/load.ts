@@ -1,14 +1,33 @@
 import { CREATE_SHIPMENT, GET_SHIPMENT, shipmentInput, trackUpdated } from '../../test/support/shipment-fixtures';
+import type { GraphqlResult } from '../../test/support/app-process';
 import type { PlatformUnderTest } from '../../test/support/split-deployment';
 import { sleep } from './env';
 
 export type Phase = 'before' | 'fault' | 'after';
 
+/** One answer of the gateway that was not a shipment: its HTTP status and GraphQL error code. */
+export interface RefusedAnswer {
+  httpStatus: number;
+  code: string;
+  message: string;
+}
+
+/** Codes a client retries with the same idempotency key: the request may not have been done. */
+const RETRYABLE_CODES = new Set(['UNAVAILABLE']);
+/** Backoff of a createShipment retry: 100 ms, doubling, at most 1.6 s; given up after 40 tries. */
+const RETRY_BASE_MS = 100;
+const RETRY_MAX_MS = 1_600;
+const MAX_CREATE_ATTEMPTS = 40;
+
 /** A shipment the load created, followed to the end of its flow. */
 export interface TrackedShipment {
   idempotencyKey: string;
   phase: Phase;
+  /** The scenario's name for the fault's step it was made in (`10%`, `50%`), if any. */
+  step?: string;
   requestedAt: number;
+  /** createShipment calls made for it: more than 1 when it was answered UNAVAILABLE and retried. */
+  createAttempts: number;
   id?: string;
   workflowId?: string;
   /** Why createShipment did not answer with a shipment. */
@@ -48,10 +67,19 @@ const STATUS_DATE = '2026-12-01T12:00:00Z';
  * with the phase of the run it was made in, and for each shipment that gets its label one carrier
  * status update (the webhook, posted twice with the same event, as a carrier redelivers). Every
  * half second the shipments not yet complete are read again (GraphQL `shipment`).
+ *
+ * A createShipment answered UNAVAILABLE is retried with the same idempotency key (backoff 100 ms,
+ * doubling) until it is answered with the shipment, as a client must: the request may or may not
+ * have been done. Every answer that is not a shipment is kept (`refusedCreates`, `refusedReads`):
+ * any other code, an INTERNAL_SERVER_ERROR above all, or an HTTP status other than 200, is a bug.
  */
 export class SteadyLoad {
   readonly shipments: TrackedShipment[] = [];
   phase: Phase = 'before';
+  step: string | undefined;
+  /** Every createShipment answer that was not a shipment, and every failed read of a shipment. */
+  readonly refusedCreates: RefusedAnswer[] = [];
+  readonly refusedReads: RefusedAnswer[] = [];
   private creating: NodeJS.Timeout | null = null;
   private tracking: NodeJS.Timeout | null = null;
   private readonly inFlight = new Set<Promise<void>>();
@@ -60,7 +88,7 @@ export class SteadyLoad {
   readonly views = new Map<string, ShipmentView>();
 
   constructor(
-    private readonly platform: Pick<PlatformUnderTest, 'graphql' | 'webhookBaseUrl'>,
+    private readonly platform: Pick<PlatformUnderTest, 'baseUrl' | 'webhookBaseUrl'>,
     private readonly token: string,
     private readonly options: LoadOptions,
   ) {}
@@ -100,11 +128,42 @@ export class SteadyLoad {
     await this.trackingRound;
   }
 
-  /** Reads a shipment as the client sees it (GraphQL `shipment`). */
-  async read(id: string): Promise<ShipmentView | null> {
-    const res = await this.platform.graphql<{ shipment: ShipmentView | null }>(this.token, GET_SHIPMENT, { id });
-    if (res.errors?.length) throw new Error(`shipment(${id}): ${JSON.stringify(res.errors)}`);
-    return res.data?.shipment ?? null;
+  /** createShipment retries: the calls made beyond the first of each shipment. */
+  get createRetries(): number {
+    return this.shipments.reduce((sum, s) => sum + Math.max(0, s.createAttempts - 1), 0);
+  }
+
+  /**
+   * Reads a shipment as the client sees it (GraphQL `shipment`); with `retries`, an UNAVAILABLE
+   * answer is asked again (after the fault, the final reads) that many times.
+   */
+  async read(id: string, retries = 0): Promise<ShipmentView | null> {
+    for (let attempt = 0; ; attempt++) {
+      const answer = await this.post<{ shipment: ShipmentView | null }>(GET_SHIPMENT, { id });
+      if (!answer.refused) return answer.data?.shipment ?? null;
+      this.refusedReads.push(answer.refused);
+      if (attempt >= retries || !RETRYABLE_CODES.has(answer.refused.code)) throw new Error(`shipment(${id}): ${answer.refused.httpStatus} ${answer.refused.code} ${answer.refused.message}`);
+      await sleep(RETRY_BASE_MS);
+    }
+  }
+
+  /** One GraphQL request to the gateway: its data, or why it was refused. */
+  private async post<T>(query: string, variables: Record<string, unknown>): Promise<{ data?: T; refused?: RefusedAnswer }> {
+    const res = await fetch(`${this.platform.baseUrl}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${this.token}` },
+      body: JSON.stringify({ query, variables }),
+    });
+    const text = await res.text();
+    let body: GraphqlResult<T> | null = null;
+    try {
+      body = JSON.parse(text) as GraphqlResult<T>;
+    } catch {
+      // not JSON: refused below
+    }
+    const error = body?.errors?.[0];
+    if (res.status === 200 && body && !error) return { data: body.data };
+    return { refused: { httpStatus: res.status, code: error?.extensions?.code ?? 'none', message: (error?.message ?? text).slice(0, 200) } };
   }
 
   private track(work: Promise<void>): void {
@@ -113,13 +172,32 @@ export class SteadyLoad {
   }
 
   private async createOne(): Promise<void> {
-    const shipment: TrackedShipment = { idempotencyKey: `${this.options.keyPrefix}-${++this.sequence}`, phase: this.phase, requestedAt: Date.now() };
+    const shipment: TrackedShipment = {
+      idempotencyKey: `${this.options.keyPrefix}-${++this.sequence}`,
+      phase: this.phase,
+      ...(this.step === undefined ? {} : { step: this.step }),
+      requestedAt: Date.now(),
+      createAttempts: 0,
+    };
     this.shipments.push(shipment);
+    const input = shipmentInput(shipment.idempotencyKey);
     try {
-      const res = await this.platform.graphql<{ createShipment: { id: string; workflowId: string } }>(this.token, CREATE_SHIPMENT, { input: shipmentInput(shipment.idempotencyKey) });
-      if (!res.data?.createShipment) throw new Error(JSON.stringify(res.errors));
-      shipment.id = res.data.createShipment.id;
-      shipment.workflowId = res.data.createShipment.workflowId;
+      for (;;) {
+        shipment.createAttempts += 1;
+        const answer = await this.post<{ createShipment: { id: string; workflowId: string } | null }>(CREATE_SHIPMENT, { input });
+        const created = answer.data?.createShipment;
+        if (created) {
+          shipment.id = created.id;
+          shipment.workflowId = created.workflowId;
+          return;
+        }
+        const refused = answer.refused ?? { httpStatus: 200, code: 'none', message: 'no shipment in the answer' };
+        this.refusedCreates.push(refused);
+        if (!RETRYABLE_CODES.has(refused.code) || shipment.createAttempts >= MAX_CREATE_ATTEMPTS) {
+          throw new Error(`${refused.httpStatus} ${refused.code}: ${refused.message} (attempt ${shipment.createAttempts})`);
+        }
+        await sleep(Math.min(RETRY_MAX_MS, RETRY_BASE_MS * 2 ** (shipment.createAttempts - 1)));
+      }
     } catch (error) {
       shipment.createError = error instanceof Error ? error.message : String(error);
     }

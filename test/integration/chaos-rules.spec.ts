@@ -40,6 +40,10 @@ describe('the chaos evaluator’s scaled rules', () => {
     }
     const carrier = scaled.alerts.find((a) => a.alert === 'LogisynapseCarrierErrorRateHigh');
     expect(carrier).toEqual({ alert: 'LogisynapseCarrierErrorRateHigh', forSeconds: 600, scaledForSeconds: 30 });
+    // The shipments-grpc scenarios' alerts: 5 minutes over 5 minutes, 15 s over 15 s in a run.
+    for (const alert of ['LogisynapseShipmentsApiErrors', 'LogisynapseShipmentsApiSlow']) {
+      expect(scaled.alerts.find((a) => a.alert === alert)).toEqual({ alert, forSeconds: 300, scaledForSeconds: 15 });
+    }
     expect(readFileSync(RULES_FILE, 'utf8')).toBe(production);
   });
 });

@@ -22,6 +22,17 @@ export const MODULE_PROCESSES = {
 
 export type ModuleProcessName = keyof typeof MODULE_PROCESSES;
 
+/** The modules the gateway reaches over gRPC, by the setting that tells it where. */
+export type GatewayUpstream = 'auth' | 'authorization' | 'shipments' | 'communications';
+
+export interface ModuleDeploymentOptions {
+  /**
+   * Where the gateway is told a module's gRPC server is, given where it is (`127.0.0.1:port`):
+   * a chaos scenario puts a proxy in between. Unset, the gateway is told the process's own address.
+   */
+  gatewayUpstream?: (module: GatewayUpstream, address: string) => Promise<string>;
+}
+
 /**
  * The platform as one process per module on the shared real servers. The auth process starts
  * first (its migrations run once, the others find none pending; its JWKS is where the others
@@ -33,7 +44,10 @@ export type ModuleProcessName = keyof typeof MODULE_PROCESSES;
 export class ModulePerProcessDeployment implements PlatformUnderTest {
   private constructor(readonly processes: Record<ModuleProcessName, AppProcess>) {}
 
-  static async start(env: Record<string, string>): Promise<ModulePerProcessDeployment> {
+  static async start(
+    env: Record<string, string>,
+    { gatewayUpstream = (_module, address) => Promise.resolve(address) }: ModuleDeploymentOptions = {},
+  ): Promise<ModulePerProcessDeployment> {
     const started: AppProcess[] = [];
     const launch = async (name: ModuleProcessName, extra: Record<string, string> = {}) => {
       const app = await AppProcess.start({ ...env, ...extra, LOGISYNAPSE_MODULES: MODULE_PROCESSES[name] });
@@ -50,12 +64,13 @@ export class ModulePerProcessDeployment implements PlatformUnderTest {
         launch('carriers'),
         launch('authorization', keys),
       ]);
+      const via = (module: GatewayUpstream, app: AppProcess) => gatewayUpstream(module, `127.0.0.1:${app.grpcPort}`);
       const gateway = await launch('gateway', {
         ...keys,
-        AUTH_GRPC_URL: `127.0.0.1:${auth.grpcPort}`,
-        AUTHORIZATION_GRPC_URL: `127.0.0.1:${authorization.grpcPort}`,
-        SHIPMENTS_GRPC_URL: `127.0.0.1:${shipments.grpcPort}`,
-        COMMUNICATIONS_GRPC_URL: `127.0.0.1:${communications.grpcPort}`,
+        AUTH_GRPC_URL: await via('auth', auth),
+        AUTHORIZATION_GRPC_URL: await via('authorization', authorization),
+        SHIPMENTS_GRPC_URL: await via('shipments', shipments),
+        COMMUNICATIONS_GRPC_URL: await via('communications', communications),
       });
       return new ModulePerProcessDeployment({ auth, shipments, 'workflow-orchestrator': worker, communications, carriers, authorization, gateway });
     } catch (error) {
