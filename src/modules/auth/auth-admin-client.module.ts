@@ -3,8 +3,6 @@ import type { AppConfig } from '../../platform/config/app-config';
 import { moduleApiProvider } from '../../platform/grpc/module-api.provider';
 import { GrpcAuthAdminApi } from './adapters/grpc/grpc-auth-admin-api';
 import { InProcessAuthAdminApi } from './api/in-process/in-process-auth-admin-api';
-import { SigningKeysService } from './application/signing-keys.service';
-import { TenantOnboardingService } from './application/tenant-onboarding.service';
 import { AuthModule } from './auth.module';
 import { AUTH_ADMIN_API, type AuthAdminApi } from './ports/auth-admin-api.port';
 
@@ -27,8 +25,8 @@ export class AuthAdminClientModule {
           module: 'auth',
           remote,
           inProcess: {
-            inject: [TenantOnboardingService, SigningKeysService],
-            useFactory: (onboarding: TenantOnboardingService, keys: SigningKeysService) => new InProcessAuthAdminApi(onboarding, keys),
+            inject: [InProcessAuthAdminApi],
+            useFactory: (admin: InProcessAuthAdminApi) => admin,
           },
           overGrpc: (address) => new GrpcAuthAdminApi(address),
           // Only the administrators' mutations need it; tokens are verified with the keys already

@@ -4,6 +4,7 @@ import { TenancyModule } from '../tenancy';
 import { ApiClientsRepository } from './adapters/typeorm/api-clients.repository';
 import { SigningKeysRepository } from './adapters/typeorm/signing-keys.repository';
 import { TokenRequestFailuresRepository } from './adapters/typeorm/token-request-failures.repository';
+import { InProcessAuthAdminApi } from './api/in-process/in-process-auth-admin-api';
 import { OAuthController } from './api/oauth.controller';
 import { ApiClientsService } from './application/api-clients.service';
 import { CredentialsBootstrap } from './application/credentials-bootstrap';
@@ -27,7 +28,8 @@ import { TokensService } from './application/tokens.service';
     ApiClientsService,
     TenantOnboardingService,
     CredentialsBootstrap,
+    InProcessAuthAdminApi,
   ],
-  exports: [TokensService, ApiClientsService, SigningKeysService, TenantOnboardingService],
+  exports: [TokensService, ApiClientsService, SigningKeysService, TenantOnboardingService, InProcessAuthAdminApi],
 })
 export class AuthModule {}

@@ -105,7 +105,7 @@ export class JwksTokenVerifier implements AccessTokenVerifier, OnModuleDestroy {
     try {
       await this.jwks.reload();
     } catch (error) {
-      throw unavailable(`the auth module's signing keys could not be read (${this.options.jwksUrl}): ${describeError(error)}`);
+      throw this.keysUnreadable(error);
     }
   }
 
@@ -115,7 +115,11 @@ export class JwksTokenVerifier implements AccessTokenVerifier, OnModuleDestroy {
     } catch (error) {
       // Not in the set (after the one read again that the floor allows): a key we do not trust.
       if (error instanceof joseErrors.JWKSNoMatchingKey || error instanceof joseErrors.JWKSMultipleMatchingKeys) return null;
-      throw unavailable(`the auth module's signing keys could not be read (${this.options.jwksUrl}): ${describeError(error)}`);
+      throw this.keysUnreadable(error);
     }
+  }
+
+  private keysUnreadable(error: unknown) {
+    return unavailable(`the auth module's signing keys could not be read (${this.options.jwksUrl}): ${describeError(error)}`);
   }
 }

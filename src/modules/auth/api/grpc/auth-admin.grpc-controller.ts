@@ -18,8 +18,6 @@ import type { TenantCredentials } from './generated/logisynapse/auth/v1/TenantCr
 
 export const AUTH_ADMIN_GRPC_PACKAGE = 'logisynapse.auth.v1';
 export const AUTH_ADMIN_PROTO_PATH = `${__dirname}/auth-admin.proto`;
-/** The token that names the in-process admin API this controller serves. */
-export const IN_PROCESS_AUTH_ADMIN = Symbol('IN_PROCESS_AUTH_ADMIN');
 
 type RpcMethod = 'createTenant' | 'rotateSigningKey' | 'retireSigningKey';
 
@@ -35,7 +33,7 @@ export class AuthAdminGrpcController {
   constructor(
     @Inject(ACCESS_TOKEN_VERIFIER) private readonly tokens: AccessTokenVerifier,
     private readonly authorization: AuthorizationService,
-    @Inject(IN_PROCESS_AUTH_ADMIN) private readonly admin: InProcessAuthAdminApi,
+    private readonly admin: InProcessAuthAdminApi,
   ) {}
 
   @GrpcMethod('AuthAdminService', 'CreateTenant')

@@ -1,8 +1,10 @@
-import type { SigningKeysService } from '../../application/signing-keys.service';
-import type { TenantCredentials, TenantOnboardingService } from '../../application/tenant-onboarding.service';
+import { Injectable } from '@nestjs/common';
+import { SigningKeysService } from '../../application/signing-keys.service';
+import { TenantOnboardingService, type TenantCredentials } from '../../application/tenant-onboarding.service';
 import type { AuthAdminApi } from '../../ports/auth-admin-api.port';
 
-/** The auth module in this process. */
+/** The auth module in this process: one instance, provided by AuthModule, for the gRPC controller and the gateway. */
+@Injectable()
 export class InProcessAuthAdminApi implements AuthAdminApi {
   constructor(
     private readonly onboarding: TenantOnboardingService,
