@@ -89,11 +89,27 @@ export class AppProcess {
    * the processes that call this one find it where they were told it is.
    */
   async launch({ samePorts = false }: { samePorts?: boolean } = {}): Promise<void> {
-    if (!samePorts || this.httpPort === 0) {
-      this.httpPort = await freePort();
-      this.grpcPort = await freePort();
-      this.metricsPort = await freePort();
+    const freshPorts = !samePorts || this.httpPort === 0;
+    // A port freePort found free can be taken before the app listens on it (by a parallel suite's
+    // server, or as an outgoing connection's ephemeral port): a fresh start that lost that race
+    // picks new ports, up to three times. A start on the same ports fails as it is.
+    for (let attempt = 1; ; attempt++) {
+      if (freshPorts) {
+        this.httpPort = await freePort();
+        this.grpcPort = await freePort();
+        this.metricsPort = await freePort();
+      }
+      const firstLine = this.logs.length;
+      try {
+        return await this.spawnAndAwaitReady();
+      } catch (error) {
+        const lostPortRace = this.logs.slice(firstLine).some((line) => line.includes('EADDRINUSE'));
+        if (!freshPorts || !lostPortRace || attempt === 3) throw error;
+      }
     }
+  }
+
+  private async spawnAndAwaitReady(): Promise<void> {
     const child = spawn(process.execPath, ['dist/src/main.js'], {
       cwd: ROOT,
       env: {
